@@ -1,0 +1,198 @@
+/**
+ * Building and starting Arclight. createArclight() wires store, clock, specs, providers and
+ * the express app (what supertest drives); startArclight() adds the HTTPS listener and is
+ * what the `arclight` command and end-to-end tests use.
+ */
+import * as fs from 'fs';
+import * as https from 'https';
+import * as os from 'os';
+import * as path from 'path';
+import type { AddressInfo } from 'net';
+import type { Express } from 'express';
+import { ArclightConfig, DEFAULT_CONFIG } from './config';
+import { Clock, ClockState } from './clock';
+import { Logger, LogSink } from './log';
+import { Store } from './store';
+import { applyDirectorySeed, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_SUBSCRIPTION_ID, DEFAULT_TENANT_ID, readSeedFile, SeedFile } from './store/seed';
+import { SpecCatalog } from './openapi/specCatalog';
+import { RegionCatalog } from './arm/regions';
+import { AsyncOperations } from './arm/asyncOperations';
+import { HandlerRegistry } from './arm/handlers';
+import { ArmAuthenticator } from './identity/armAuthentication';
+import { CertificateAuthority } from './pki/certificateAuthority';
+import { createApp } from './http/app';
+import type { Services } from './services';
+import { registerResourcesProvider } from './providers/resources';
+import { seedResourceGroups } from './providers/resources/resourceGroups';
+
+export interface ArclightOptions extends Partial<ArclightConfig> {
+  /** Where log lines go (default: stdout). */
+  logSink?: LogSink;
+}
+
+export interface Arclight {
+  app: Express;
+  services: Services;
+  /** Back to the initial state: everything, or one subscription's resources and registrations. */
+  reset(subscriptionId?: string): void;
+  close(): void;
+}
+
+let sharedCatalog: SpecCatalog | undefined;
+/** The spec bundle is immutable: one load per process serves every instance. */
+function catalog(): SpecCatalog {
+  return (sharedCatalog ??= SpecCatalog.load());
+}
+
+const CLOCK_SETTING = 'clock';
+
+function startClock(config: ArclightConfig, store: Store): Clock {
+  const clock = new Clock();
+  const saved = store.setting<ClockState>(CLOCK_SETTING);
+  if (saved) clock.restore(saved);
+  if (config.clockStart) {
+    const frozen = /^frozen:|!$/.test(config.clockStart);
+    const at = Date.parse(config.clockStart.replace(/^frozen:|!$/g, ''));
+    if (Number.isNaN(at)) throw new Error(`--clock-start: '${config.clockStart}' is not an ISO 8601 instant`);
+    if (at >= clock.nowMs()) clock.setMs(at, frozen);
+    else if (!saved) clock.restore(frozen ? { offsetMs: 0, frozenAtMs: at } : { offsetMs: at - Date.now() });
+  }
+  clock.onChange = (state) => store.setSetting(CLOCK_SETTING, state);
+  return clock;
+}
+
+export async function createArclight(options: ArclightOptions = {}): Promise<Arclight> {
+  const { logSink, ...overrides } = options;
+  const config: ArclightConfig = { ...DEFAULT_CONFIG, ...overrides };
+  const logger = new Logger(config.logLevel, logSink);
+  const dataDir = config.inMemory ? undefined : path.resolve(config.dataDir);
+  const seed: SeedFile | undefined = config.seed ? readSeedFile(config.seed) : undefined;
+  const specs = catalog();
+  const regions = new RegionCatalog(specs.regions, specs.bundle.regionSets, config.regions ? RegionCatalog.readFile(config.regions) : undefined);
+  const store = Store.open(dataDir);
+  const clock = startClock(config, store);
+  const initialClock = clock.snapshot();
+
+  const services: Services = {
+    config,
+    clock,
+    logger,
+    store,
+    catalog: specs,
+    regions,
+    operations: new AsyncOperations(store, clock, () => config.lroDelay),
+    handlers: new HandlerRegistry(),
+    auth: new ArmAuthenticator(config.auth, clock),
+    ca: CertificateAuthority.loadOrCreate(dataDir && path.join(dataDir, 'certs')),
+    defaults: { tenantId: DEFAULT_TENANT_ID, subscriptionId: DEFAULT_SUBSCRIPTION_ID, clientId: DEFAULT_CLIENT_ID },
+  };
+  registerResourcesProvider(services);
+
+  const applySeed = () => {
+    applyDirectorySeed(store, seed);
+    seedResourceGroups(services, seed?.resourceGroups ?? []);
+  };
+  applySeed();
+
+  const reset = (subscriptionId?: string) => {
+    if (subscriptionId) {
+      store.clearSubscription(subscriptionId);
+    } else {
+      store.clearAll();
+      clock.restore(initialClock);
+      store.setSetting(CLOCK_SETTING, initialClock);
+    }
+    applySeed();
+  };
+
+  const app = createApp(services, {
+    isReady: () => {
+      const checks = { specs: specs.allDefinitions().length > 0, database: store.db.open, tls: true };
+      return { ready: Object.values(checks).every(Boolean), checks };
+    },
+    reset,
+  });
+  logger.debug(`data: ${dataDir ?? 'in memory'}; auth: ${config.auth}`);
+  return { app, services, reset, close: () => store.close() };
+}
+
+export interface RunningArclight {
+  url: string;
+  host: string;
+  port: number;
+  caCertPem: string;
+  caCertPath: string;
+  tenantId: string;
+  subscriptionId: string;
+  clientId: string;
+  clientSecret: string;
+  app: Express;
+  services: Services;
+  reset(subscriptionId?: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Host names the generated server certificate covers. */
+function certificateNames(host: string): string[] {
+  const names = ['localhost', '127.0.0.1', '::1', os.hostname()];
+  if (host && !['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost'].includes(host)) names.push(host);
+  return [...new Set(names)];
+}
+
+export async function startArclight(options: ArclightOptions = {}): Promise<RunningArclight> {
+  const instance = await createArclight(options);
+  const { config, ca, logger } = instance.services;
+  const dataDir = config.inMemory ? undefined : path.resolve(config.dataDir);
+
+  let tls: { cert: string; key: string };
+  if (config.cert || config.key) {
+    if (!config.cert || !config.key) throw new Error('--cert and --key go together');
+    tls = { cert: fs.readFileSync(config.cert, 'utf8'), key: fs.readFileSync(config.key, 'utf8') };
+  } else {
+    const issued = ca.serverCertificate(dataDir && path.join(dataDir, 'certs'), certificateNames(config.host));
+    tls = { cert: issued.certPem, key: issued.keyPem };
+  }
+
+  // In memory, the CA still needs a file for NODE_EXTRA_CA_CERTS / REQUESTS_CA_BUNDLE.
+  const tempDir = dataDir ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'arclight-'));
+  const caCertPath = dataDir ? path.join(dataDir, 'certs', 'ca.pem') : path.join(tempDir!, 'ca.pem');
+  if (tempDir) fs.writeFileSync(caCertPath, ca.certPem);
+
+  const server = https.createServer({ cert: tls.cert, key: tls.key }, instance.app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      instance.close();
+      reject(err.code === 'EADDRINUSE' ? new Error(`port ${config.port} on ${config.host} is already in use (use --port 0 for a free one)`) : err);
+    });
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = ['0.0.0.0', '::'].includes(config.host) ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `https://${urlHost}:${port}`;
+
+  let stopped: Promise<void> | undefined;
+  const stop = () => (stopped ??= new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  }).then(() => {
+    instance.close();
+    if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
+    logger.info('stopped');
+  }));
+
+  return {
+    url,
+    host: config.host,
+    port,
+    caCertPem: ca.certPem,
+    caCertPath,
+    tenantId: DEFAULT_TENANT_ID,
+    subscriptionId: DEFAULT_SUBSCRIPTION_ID,
+    clientId: DEFAULT_CLIENT_ID,
+    clientSecret: DEFAULT_CLIENT_SECRET,
+    app: instance.app,
+    services: instance.services,
+    reset: async (subscriptionId?: string) => instance.reset(subscriptionId),
+    stop,
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * The one clock every timestamp comes from: systemData, operation times, token iat/exp,
+ * certificate validity, heartbeats. Real time by default; tests move it forward (never back)
+ * or freeze it. Derived state (connectivity, LRO completion) is computed from it at read
+ * time, so an advance is visible at once everywhere.
+ */
+export interface ClockState {
+  /** Milliseconds added to real time while running. */
+  offsetMs: number;
+  /** Set while frozen: the instant the clock stands at. */
+  frozenAtMs?: number;
+}
+
+export class ClockError extends Error {}
+
+export class Clock {
+  private state: ClockState = { offsetMs: 0 };
+  /** Called after every change, so the state can be persisted. */
+  onChange?: (state: ClockState) => void;
+
+  constructor(private readonly realNow: () => number = Date.now) {}
+
+  nowMs(): number {
+    return this.state.frozenAtMs ?? this.realNow() + this.state.offsetMs;
+  }
+
+  now(): Date {
+    return new Date(this.nowMs());
+  }
+
+  /** ISO 8601 with milliseconds, as ARM writes timestamps. */
+  iso(): string {
+    return this.now().toISOString();
+  }
+
+  get frozen(): boolean {
+    return this.state.frozenAtMs !== undefined;
+  }
+
+  snapshot(): ClockState {
+    return { ...this.state };
+  }
+
+  restore(state: ClockState): void {
+    this.state = { ...state };
+  }
+
+  advance(ms: number): void {
+    if (!(ms >= 0) || !Number.isFinite(ms)) throw new ClockError('the clock only moves forward: give a non-negative duration');
+    this.setMs(this.nowMs() + ms, this.frozen);
+  }
+
+  /** Moves the clock to an instant at or after now; `frozen` stops (or restarts) it there. */
+  setMs(instantMs: number, frozen = this.frozen): void {
+    const now = this.nowMs();
+    if (!Number.isFinite(instantMs)) throw new ClockError('not a valid instant');
+    if (instantMs < now) {
+      throw new ClockError(`the clock never moves backwards: ${new Date(instantMs).toISOString()} is before ${new Date(now).toISOString()}`);
+    }
+    this.state = frozen ? { offsetMs: 0, frozenAtMs: instantMs } : { offsetMs: instantMs - this.realNow() };
+    this.onChange?.(this.snapshot());
+  }
+}
+
+/** Parses an ISO 8601 duration (PnDTnHnMnS, PnW) into milliseconds. */
+export function parseIsoDuration(text: string): number {
+  const m = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i.exec(text.trim());
+  if (!m || text.trim().toUpperCase() === 'P' || /T$/i.test(text.trim())) throw new ClockError(`'${text}' is not an ISO 8601 duration such as PT16M or P90D`);
+  const [, w, d, h, min, s] = m.map((v) => (v === undefined ? 0 : Number(v)));
+  return ((((w * 7 + d) * 24 + h) * 60 + min) * 60 + s) * 1000;
+}

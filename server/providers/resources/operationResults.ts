@@ -1,0 +1,23 @@
+/**
+ * `GET /subscriptions/{s}/operationresults/{id}`: the Location URL of ARM's own long-running
+ * operations (resource-group deletion). 202 with the same Location while running, then 200
+ * with no body, or the operation's error.
+ */
+import { ArmError } from '../../http/armErrors';
+import type { Services } from '../../services';
+import { retryHeaders } from '../../arm/asyncOperations';
+
+export function registerOperationResults(s: Services): void {
+  s.handlers.on('GET', '/subscriptions/{subscriptionId}/operationresults/{operationId}', (req) => {
+    const op = s.operations.get(req.params.operationId);
+    if (!op || op.subscriptionId !== req.params.subscriptionId.toLowerCase()) {
+      throw new ArmError(404, 'OperationNotFound', `The operation '${req.params.operationId}' could not be found.`);
+    }
+    if (op.status === 'InProgress') {
+      return { status: 202, headers: { Location: `${req.baseUrl}${req.path}?api-version=${req.apiVersion}`, ...retryHeaders(s.operations.retryAfter(op)) } };
+    }
+    if (op.status === 'Succeeded') return { status: 200 };
+    const error = op.data.error ?? { code: 'OperationFailed', message: `The operation ended in state '${op.status}'.` };
+    throw new ArmError(409, error.code, error.message, { details: error.details });
+  });
+}

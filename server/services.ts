@@ -1,0 +1,40 @@
+/**
+ * The parts of a running Arclight every layer reaches through one object. Built once by
+ * createArclight(); nothing here is a global.
+ */
+import type { ArclightConfig } from './config';
+import type { Clock } from './clock';
+import type { Logger } from './log';
+import type { Store } from './store';
+import type { SpecCatalog } from './openapi/specCatalog';
+import type { Definition, ArmOperation } from './openapi/definitions';
+import type { RegionCatalog } from './arm/regions';
+import type { AsyncOperations } from './arm/asyncOperations';
+import type { HandlerRegistry } from './arm/handlers';
+import type { ArmAuthenticator } from './identity/armAuthentication';
+import type { CertificateAuthority } from './pki/certificateAuthority';
+
+/** A rendered ARM response, offered to the test suite's response-schema check. */
+export interface RenderedResponse {
+  definition: Definition;
+  operation: ArmOperation;
+  status: number;
+  schemaStatus?: string;
+  body: unknown;
+}
+
+export interface Services {
+  config: ArclightConfig;
+  clock: Clock;
+  logger: Logger;
+  store: Store;
+  catalog: SpecCatalog;
+  regions: RegionCatalog;
+  operations: AsyncOperations;
+  handlers: HandlerRegistry;
+  auth: ArmAuthenticator;
+  ca: CertificateAuthority;
+  defaults: { tenantId: string; subscriptionId: string; clientId: string };
+  /** Set by the test suite to validate every ARM response against the spec. */
+  onArmResponse?: (response: RenderedResponse) => void;
+}

@@ -1,0 +1,38 @@
+/**
+ * Opens the SQLite database (a WAL file under the data directory, or :memory:) and applies
+ * the numbered migrations from db/migrations that it has not seen yet.
+ */
+import Database from 'better-sqlite3';
+import * as fs from 'fs';
+import * as path from 'path';
+
+export type Db = Database.Database;
+
+export const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', '..', 'db', 'migrations');
+
+export function openDatabase(file: string | ':memory:'): Db {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  if (file !== ':memory:') db.pragma('journal_mode = WAL');
+  // NORMAL is durable across process crashes in WAL mode; only a power cut can lose the last commits.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const pending = fs.readdirSync(MIGRATIONS_DIR)
+    .filter((f) => /^\d+_.*\.sql$/.test(f))
+    .map((f) => ({ version: parseInt(f, 10), file: f }))
+    .filter((m) => m.version > current)
+    .sort((a, b) => a.version - b.version);
+  for (const m of pending) {
+    const sql = fs.readFileSync(path.join(MIGRATIONS_DIR, m.file), 'utf8');
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+}

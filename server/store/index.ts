@@ -1,0 +1,72 @@
+/**
+ * The store: one SQLite database and the typed tables over it. Every write a request makes
+ * runs inside one transaction (`store.transaction`), so a failure leaves nothing half-written.
+ */
+import * as path from 'path';
+import { Db, openDatabase } from './database';
+import { DirectoryStore } from './directory';
+import { OperationStore } from './operations';
+import { ResourceStore } from './resources';
+import { SecretStore } from './secrets';
+
+export class Store {
+  readonly resources: ResourceStore;
+  readonly secrets: SecretStore;
+  readonly operations: OperationStore;
+  readonly directory: DirectoryStore;
+  private readonly getSetting;
+  private readonly putSetting;
+
+  private constructor(readonly db: Db) {
+    this.resources = new ResourceStore(db);
+    this.secrets = new SecretStore(db);
+    this.operations = new OperationStore(db);
+    this.directory = new DirectoryStore(db);
+    this.getSetting = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE name = ?');
+    this.putSetting = db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value');
+  }
+
+  /** `dataDir` undefined means in memory. */
+  static open(dataDir: string | undefined): Store {
+    return new Store(openDatabase(dataDir ? path.join(dataDir, 'arclight.db') : ':memory:'));
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  setting<T>(name: string): T | undefined {
+    const row = this.getSetting.get(name);
+    return row ? (JSON.parse(row.value) as T) : undefined;
+  }
+
+  setSetting(name: string, value: unknown): void {
+    this.putSetting.run(name, JSON.stringify(value));
+  }
+
+  /** Removes every tenant, subscription, registration, resource, secret and operation. */
+  clearAll(): void {
+    this.transaction(() => {
+      for (const table of ['resources', 'secrets', 'operations', 'provider_registrations', 'subscriptions', 'tenants']) {
+        this.db.exec(`DELETE FROM ${table}`);
+      }
+    });
+    this.directory.invalidate();
+  }
+
+  /** Removes what one subscription holds: its resources, secrets, operations and registrations. */
+  clearSubscription(subscriptionId: string): void {
+    const sub = subscriptionId.toLowerCase();
+    this.transaction(() => {
+      this.resources.deleteSubscription(sub);
+      this.secrets.deleteTree(`/subscriptions/${sub}`);
+      this.db.prepare('DELETE FROM operations WHERE subscription_id = ?').run(sub);
+      this.db.prepare('DELETE FROM provider_registrations WHERE subscription_id = ?').run(sub);
+    });
+    this.directory.invalidate();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Records of long-running operations. A record is written InProgress with the instant it is
+ * due; whoever reads it after that instant settles it (see arm/asyncOperations.ts).
+ */
+import type { Db } from './database';
+
+export type OperationStatus = 'InProgress' | 'Succeeded' | 'Failed' | 'Canceled';
+
+export interface OperationRecord {
+  id: string;
+  subscriptionId: string | null;
+  resourceKey: string | null;
+  resourceId: string | null;
+  kind: string;
+  status: OperationStatus;
+  startTime: number;
+  endTime: number | null;
+  dueAt: number;
+  apiVersion: string;
+  data: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+interface Row {
+  id: string;
+  subscription_id: string | null;
+  resource_key: string | null;
+  resource_id: string | null;
+  kind: string;
+  status: OperationStatus;
+  start_time: number;
+  end_time: number | null;
+  due_at: number;
+  api_version: string;
+  data: string;
+}
+
+const fromRow = (r: Row): OperationRecord => ({
+  id: r.id,
+  subscriptionId: r.subscription_id,
+  resourceKey: r.resource_key,
+  resourceId: r.resource_id,
+  kind: r.kind,
+  status: r.status,
+  startTime: r.start_time,
+  endTime: r.end_time,
+  dueAt: r.due_at,
+  apiVersion: r.api_version,
+  data: JSON.parse(r.data),
+});
+
+export class OperationStore {
+  private readonly getStmt;
+  private readonly putStmt;
+  private readonly pendingForResourceStmt;
+  private readonly dueStmt;
+
+  constructor(db: Db) {
+    this.getStmt = db.prepare<[string], Row>('SELECT * FROM operations WHERE id = ?');
+    this.putStmt = db.prepare(`INSERT INTO operations (id, subscription_id, resource_key, resource_id, kind, status, start_time, end_time, due_at, api_version, data)
+      VALUES (@id, @subscriptionId, @resourceKey, @resourceId, @kind, @status, @startTime, @endTime, @dueAt, @apiVersion, @data)
+      ON CONFLICT (id) DO UPDATE SET status = excluded.status, end_time = excluded.end_time, data = excluded.data`);
+    this.pendingForResourceStmt = db.prepare<[string], Row>("SELECT * FROM operations WHERE resource_key = ? AND status = 'InProgress' ORDER BY start_time");
+    this.dueStmt = db.prepare<[number], Row>("SELECT * FROM operations WHERE status = 'InProgress' AND due_at <= ? ORDER BY due_at");
+  }
+
+  get(id: string): OperationRecord | undefined {
+    const row = this.getStmt.get(id);
+    return row && fromRow(row);
+  }
+
+  put(op: OperationRecord): void {
+    this.putStmt.run({ ...op, data: JSON.stringify(op.data) });
+  }
+
+  pendingFor(resourceKey: string): OperationRecord[] {
+    return this.pendingForResourceStmt.all(resourceKey).map(fromRow);
+  }
+
+  dueBy(nowMs: number): OperationRecord[] {
+    return this.dueStmt.all(nowMs).map(fromRow);
+  }
+}
