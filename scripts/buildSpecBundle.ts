@@ -118,7 +118,7 @@ class DocumentBuilder {
       }
       responses[code] = out;
     }
-    const converted: Json = { operationId: op.operationId, parameters, responses, 'x-arclight-path': template };
+    const converted: Json = { operationId: op.operationId, summary: op.summary ?? op.description, parameters, responses, 'x-arclight-path': template };
     if (requestBody) converted.requestBody = requestBody;
     for (const ext of OPERATION_EXTENSIONS) if (op[ext] !== undefined) converted[ext] = op[ext];
     return converted;

@@ -23,6 +23,7 @@ import { CertificateAuthority } from './pki/certificateAuthority';
 import { createApp } from './http/app';
 import type { Services } from './services';
 import { registerResourcesProvider } from './providers/resources';
+import { registerKubernetesProvider } from './providers/kubernetes';
 import { seedResourceGroups } from './providers/resources/resourceGroups';
 
 export interface ArclightOptions extends Partial<ArclightConfig> {
@@ -87,6 +88,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     defaults: { tenantId: DEFAULT_TENANT_ID, subscriptionId: DEFAULT_SUBSCRIPTION_ID, clientId: DEFAULT_CLIENT_ID },
   };
   registerResourcesProvider(services);
+  registerKubernetesProvider(services);
 
   const applySeed = () => {
     applyDirectorySeed(store, seed);

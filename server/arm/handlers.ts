@@ -31,6 +31,8 @@ export interface ArmRequest {
   namespace: string;
   /** The request body projected onto the request schema (read-only and unknown fields dropped). */
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** The body as sent (to tell what was dropped by the projection, e.g. read-only fields in a PATCH). */
+  rawBody: unknown;
   operation: ArmOperation;
   caller: Caller;
   /** https://host:port the client reached us on; Location headers are absolute URLs under it. */

@@ -67,11 +67,18 @@ async function handle(s: Services, req: Request): Promise<ArmResponse & { body?:
   if (match.kind === 'none') throw unknownRoute(s, provider.namespace, segments, method, apiVersion, path, location);
   const { operation, params } = match;
 
+  // Parameters the operation declares are matched case-insensitively and validated; ARM
+  // ignores the others, but they stay visible to handlers ($skipToken on lists that omit it).
   const query: Record<string, string> = {};
-  for (const [k, v] of Object.entries(sent)) query[operation.queryNames.get(k.toLowerCase()) ?? k] = v;
+  const declared: Record<string, string> = {};
+  for (const [k, v] of Object.entries(sent)) {
+    const name = operation.queryNames.get(k.toLowerCase());
+    query[name ?? k] = v;
+    if (name) declared[name] = v;
+  }
 
   const body = operation.requestSchema && rawBody !== undefined ? requestProjector(operation.requestSchema, method === 'PATCH')(rawBody) : rawBody;
-  const errors = definition.validateRequest(operation, params, query, method === 'PATCH' ? withoutNulls(body) : body);
+  const errors = definition.validateRequest(operation, params, declared, method === 'PATCH' ? withoutNulls(body) : body);
   if (errors) throw validationError(errors);
 
   const subscription = params.subscriptionId !== undefined ? s.store.directory.subscription(params.subscriptionId) : undefined;
@@ -94,7 +101,7 @@ async function handle(s: Services, req: Request): Promise<ArmResponse & { body?:
   if (!handler) throw new ArmError(501, 'NotImplemented', `Arclight does not implement ${operation.operationId} yet.`);
 
   const armReq: ArmRequest = {
-    method, path, segments, params, query, apiVersion, namespace: provider.namespace, body, operation, caller, baseUrl,
+    method, path, segments, params, query, apiVersion, namespace: provider.namespace, body, rawBody, operation, caller, baseUrl,
   };
   const result = handler(armReq);
   if (result.body === undefined || result.verbatim) return result;
@@ -122,6 +129,11 @@ function unknownRoute(s: Services, namespace: string, segments: string[], method
   const declared = s.catalog.resourceType(namespace, type);
   // The type exists, only not in this api-version (e.g. extensions at a flux-only version).
   if (declared && !declared.apiVersions.includes(apiVersion.toLowerCase())) return noProvider(s, namespace, type, apiVersion, location);
+  // The type is served here but the action is not (e.g. listClusterUserCredential before 2021-10-01).
+  if (declared && method === 'POST') {
+    const action = segments[segments.length - 1];
+    return new ArmError(404, 'ActionNotSupported', `The action '${action}' is not supported by resource type '${namespace}/${declared.resourceType}' in api-version '${apiVersion}'.`);
+  }
   return armErrors.invalidResourceType(type, namespace, apiVersion);
 }
 

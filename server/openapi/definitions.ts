@@ -14,6 +14,7 @@ type Schema = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface ArmOperation {
   operationId: string;
+  summary?: string;
   /** Lower-case HTTP method. */
   method: string;
   /** The spec's path template in its own casing, e.g. /subscriptions/{subscriptionId}/resourcegroups/... */
@@ -122,6 +123,11 @@ export class Definition {
     return { kind: 'operation', operation: m.operation, params };
   }
 
+  /** The operation bound to `routeKey` (see routeKeyOf) in this definition. */
+  operationFor(routeKey: string): ArmOperation | undefined {
+    return this.operations.find((o) => o.routeKey === routeKey);
+  }
+
   /** Validates path, query and body; returns openapi-backend's (Ajv's) errors, or null. */
   validateRequest(operation: ArmOperation, params: Record<string, string>, query: Record<string, string>, body: unknown): ErrorObject[] | null {
     // openapi-backend re-reads path parameters from the path: give it the spec's literals
@@ -150,6 +156,7 @@ export class Definition {
     for (const p of op.parameters ?? []) if (p.in === 'query') queryNames.set(p.name.toLowerCase(), p.name);
     return {
       operationId: raw.operationId!,
+      summary: op.summary,
       method: raw.method.toLowerCase(),
       template,
       routeKey: routeKeyOf(raw.method, template),

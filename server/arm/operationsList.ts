@@ -1,0 +1,47 @@
+/**
+ * `GET /providers/{namespace}/operations`: the provider's operations, generated from the spec
+ * definition of the requested api-version (one entry per resource type and verb), so the list
+ * always matches what that version serves.
+ */
+import type { Definition } from '../openapi/definitions';
+import { pathSegments, resourceTypeOf } from './resourceIds';
+
+const VERBS: Record<string, [string, string]> = {
+  get: ['read', 'Get'],
+  put: ['write', 'Create or update'],
+  patch: ['write', 'Update'],
+  delete: ['delete', 'Delete'],
+};
+
+export interface ProviderOperation {
+  name: string;
+  isDataAction: boolean;
+  display: { provider: string; resource: string; operation: string; description: string };
+  origin: string;
+}
+
+const cache = new WeakMap<Definition, ProviderOperation[]>();
+
+export function providerOperations(definition: Definition, namespace: string): ProviderOperation[] {
+  const cached = cache.get(definition);
+  if (cached) return cached;
+  const byName = new Map<string, ProviderOperation>();
+  for (const op of definition.operations) {
+    const segments = pathSegments(op.template);
+    const type = resourceTypeOf(segments, namespace.toLowerCase(), op.method);
+    if (!type || /operation(s|statuses|results)$/i.test(type)) continue;
+    const action = op.method === 'post' ? segments[segments.length - 1] : undefined;
+    const [verb, word] = action ? [`${action}/action`, action] : VERBS[op.method] ?? ['read', 'Get'];
+    const name = `${namespace}/${type}/${verb}`;
+    if (byName.has(name)) continue;
+    byName.set(name, {
+      name,
+      isDataAction: false,
+      display: { provider: namespace, resource: type, operation: `${word} ${type}`, description: op.summary ?? `${word} ${type}` },
+      origin: 'user,system',
+    });
+  }
+  const list = [...byName.values()];
+  cache.set(definition, list);
+  return list;
+}

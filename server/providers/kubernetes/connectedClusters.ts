@@ -1,0 +1,276 @@
+/**
+ * Microsoft.Kubernetes/connectedClusters: the rules of one resource type, in every served
+ * api-version (the pipeline renders each response for the requested version).
+ *
+ * - PUT: 201 (200 on re-PUT), provisioningState Accepted, identity filled, connectivity
+ *   Connecting, an Azure-AsyncOperation to the ProviderHub operation status.
+ * - PATCH: tags replace, properties merge; synchronous, or a Location LRO where the version's
+ *   spec says so (2026-05-01).
+ * - DELETE: 202 with Location and Azure-AsyncOperation; 204 when absent; the cluster and every
+ *   Microsoft.KubernetesConfiguration resource under it go when the operation completes.
+ * - Agent-reported fields stay empty until an agent reports; connectivity is derived at read time.
+ */
+import { randomUUID } from 'crypto';
+import { ArmError, armErrors } from '../../http/armErrors';
+import type { Services } from '../../services';
+import type { ArmRequest, ArmResponse } from '../../arm/handlers';
+import type { StoredResource } from '../../store/resources';
+import { carryOverUndeclared } from '../../arm/rendering';
+import { systemDataFor } from '../../arm/systemData';
+import { validateTags } from '../../arm/tags';
+import { deletionCompleter, listOfType, loadResource, provisioningCompleter, saveResource } from '../../arm/resources';
+import { filteredPage, listBody, nextLink, pageRequest } from '../../arm/paging';
+import { resourceGroupId } from '../../arm/resourceIds';
+import { retryHeaders } from '../../arm/asyncOperations';
+import { requireAgentPublicKey, sameKey } from './agentKey';
+import { AGENTLESS_KINDS, connectivityStatus } from './connectivity';
+import { clusterUserCredentials } from './clusterCredentials';
+
+export const CLUSTER_TYPE = 'microsoft.kubernetes/connectedclusters';
+const TYPE_NAME = 'Microsoft.Kubernetes/connectedClusters';
+const ITEM = '/subscriptions/{}/resourcegroups/{}/providers/Microsoft.Kubernetes/connectedClusters/{}';
+
+export const CLUSTER_OPERATIONS = { create: 'connectedClusters/create', update: 'connectedClusters/update', delete: 'connectedClusters/delete' };
+
+/** Properties only the service (or the cluster's agents) sets; values clients send are ignored. */
+const SERVICE_SET = [
+  'provisioningState', 'connectivityStatus', 'kubernetesVersion', 'totalNodeCount', 'totalCoreCount', 'agentVersion', 'offering',
+  'managedIdentityCertificateExpirationTime', 'lastConnectivityTime', 'miscellaneousProperties', 'inboundConnectivityState',
+];
+/** Values Azure fills in when the request leaves them out (rendered only where a version has them). */
+const SERVICE_DEFAULTS = { privateLinkState: 'Disabled', azureHybridBenefit: 'NotApplicable', arcAgentProfile: { agentAutoUpgrade: 'Enabled' } };
+
+/** 1-63 letters, digits, '-' and '_', starting and ending with a letter or digit (Azure's rule for Kubernetes cluster names). */
+const NAME_RULE = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?$/;
+
+export function clusterId(subscriptionId: string, group: string, name: string): string {
+  return `${resourceGroupId(subscriptionId, group)}/providers/${TYPE_NAME}/${name}`;
+}
+
+/** The stored cluster as every read sees it: connectivity derived from the clock. */
+export function clusterView(s: Services, stored: StoredResource): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const p = stored.body.properties ?? {};
+  return {
+    ...stored.body,
+    properties: { ...p, connectivityStatus: connectivityStatus({ kind: stored.body.kind, ...p }, s.clock.nowMs(), s.config.offlineAfter) },
+  };
+}
+
+function validateName(name: string): void {
+  if (!NAME_RULE.test(name)) {
+    throw new ArmError(400, 'InvalidResourceName',
+      `The resource name '${name}' is invalid. Connected cluster names must be 1-63 characters long, contain only letters, digits, '-' and '_', and start and end with a letter or digit.`);
+  }
+}
+
+/** arcAgentryConfigurations[].protectedSettings are write-only: kept apart, never rendered. */
+function splitProtectedSettings(properties: Record<string, any>): { properties: Record<string, any>; secrets?: Record<string, unknown> } { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const configs = properties.arcAgentryConfigurations;
+  if (!Array.isArray(configs) || !configs.some((c) => c?.protectedSettings)) return { properties };
+  const secrets: Record<string, unknown> = {};
+  const cleaned = configs.map((c) => {
+    if (!c?.protectedSettings) return c;
+    const { protectedSettings, ...rest } = c;
+    secrets[String(c.feature ?? '')] = protectedSettings;
+    return rest;
+  });
+  return { properties: { ...properties, arcAgentryConfigurations: cleaned }, secrets: { arcAgentryConfigurations: secrets } };
+}
+
+function asyncOperationUrl(req: ArmRequest, location: string, id: string, kind: 'operationStatuses' | 'operationResults'): string {
+  return `${req.baseUrl}/providers/Microsoft.Kubernetes/locations/${location}/${kind}/${id}?api-version=${req.apiVersion}`;
+}
+
+export function registerConnectedClusters(s: Services): void {
+  const { store } = s;
+  const existing = (req: ArmRequest): StoredResource => {
+    const cluster = loadResource(s, clusterId(req.params.subscriptionId, req.params.resourceGroupName, req.params.clusterName));
+    if (!cluster) throw armErrors.resourceNotFound(`${TYPE_NAME}/${req.params.clusterName}`, req.params.resourceGroupName);
+    return cluster;
+  };
+
+  s.handlers.on('PUT', ITEM, (req) => {
+    const { subscriptionId, resourceGroupName: group, clusterName: name } = req.params;
+    validateName(name);
+    const body = req.body as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const offered = s.regions.set('arcKubernetes');
+    const region = s.regions.resolve(String(body.location ?? ''));
+    if (!region || !offered.includes(region)) throw armErrors.locationNotAvailable(String(body.location), TYPE_NAME, offered.map((r) => r.name));
+
+    const id = clusterId(subscriptionId, group, name);
+    const previous = loadResource(s, id);
+    const agentless = typeof body.kind === 'string' && AGENTLESS_KINDS.has(body.kind.toLowerCase());
+    const key = body.properties?.agentPublicKeyCertificate;
+    if (!(agentless && key === '')) requireAgentPublicKey(key);
+    if (previous) {
+      if (previous.body.location !== region.name) throw armErrors.invalidResourceLocation(name, previous.body.location, group, region.name);
+      if (previous.body.properties?.provisioningState === 'Deleting') {
+        throw new ArmError(409, 'AnotherOperationInProgress', `The connected cluster '${name}' is being deleted. Wait for the deletion to complete before creating it again.`);
+      }
+      if (!sameKey(previous.body.properties.agentPublicKeyCertificate ?? '', String(key))) {
+        throw new ArmError(400, 'PropertyChangeNotAllowed',
+          "Changing property 'properties.agentPublicKeyCertificate' is not allowed. A connected cluster keeps the key it was onboarded with: delete the cluster and connect it again to use a new key.",
+          { target: 'properties.agentPublicKeyCertificate' });
+      }
+    }
+    const tags = validateTags(body.tags);
+    const identityType = body.identity?.type ?? 'SystemAssigned';
+    const tenantId = store.directory.subscription(subscriptionId)!.tenantId;
+    const identity = identityType === 'SystemAssigned'
+      ? { principalId: previous?.body.identity?.principalId ?? randomUUID(), tenantId, type: 'SystemAssigned' }
+      : { type: identityType };
+
+    const requested = { ...(body.properties ?? {}) };
+    for (const f of SERVICE_SET) delete requested[f];
+    const { properties: userProperties, secrets } = splitProtectedSettings(requested);
+    const reported: Record<string, unknown> = {};
+    for (const f of SERVICE_SET) if (previous?.body.properties?.[f] !== undefined) reported[f] = previous.body.properties[f];
+    const properties: Record<string, unknown> = { ...userProperties, ...reported, provisioningState: previous ? 'Updating' : 'Accepted' };
+    const canonical: Record<string, unknown> = {
+      id,
+      name,
+      type: TYPE_NAME,
+      location: region.name,
+      ...(tags ? { tags } : {}),
+      identity,
+      ...(body.kind ? { kind: body.kind } : {}),
+      systemData: systemDataFor(req.caller, s.clock.iso(), previous?.body.systemData),
+      properties,
+    };
+    // Older versions must not erase what newer ones stored; defaults only fill what is still missing.
+    const merged = previous ? carryOverUndeclared(req.operation.requestSchema, previous.body, canonical) as typeof canonical : canonical;
+    const mergedProperties = merged.properties as Record<string, unknown>;
+    for (const [k, v] of Object.entries(SERVICE_DEFAULTS)) mergedProperties[k] ??= v;
+
+    const { stored, op } = store.transaction(() => {
+      const stored = saveResource(s, { id, type: CLUSTER_TYPE, parentId: resourceGroupId(subscriptionId, group), tracked: true, body: merged }, previous);
+      if (secrets) store.secrets.put(stored.key, secrets);
+      const op = s.operations.start({ kind: CLUSTER_OPERATIONS.create, subscriptionId, resourceKey: stored.key, resourceId: id, apiVersion: req.apiVersion });
+      return { stored, op };
+    });
+    return {
+      status: previous ? 200 : 201,
+      body: clusterView(s, stored),
+      headers: { 'Azure-AsyncOperation': asyncOperationUrl(req, region.name, op.id, 'operationStatuses'), ...retryHeaders(s.operations.retryAfter(op)) },
+    };
+  });
+
+  s.handlers.on('GET', ITEM, (req) => ({ status: 200, body: clusterView(s, existing(req)) }));
+
+  s.handlers.on('PATCH', ITEM, (req) => {
+    const cluster = existing(req);
+    refuseUnpatchable(req);
+    const patch = req.body as { tags?: Record<string, string> | null; properties?: Record<string, unknown> };
+    const body = { ...cluster.body, properties: { ...cluster.body.properties } };
+    if (patch.tags !== undefined) {
+      const tags = validateTags(patch.tags);
+      if (tags) body.tags = tags;
+      else delete body.tags;
+    }
+    body.properties = mergePatch(body.properties, patch.properties ?? {}) as Record<string, unknown>;
+    body.systemData = systemDataFor(req.caller, s.clock.iso(), cluster.body.systemData);
+    if (req.operation.longRunning) body.properties.provisioningState = 'Updating';
+    const { stored, op } = store.transaction(() => {
+      const stored = saveResource(s, { id: cluster.id, type: CLUSTER_TYPE, parentId: resourceGroupId(req.params.subscriptionId, req.params.resourceGroupName), tracked: true, body }, cluster);
+      const op = req.operation.longRunning
+        ? s.operations.start({ kind: CLUSTER_OPERATIONS.update, subscriptionId: req.params.subscriptionId, resourceKey: stored.key, resourceId: stored.id, apiVersion: req.apiVersion })
+        : undefined;
+      return { stored, op };
+    });
+    if (!op) return { status: 200, body: clusterView(s, stored) };
+    return {
+      status: 202,
+      headers: {
+        Location: asyncOperationUrl(req, stored.body.location, op.id, 'operationResults'),
+        'Azure-AsyncOperation': asyncOperationUrl(req, stored.body.location, op.id, 'operationStatuses'),
+        ...retryHeaders(s.operations.retryAfter(op)),
+      },
+    };
+  });
+
+  s.handlers.on('DELETE', ITEM, (req) => {
+    const cluster = loadResource(s, clusterId(req.params.subscriptionId, req.params.resourceGroupName, req.params.clusterName));
+    if (!cluster) return { status: 204 };
+    const op = store.transaction(() => {
+      saveResource(s, { id: cluster.id, type: CLUSTER_TYPE, parentId: resourceGroupId(req.params.subscriptionId, req.params.resourceGroupName), tracked: true,
+        body: { ...cluster.body, properties: { ...cluster.body.properties, provisioningState: 'Deleting' } } }, cluster);
+      return s.operations.start({ kind: CLUSTER_OPERATIONS.delete, subscriptionId: req.params.subscriptionId, resourceKey: cluster.key, resourceId: cluster.id, apiVersion: req.apiVersion });
+    });
+    return {
+      status: 202,
+      headers: {
+        Location: asyncOperationUrl(req, cluster.body.location, op.id, 'operationResults'),
+        'Azure-AsyncOperation': asyncOperationUrl(req, cluster.body.location, op.id, 'operationStatuses'),
+        ...retryHeaders(s.operations.retryAfter(op)),
+      },
+    };
+  });
+
+  const list = (scope: { parentId: string } | { subscriptionId: string }) => (req: ArmRequest): ArmResponse => {
+    const page = filteredPage((after, limit) => listOfType(s, CLUSTER_TYPE, scope, after, limit), () => true, pageRequest(req, s.config.pageSize));
+    return { status: 200, body: listBody(page.items.map((c) => clusterView(s, c)), nextLink(req, page)) };
+  };
+  s.handlers.on('GET', '/subscriptions/{}/resourcegroups/{}/providers/Microsoft.Kubernetes/connectedClusters',
+    (req) => list({ parentId: resourceGroupId(req.params.subscriptionId, req.params.resourceGroupName) })(req));
+  s.handlers.on('GET', '/subscriptions/{}/providers/Microsoft.Kubernetes/connectedClusters', (req) => list({ subscriptionId: req.params.subscriptionId })(req));
+
+  s.handlers.on('POST', `${ITEM}/listClusterUserCredential`, (req) => {
+    const cluster = existing(req);
+    return {
+      status: 200,
+      body: clusterUserCredentials({
+        clusterId: cluster.id,
+        clusterName: cluster.body.name,
+        resourceGroup: req.params.resourceGroupName,
+        location: cluster.body.location,
+        principalId: cluster.body.identity?.principalId,
+        tenantId: cluster.body.identity?.tenantId ?? s.defaults.tenantId,
+        authenticationMethod: req.body.authenticationMethod,
+        clientProxy: req.body.clientProxy === true,
+        caCertPem: s.ca.certPem,
+        nowMs: s.clock.nowMs(),
+      }),
+    };
+  });
+
+  s.operations.register(CLUSTER_OPERATIONS.create, provisioningCompleter(s));
+  s.operations.register(CLUSTER_OPERATIONS.update, provisioningCompleter(s));
+  s.operations.register(CLUSTER_OPERATIONS.delete, deletionCompleter(s));
+}
+
+/**
+ * A PATCH may only carry what the version's patch schema declares (tags and a few properties);
+ * anything else is read-only or create-only and is refused, not silently ignored.
+ */
+function refuseUnpatchable(req: ArmRequest): void {
+  const raw = (req.rawBody ?? {}) as Record<string, unknown>;
+  const kept = req.body as Record<string, unknown>;
+  const refused: string[] = [];
+  for (const [k, v] of Object.entries(raw)) {
+    if (!(k in kept)) refused.push(k);
+    else if (k === 'properties' && v && typeof v === 'object') {
+      for (const p of Object.keys(v)) if (!(p in ((kept.properties ?? {}) as object))) refused.push(`properties.${p}`);
+    }
+  }
+  if (refused.length) {
+    throw new ArmError(400, 'PropertyChangeNotAllowed',
+      `Changing property '${refused[0]}' is not allowed. A PATCH of a connected cluster in api-version '${req.apiVersion}' can change tags${patchableList(req)}.`, { target: refused[0] });
+  }
+}
+
+function patchableList(req: ArmRequest): string {
+  const props = req.operation.requestSchema?.properties?.properties?.properties;
+  const names = props ? Object.keys(props) : [];
+  return names.length ? ` and properties ${names.map((n) => `'${n}'`).join(', ')}` : ' only';
+}
+
+/** JSON merge-patch (RFC 7396): null deletes, objects merge, everything else replaces. */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
+  const out: Record<string, unknown> = target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as object) } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
+}

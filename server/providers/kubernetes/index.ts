@@ -1,0 +1,14 @@
+/** Microsoft.Kubernetes: connected clusters, their operations, and the provider's operation list. */
+import type { Services } from '../../services';
+import { providerOperations } from '../../arm/operationsList';
+import { registerConnectedClusters } from './connectedClusters';
+import { registerOperationStatuses } from './operationStatuses';
+
+export function registerKubernetesProvider(s: Services): void {
+  registerConnectedClusters(s);
+  registerOperationStatuses(s);
+  s.handlers.on('GET', '/providers/Microsoft.Kubernetes/operations', (req) => ({
+    status: 200,
+    body: { value: providerOperations(req.operation.definition, 'Microsoft.Kubernetes') },
+  }));
+}

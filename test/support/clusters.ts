@@ -1,0 +1,33 @@
+/** Shortcuts for tests that need a resource group and a connected cluster. */
+import request from 'supertest';
+import type { Express } from 'express';
+import { bearer, SUB } from './arclight';
+import { agentKeys } from './keys';
+
+export const CLUSTER_VERSIONS = ['2021-03-01', '2021-10-01', '2024-01-01', '2024-07-01-preview', '2025-08-01-preview', '2026-02-01-preview', '2026-05-01'];
+
+export const groupPath = (group: string, sub = SUB) => `/subscriptions/${sub}/resourceGroups/${group}`;
+export const clusterPath = (group: string, name: string, sub = SUB) => `${groupPath(group, sub)}/providers/Microsoft.Kubernetes/connectedClusters/${name}`;
+
+export async function createGroup(app: Express, group: string, location = 'eastus', sub = SUB): Promise<void> {
+  await request(app).put(`${groupPath(group, sub)}?api-version=2021-04-01`).set('Authorization', bearer()).send({ location }).expect((r) => {
+    if (r.status !== 200 && r.status !== 201) throw new Error(`group ${group}: ${r.status} ${r.text}`);
+  });
+}
+
+export function clusterBody(extra: Record<string, unknown> = {}, properties: Record<string, unknown> = {}) {
+  return {
+    location: 'eastus',
+    identity: { type: 'SystemAssigned' },
+    ...extra,
+    properties: { agentPublicKeyCertificate: agentKeys().pkcs1, distribution: 'kind', infrastructure: 'generic', ...properties },
+  };
+}
+
+/** Creates the group if needed and the cluster, and lets the create operation complete. */
+export async function createCluster(app: Express, group: string, name: string, apiVersion = '2021-10-01', body = clusterBody()) {
+  await createGroup(app, group);
+  const res = await request(app).put(`${clusterPath(group, name)}?api-version=${apiVersion}`).set('Authorization', bearer()).send(body);
+  if (res.status !== 201 && res.status !== 200) throw new Error(`cluster ${name}: ${res.status} ${res.text}`);
+  return res;
+}
