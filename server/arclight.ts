@@ -24,6 +24,8 @@ import { createApp } from './http/app';
 import type { Services } from './services';
 import { registerResourcesProvider } from './providers/resources';
 import { registerKubernetesProvider } from './providers/kubernetes';
+import { registerKubernetesConfigurationProvider } from './providers/kubernetesConfiguration';
+import { registerParentClusters } from './providers/parentClusters';
 import { seedResourceGroups } from './providers/resources/resourceGroups';
 
 export interface ArclightOptions extends Partial<ArclightConfig> {
@@ -89,6 +91,8 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
   };
   registerResourcesProvider(services);
   registerKubernetesProvider(services);
+  registerKubernetesConfigurationProvider(services);
+  registerParentClusters(services);
 
   const applySeed = () => {
     applyDirectorySeed(store, seed);

@@ -53,6 +53,7 @@ export class OperationStore {
   private readonly putStmt;
   private readonly pendingForResourceStmt;
   private readonly dueStmt;
+  private readonly pendingUnderStmt;
 
   constructor(db: Db) {
     this.getStmt = db.prepare<[string], Row>('SELECT * FROM operations WHERE id = ?');
@@ -61,6 +62,8 @@ export class OperationStore {
       ON CONFLICT (id) DO UPDATE SET status = excluded.status, end_time = excluded.end_time, data = excluded.data`);
     this.pendingForResourceStmt = db.prepare<[string], Row>("SELECT * FROM operations WHERE resource_key = ? AND status = 'InProgress' ORDER BY start_time");
     this.dueStmt = db.prepare<[number], Row>("SELECT * FROM operations WHERE status = 'InProgress' AND due_at <= ? ORDER BY due_at");
+    this.pendingUnderStmt = db.prepare<[string, string], Row>(
+      "SELECT * FROM operations WHERE resource_key >= ? AND resource_key < ? AND status = 'InProgress' ORDER BY start_time");
   }
 
   get(id: string): OperationRecord | undefined {
@@ -74,6 +77,11 @@ export class OperationStore {
 
   pendingFor(resourceKey: string): OperationRecord[] {
     return this.pendingForResourceStmt.all(resourceKey).map(fromRow);
+  }
+
+  /** Operations still running on resources nested under `resourceKey`. */
+  pendingUnder(resourceKey: string): OperationRecord[] {
+    return this.pendingUnderStmt.all(`${resourceKey}/`, `${resourceKey}0`).map(fromRow);
   }
 
   dueBy(nowMs: number): OperationRecord[] {

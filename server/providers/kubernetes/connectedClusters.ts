@@ -22,6 +22,7 @@ import { deletionCompleter, listOfType, loadResource, provisioningCompleter, sav
 import { filteredPage, listBody, nextLink, pageRequest } from '../../arm/paging';
 import { resourceGroupId } from '../../arm/resourceIds';
 import { retryHeaders } from '../../arm/asyncOperations';
+import { mergePatch, refuseUnpatchable } from '../../arm/patch';
 import { requireAgentPublicKey, sameKey } from './agentKey';
 import { AGENTLESS_KINDS, connectivityStatus } from './connectivity';
 import { clusterUserCredentials } from './clusterCredentials';
@@ -159,7 +160,7 @@ export function registerConnectedClusters(s: Services): void {
 
   s.handlers.on('PATCH', ITEM, (req) => {
     const cluster = existing(req);
-    refuseUnpatchable(req);
+    refuseUnpatchable(req, 'a connected cluster');
     const patch = req.body as { tags?: Record<string, string> | null; properties?: Record<string, unknown> };
     const body = { ...cluster.body, properties: { ...cluster.body.properties } };
     if (patch.tags !== undefined) {
@@ -236,41 +237,4 @@ export function registerConnectedClusters(s: Services): void {
   s.operations.register(CLUSTER_OPERATIONS.create, provisioningCompleter(s));
   s.operations.register(CLUSTER_OPERATIONS.update, provisioningCompleter(s));
   s.operations.register(CLUSTER_OPERATIONS.delete, deletionCompleter(s));
-}
-
-/**
- * A PATCH may only carry what the version's patch schema declares (tags and a few properties);
- * anything else is read-only or create-only and is refused, not silently ignored.
- */
-function refuseUnpatchable(req: ArmRequest): void {
-  const raw = (req.rawBody ?? {}) as Record<string, unknown>;
-  const kept = req.body as Record<string, unknown>;
-  const refused: string[] = [];
-  for (const [k, v] of Object.entries(raw)) {
-    if (!(k in kept)) refused.push(k);
-    else if (k === 'properties' && v && typeof v === 'object') {
-      for (const p of Object.keys(v)) if (!(p in ((kept.properties ?? {}) as object))) refused.push(`properties.${p}`);
-    }
-  }
-  if (refused.length) {
-    throw new ArmError(400, 'PropertyChangeNotAllowed',
-      `Changing property '${refused[0]}' is not allowed. A PATCH of a connected cluster in api-version '${req.apiVersion}' can change tags${patchableList(req)}.`, { target: refused[0] });
-  }
-}
-
-function patchableList(req: ArmRequest): string {
-  const props = req.operation.requestSchema?.properties?.properties?.properties;
-  const names = props ? Object.keys(props) : [];
-  return names.length ? ` and properties ${names.map((n) => `'${n}'`).join(', ')}` : ' only';
-}
-
-/** JSON merge-patch (RFC 7396): null deletes, objects merge, everything else replaces. */
-export function mergePatch(target: unknown, patch: unknown): unknown {
-  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
-  const out: Record<string, unknown> = target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as object) } : {};
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete out[k];
-    else out[k] = mergePatch(out[k], v);
-  }
-  return out;
 }

@@ -1,0 +1,47 @@
+/**
+ * PATCH as ARM applies it to every resource type: JSON merge-patch (RFC 7396) of what the
+ * version's patch schema declares, and a refusal (not a silent drop) of anything else, since
+ * what a patch schema leaves out is read-only or create-only.
+ */
+import { ArmError } from '../http/armErrors';
+import type { ArmRequest } from './handlers';
+
+/** JSON merge-patch (RFC 7396): null deletes, objects merge, everything else replaces. */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
+  const out: Record<string, unknown> = target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as object) } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
+}
+
+/**
+ * Refuses top-level fields and `properties.*` fields the request schema does not declare
+ * (the pipeline's projection dropped them from `req.body`). `what` names the resource in the
+ * message, e.g. "a connected cluster".
+ */
+export function refuseUnpatchable(req: ArmRequest, what: string): void {
+  const raw = (req.rawBody ?? {}) as Record<string, unknown>;
+  const kept = req.body as Record<string, unknown>;
+  const refused: string[] = [];
+  for (const [k, v] of Object.entries(raw)) {
+    if (!(k in kept)) refused.push(k);
+    else if (k === 'properties' && v && typeof v === 'object') {
+      for (const p of Object.keys(v)) if (!(p in ((kept.properties ?? {}) as object))) refused.push(`properties.${p}`);
+    }
+  }
+  if (refused.length) {
+    throw new ArmError(400, 'PropertyChangeNotAllowed',
+      `Changing property '${refused[0]}' is not allowed. A PATCH of ${what} in api-version '${req.apiVersion}' can change ${patchableList(req)}.`, { target: refused[0] });
+  }
+}
+
+function patchableList(req: ArmRequest): string {
+  const schema = req.operation.requestSchema;
+  const top = Object.keys(schema?.properties ?? {}).filter((n) => n !== 'properties').join(', ');
+  const props = Object.keys(schema?.properties?.properties?.properties ?? {}).map((n) => `'${n}'`).join(', ');
+  if (!props) return top ? `${top} only` : 'nothing';
+  return top ? `${top} and properties ${props}` : `properties ${props}`;
+}

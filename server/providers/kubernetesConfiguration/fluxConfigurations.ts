@@ -1,0 +1,127 @@
+/**
+ * Microsoft.KubernetesConfiguration/fluxConfigurations: GitOps with Flux v2.
+ *
+ * Defaults as Azure applies them: scope cluster, namespace "default", sourceKind
+ * GitRepository, suspend false, sources and kustomizations syncing every 600 s with a 600 s
+ * timeout, kustomizations with path "", prune false, force false, wait true. The source of the
+ * declared kind must be present (Azure's "Invalid source kind match" otherwise), git URLs
+ * start with http(s)://, ssh:// or git@, a git reference names exactly one of branch, tag,
+ * semver or commit, and `<configuration>-<kustomization>` must fit a Kubernetes name (62
+ * characters for both names). scope and namespace are fixed at creation. complianceState and
+ * statuses are the agents' to report (Pending and [] until then).
+ */
+import type { ConfigurationType } from './configurationResources';
+import { KUBERNETES_NAME, requireGitUrl, requireNamespace, validationFailed } from './validation';
+
+type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The property that holds each source kind's definition. */
+const SOURCE_PROPERTY: Record<string, string> = {
+  GitRepository: 'gitRepository',
+  Bucket: 'bucket',
+  AzureBlob: 'azureBlob',
+  OCIRepository: 'ociRepository',
+};
+const SYNC_DEFAULTS = { timeoutInSeconds: 600, syncIntervalInSeconds: 600 };
+/** Azure's limit on a configuration's name plus one of its kustomizations' names. */
+const COMBINED_NAME_LIMIT = 62;
+
+export const fluxConfigurations: ConfigurationType = {
+  collection: 'fluxConfigurations',
+  nameParam: 'fluxConfigurationName',
+  label: 'FluxConfiguration',
+  longRunning: true,
+  writeOnly: [
+    'configurationProtectedSettings',
+    'azureBlob.accountKey',
+    'azureBlob.sasToken',
+    'azureBlob.servicePrincipal.clientSecret',
+    'azureBlob.servicePrincipal.clientCertificate',
+    'azureBlob.servicePrincipal.clientCertificatePassword',
+    'ociRepository.tlsConfig.clientCertificate',
+    'ociRepository.tlsConfig.privateKey',
+    'ociRepository.tlsConfig.caCertificate',
+  ],
+  reported: ['statuses', 'repositoryPublicKey', 'sourceSyncedCommitId', 'sourceUpdatedAt', 'statusUpdatedAt', 'complianceState', 'errorMessage'],
+  createOnly: ['scope', 'namespace'],
+
+  validateName(name) {
+    if (name.length > 63 || !KUBERNETES_NAME.test(name)) {
+      throw validationFailed(`The flux configuration name '${name}' is invalid: use 1-63 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit.`);
+    }
+  },
+
+  complete(p, name) {
+    const out: Props = { ...p, scope: p.scope ?? 'cluster', namespace: p.namespace ?? 'default', sourceKind: p.sourceKind ?? 'GitRepository', suspend: p.suspend ?? false };
+    requireNamespace('properties.namespace', out.namespace);
+    const property = SOURCE_PROPERTY[out.sourceKind];
+    if (!out[property]) {
+      throw validationFailed(`Invalid source kind match. Config with specified source kind '${out.sourceKind}' must contain corresponding body specified in the properties.`, `properties.${property}`);
+    }
+    for (const [kind, other] of Object.entries(SOURCE_PROPERTY)) {
+      if (other !== property && out[other]) {
+        throw validationFailed(`Invalid source kind match. Config with specified source kind '${out.sourceKind}' must not contain a '${other}' body (the source of kind '${kind}').`, `properties.${other}`);
+      }
+    }
+    out[property] = completeSource(out.sourceKind, out[property]);
+    if (out.kustomizations) out.kustomizations = completeKustomizations(out.kustomizations, name);
+    return out;
+  },
+
+  initialState: () => ({ complianceState: 'Pending', statuses: [] }),
+};
+
+function completeSource(kind: string, source: Props): Props {
+  switch (kind) {
+    case 'GitRepository': {
+      requireGitUrl('properties.gitRepository.url', source.url);
+      return { ...SYNC_DEFAULTS, ...source, repositoryRef: exactlyOne('properties.gitRepository.repositoryRef', source.repositoryRef, ['branch', 'tag', 'semver', 'commit']) };
+    }
+    case 'Bucket':
+      requireValue('properties.bucket.url', source.url);
+      requireValue('properties.bucket.bucketName', source.bucketName);
+      return { ...SYNC_DEFAULTS, insecure: true, ...source };
+    case 'AzureBlob':
+      requireValue('properties.azureBlob.url', source.url);
+      return { ...SYNC_DEFAULTS, ...source };
+    default: {
+      requireValue('properties.ociRepository.url', source.url);
+      if (!/^oci:\/\//i.test(source.url)) throw validationFailed("The repository URL in 'properties.ociRepository.url' must start with 'oci://'.", 'properties.ociRepository.url');
+      const out: Props = { ...SYNC_DEFAULTS, insecure: false, useWorkloadIdentity: false, ...source };
+      if (source.repositoryRef) out.repositoryRef = exactlyOne('properties.ociRepository.repositoryRef', source.repositoryRef, ['tag', 'semver', 'digest']);
+      return out;
+    }
+  }
+}
+
+function requireValue(field: string, value: unknown): void {
+  if (typeof value !== 'string' || value.trim() === '') throw validationFailed(`The property '${field}' is required.`, field);
+}
+
+/** A reference that names exactly one of `keys`, rendered with the others null (as Azure does). */
+function exactlyOne(field: string, ref: Props | undefined, keys: string[]): Props {
+  const set = keys.filter((k) => ref?.[k] !== undefined && ref?.[k] !== null && ref?.[k] !== '');
+  if (set.length !== 1) {
+    throw validationFailed(`Exactly one of ${keys.map((k) => `'${k}'`).join(', ')} must be set in '${field}'${set.length ? `; found ${set.map((k) => `'${k}'`).join(', ')}` : ''}.`, field);
+  }
+  return Object.fromEntries(keys.map((k) => [k, ref![k] ?? null]));
+}
+
+function completeKustomizations(kustomizations: Props, configName: string): Props {
+  const names = Object.keys(kustomizations);
+  const out: Props = {};
+  for (const [name, k] of Object.entries(kustomizations)) {
+    if (!KUBERNETES_NAME.test(name) || configName.length + name.length > COMBINED_NAME_LIMIT) {
+      throw validationFailed(
+        `The kustomization name '${name}' is invalid: use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, ` +
+        `and keep the configuration and kustomization names together within ${COMBINED_NAME_LIMIT} characters.`, `properties.kustomizations.${name}`);
+    }
+    for (const dependency of k?.dependsOn ?? []) {
+      if (!names.includes(dependency)) {
+        throw validationFailed(`The kustomization '${name}' depends on '${dependency}', which is not a kustomization of this configuration.`, `properties.kustomizations.${name}.dependsOn`);
+      }
+    }
+    out[name] = { name, path: '', ...SYNC_DEFAULTS, prune: false, force: false, wait: true, ...k };
+  }
+  return out;
+}

@@ -1,0 +1,32 @@
+/**
+ * Microsoft.KubernetesConfiguration: extensions, fluxConfigurations and
+ * sourceControlConfigurations on a cluster, the operations running on a cluster, and the
+ * provider's operation list.
+ */
+import type { Services } from '../../services';
+import { providerOperations } from '../../arm/operationsList';
+import { listBody } from '../../arm/paging';
+import { armKey } from '../../arm/resourceIds';
+import { CLUSTER_PATH, NAMESPACE, operationStatusBody, registerConfigurationType } from './configurationResources';
+import { resolveClusterParent } from './clusterParent';
+import { extensions } from './extensions';
+import { fluxConfigurations } from './fluxConfigurations';
+import { sourceControlConfigurations } from './sourceControlConfigurations';
+
+export const CONFIGURATION_TYPES = [extensions, fluxConfigurations, sourceControlConfigurations];
+
+export function registerKubernetesConfigurationProvider(s: Services): void {
+  for (const t of CONFIGURATION_TYPES) registerConfigurationType(s, t);
+
+  // OperationStatus_List: the operations still running on the cluster's configuration resources.
+  s.handlers.on('GET', `${CLUSTER_PATH}/providers/${NAMESPACE}/operations`, (req) => {
+    const parent = resolveClusterParent(s, req);
+    const running = s.store.operations.pendingUnder(armKey(parent.id));
+    return { status: 200, body: listBody(running.map((op) => operationStatusBody(op, op.resourceId!)), undefined) };
+  });
+
+  s.handlers.on('GET', `/providers/${NAMESPACE}/operations`, (req) => ({
+    status: 200,
+    body: { value: providerOperations(req.operation.definition, NAMESPACE) },
+  }));
+}

@@ -1,0 +1,43 @@
+/**
+ * Microsoft.KubernetesConfiguration/sourceControlConfigurations: GitOps with Flux v1 (retired
+ * by Azure, still served by the API). Writes are synchronous: PUT answers 201/200 with
+ * provisioningState Succeeded and DELETE 200/204. A new configuration reads as Azure's did:
+ * complianceState Pending, lastConfigApplied 0001-01-01, an empty repositoryPublicKey.
+ * The operator's namespace, instance name and scope are fixed at creation.
+ */
+import type { ConfigurationType } from './configurationResources';
+import { requireConfigurationName, requireGitUrl } from './validation';
+
+export const sourceControlConfigurations: ConfigurationType = {
+  collection: 'sourceControlConfigurations',
+  nameParam: 'sourceControlConfigurationName',
+  label: 'SourceControlConfiguration',
+  longRunning: false,
+  writeOnly: ['configurationProtectedSettings'],
+  reported: ['repositoryPublicKey', 'complianceStatus'],
+  createOnly: ['operatorNamespace', 'operatorInstanceName', 'operatorScope'],
+
+  validateName: (name) => requireConfigurationName('source control configuration', name),
+
+  complete(p, name) {
+    requireGitUrl('properties.repositoryUrl', p.repositoryUrl);
+    return {
+      ...p,
+      operatorNamespace: p.operatorNamespace ?? 'default',
+      operatorInstanceName: p.operatorInstanceName ?? name,
+      operatorType: p.operatorType ?? 'Flux',
+      operatorScope: p.operatorScope ?? 'cluster',
+      enableHelmOperator: p.enableHelmOperator ?? false,
+    };
+  },
+
+  initialState: () => ({
+    repositoryPublicKey: '',
+    complianceStatus: {
+      complianceState: 'Pending',
+      lastConfigApplied: '0001-01-01T00:00:00+00:00',
+      message: '{"OperatorMessage":null,"ClusterState":null}',
+      messageLevel: 'Information',
+    },
+  }),
+};
