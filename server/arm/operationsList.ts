@@ -1,7 +1,7 @@
 /**
- * `GET /providers/{namespace}/operations`: the provider's operations, generated from the spec
- * definition of the requested api-version (one entry per resource type and verb), so the list
- * always matches what that version serves.
+ * `GET /providers/{namespace}/operations`: the provider's operations, generated from spec
+ * definitions (one entry per resource type and verb), so the list always matches what
+ * Arclight serves.
  */
 import type { Definition } from '../openapi/definitions';
 import { pathSegments, resourceTypeOf } from './resourceIds';
@@ -20,13 +20,14 @@ export interface ProviderOperation {
   origin: string;
 }
 
-const cache = new WeakMap<Definition, ProviderOperation[]>();
+const cache = new Map<string, ProviderOperation[]>();
 
-export function providerOperations(definition: Definition, namespace: string): ProviderOperation[] {
-  const cached = cache.get(definition);
+export function providerOperations(definitions: Definition[], namespace: string): ProviderOperation[] {
+  const key = `${namespace}:${definitions.map((d) => d.key).join(',')}`;
+  const cached = cache.get(key);
   if (cached) return cached;
   const byName = new Map<string, ProviderOperation>();
-  for (const op of definition.operations) {
+  for (const op of definitions.flatMap((d) => d.operations)) {
     const segments = pathSegments(op.template);
     const type = resourceTypeOf(segments, namespace.toLowerCase(), op.method);
     if (!type || /operation(s|statuses|results)$/i.test(type)) continue;
@@ -42,6 +43,6 @@ export function providerOperations(definition: Definition, namespace: string): P
     });
   }
   const list = [...byName.values()];
-  cache.set(definition, list);
+  cache.set(key, list);
   return list;
 }

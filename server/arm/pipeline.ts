@@ -1,7 +1,7 @@
 /**
  * The ARM request pipeline, in the order Azure's front door applies it:
  *   api-version -> provider and spec route -> body -> validation -> authentication ->
- *   subscription, resource group and registration checks -> due operations settled ->
+ *   due operations settled -> subscription, resource group and registration checks ->
  *   the provider's handler (one store transaction) -> rendering for the api-version.
  */
 import type { Request, Response } from 'express';
@@ -81,6 +81,8 @@ async function handle(s: Services, req: Request): Promise<ArmResponse & { body?:
   const errors = definition.validateRequest(operation, params, declared, method === 'PATCH' ? withoutNulls(body) : body);
   if (errors) throw validationError(errors);
 
+  // Operations that are due take effect before anything is looked up (a deleted group is gone).
+  s.operations.settleDue();
   const subscription = params.subscriptionId !== undefined ? s.store.directory.subscription(params.subscriptionId) : undefined;
   const baseUrl = `${(req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
   const caller = s.auth.authenticate({ header: req.headers.authorization, subscription, subscriptionId: params.subscriptionId, baseUrl });
@@ -96,7 +98,6 @@ async function handle(s: Services, req: Request): Promise<ArmResponse & { body?:
     if (state !== 'Registered' && state !== 'Registering') throw armErrors.missingSubscriptionRegistration(provider.namespace);
   }
 
-  s.operations.settleDue();
   const handler = s.handlers.get(operation.routeKey);
   if (!handler) throw new ArmError(501, 'NotImplemented', `Arclight does not implement ${operation.operationId} yet.`);
 

@@ -9,6 +9,6 @@ export function registerKubernetesProvider(s: Services): void {
   registerOperationStatuses(s);
   s.handlers.on('GET', '/providers/Microsoft.Kubernetes/operations', (req) => ({
     status: 200,
-    body: { value: providerOperations(req.operation.definition, 'Microsoft.Kubernetes') },
+    body: { value: providerOperations([req.operation.definition], 'Microsoft.Kubernetes') },
   }));
 }

@@ -25,8 +25,10 @@ export function registerKubernetesConfigurationProvider(s: Services): void {
     return { status: 200, body: listBody(running.map((op) => operationStatusBody(op, op.resourceId!)), undefined) };
   });
 
-  s.handlers.on('GET', `/providers/${NAMESPACE}/operations`, (req) => ({
-    status: 200,
-    body: { value: providerOperations(req.operation.definition, NAMESPACE) },
-  }));
+  // Azure lists every operation of the provider, whatever the api-version (2026-06-15-preview
+  // defines only this list), so the list comes from all of the provider's definitions.
+  s.handlers.on('GET', `/providers/${NAMESPACE}/operations`, () => {
+    const definitions = Object.keys(s.catalog.provider(NAMESPACE)!.definitions).map((v) => s.catalog.definition(NAMESPACE, v)!);
+    return { status: 200, body: { value: providerOperations(definitions, NAMESPACE) } };
+  });
 }
