@@ -11,6 +11,7 @@
  * - Agent-reported fields stay empty until an agent reports; connectivity is derived at read time.
  */
 import { randomUUID } from 'crypto';
+import { isDeepStrictEqual } from 'util';
 import { ArmError, armErrors } from '../../http/armErrors';
 import type { Services } from '../../services';
 import type { ArmRequest, ArmResponse } from '../../arm/handlers';
@@ -22,8 +23,8 @@ import { deletionCompleter, listOfType, loadResource, provisioningCompleter, sav
 import { filteredPage, listBody, nextLink, pageRequest } from '../../arm/paging';
 import { resourceGroupId } from '../../arm/resourceIds';
 import { retryHeaders } from '../../arm/asyncOperations';
-import { requireAgentPublicKey, sameKey } from './agentKey';
-import { AGENTLESS_KINDS, connectivityStatus } from './connectivity';
+import { mayOmitKey, requireAgentPublicKey, sameKey } from './agentKey';
+import { connectivityStatus } from './connectivity';
 import { clusterUserCredentials } from './clusterCredentials';
 
 export const CLUSTER_TYPE = 'microsoft.kubernetes/connectedclusters';
@@ -47,12 +48,20 @@ export function clusterId(subscriptionId: string, group: string, name: string): 
   return `${resourceGroupId(subscriptionId, group)}/providers/${TYPE_NAME}/${name}`;
 }
 
-/** The stored cluster as every read sees it: connectivity derived from the clock. */
+/**
+ * The stored cluster as every read sees it: connectivity derived from the clock. Inbound
+ * connectivity (Azure Relay and the Kubernetes API, 2026-02-01-preview) is Unknown, as the
+ * examples show it for new clusters, until something reports it: Relay is not emulated.
+ */
 export function clusterView(s: Services, stored: StoredResource): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const p = stored.body.properties ?? {};
   return {
     ...stored.body,
-    properties: { ...p, connectivityStatus: connectivityStatus({ kind: stored.body.kind, ...p }, s.clock.nowMs(), s.config.offlineAfter) },
+    properties: {
+      ...p,
+      connectivityStatus: connectivityStatus({ kind: stored.body.kind, ...p }, s.clock.nowMs(), s.config.offlineAfter),
+      inboundConnectivityState: p.inboundConnectivityState ?? 'Unknown',
+    },
   };
 }
 
@@ -99,9 +108,8 @@ export function registerConnectedClusters(s: Services): void {
 
     const id = clusterId(subscriptionId, group, name);
     const previous = loadResource(s, id);
-    const agentless = typeof body.kind === 'string' && AGENTLESS_KINDS.has(body.kind.toLowerCase());
     const key = body.properties?.agentPublicKeyCertificate;
-    if (!(agentless && key === '')) requireAgentPublicKey(key);
+    if (!mayOmitKey(body.kind, key)) requireAgentPublicKey(key);
     if (previous) {
       if (previous.body.location !== region.name) throw armErrors.invalidResourceLocation(name, previous.body.location, group, region.name);
       if (previous.body.properties?.provisioningState === 'Deleting') {
@@ -159,7 +167,7 @@ export function registerConnectedClusters(s: Services): void {
 
   s.handlers.on('PATCH', ITEM, (req) => {
     const cluster = existing(req);
-    refuseUnpatchable(req);
+    refuseUnpatchable(s, req, clusterView(s, cluster));
     const patch = req.body as { tags?: Record<string, string> | null; properties?: Record<string, unknown> };
     const body = { ...cluster.body, properties: { ...cluster.body.properties } };
     if (patch.tags !== undefined) {
@@ -239,23 +247,35 @@ export function registerConnectedClusters(s: Services): void {
 }
 
 /**
- * A PATCH may only carry what the version's patch schema declares (tags and a few properties);
- * anything else is read-only or create-only and is refused, not silently ignored.
+ * A PATCH may only change what the version's patch schema declares (tags and a few properties);
+ * a change of anything else (read-only or create-only) is refused, not silently ignored. The
+ * value a field already has is not a change: clients send back what they read (the 2021-03-01
+ * example PATCH carries the cluster's own agentPublicKeyCertificate).
  */
-function refuseUnpatchable(req: ArmRequest): void {
+function refuseUnpatchable(s: Services, req: ArmRequest, current: Record<string, any>): void { // eslint-disable-line @typescript-eslint/no-explicit-any
   const raw = (req.rawBody ?? {}) as Record<string, unknown>;
   const kept = req.body as Record<string, unknown>;
+  const keptProperties = (kept.properties ?? {}) as Record<string, unknown>;
   const refused: string[] = [];
   for (const [k, v] of Object.entries(raw)) {
-    if (!(k in kept)) refused.push(k);
-    else if (k === 'properties' && v && typeof v === 'object') {
-      for (const p of Object.keys(v)) if (!(p in ((kept.properties ?? {}) as object))) refused.push(`properties.${p}`);
+    if (k === 'properties' && v && typeof v === 'object' && !Array.isArray(v)) {
+      for (const [p, pv] of Object.entries(v)) {
+        if (!(p in keptProperties) && !unchanged(s, `properties.${p}`, pv, current.properties?.[p])) refused.push(`properties.${p}`);
+      }
+    } else if (!(k in kept) && !unchanged(s, k, v, current[k])) {
+      refused.push(k);
     }
   }
   if (refused.length) {
     throw new ArmError(400, 'PropertyChangeNotAllowed',
       `Changing property '${refused[0]}' is not allowed. A PATCH of a connected cluster in api-version '${req.apiVersion}' can change tags${patchableList(req)}.`, { target: refused[0] });
   }
+}
+
+function unchanged(s: Services, field: string, sent: unknown, current: unknown): boolean {
+  if (field === 'location') return typeof sent === 'string' && s.regions.resolve(sent)?.name === current;
+  if (field === 'properties.agentPublicKeyCertificate') return typeof sent === 'string' && typeof current === 'string' && sameKey(current, sent);
+  return isDeepStrictEqual(sent, current);
 }
 
 function patchableList(req: ArmRequest): string {
