@@ -3,11 +3,11 @@
  * 2021-10-01): the whole life of a connected cluster, paging across pages, credentials, and the
  * errors a user meets, each as the SDK surfaces it (statusCode and code).
  *
- * LRO pacing: the SDK's poller (core-lro's LroEngine) sends the first poll right after the
- * initial response, without waiting; it waits only between polls that are not terminal (the
- * Retry-After of that poll, else updateIntervalInMs). With --lro-delay 0 the first poll is
- * terminal, so a create is PUT, one status poll, the final GET, and no wait at all; the request
- * log below proves it.
+ * LRO pacing: the SDK's poller (core-lro 2.x LroEngine) sends the first poll right after the
+ * initial response, without waiting; it waits only after a poll that is not terminal, for that
+ * poll's Retry-After, else updateIntervalInMs (default 2 s). With --lro-delay 0 the first poll
+ * is terminal, so a create is PUT, one status poll, the final GET, and no wait at all; the
+ * request logs below prove it, and that with --lro-delay the status poll's Retry-After paces it.
  */
 import { strict as assert } from 'assert';
 import { ConnectedKubernetesClient, ConnectedCluster } from '@azure/arm-hybridkubernetes';
@@ -134,6 +134,29 @@ describe('e2e: @azure/arm-hybridkubernetes over HTTPS', () => {
     assert.equal(hc.relay, 'azgnrelay-eastus-l1');
     assert.ok(Number.isInteger(hc.expirationTime) && hc.expirationTime! > Date.now() / 1000);
     assert.match(hc.token!, /^SharedAccessSignature /);
+  });
+
+  it('with --lro-delay, waits as long as the status poll\'s Retry-After says, not its own interval', async () => {
+    const slow = await testServer({ lroDelay: 1 });
+    try {
+      const slowSent: string[] = [];
+      const slowClient = new ConnectedKubernetesClient(staticCredential(), SUB, {
+        endpoint: slow.url, agent: slow.agent,
+        additionalPolicies: [{ policy: { name: 'recorder', sendRequest: (r, next) => { slowSent.push(`${r.method} ${new URL(r.url).pathname}`); return next(r); } }, position: 'perCall' }],
+      });
+      await new ResourceManagementClient(staticCredential(), SUB, { endpoint: slow.url, agent: slow.agent }).resourceGroups.createOrUpdate('slow', { location: 'eastus' });
+      // updateIntervalInMs 10 would poll about a hundred times in the operation's second. Retry-After: 1
+      // makes it three: beginCreate's poll, pollUntilDone's first poll (the legacy loop polls, then
+      // waits), and one more after the second the status poll asked for (two on a machine slow
+      // enough that the second poll comes after the operation is due).
+      await slowClient.connectedClusterOperations.beginCreateAndWait('slow', 'c1', cluster(), lro);
+      const kinds = slowSent.map((r) => r.split(' ')[0] + ' ' + (r.includes('operationStatuses') ? 'status' : 'cluster'));
+      assert.deepEqual([kinds[0], kinds[kinds.length - 1]], ['PUT cluster', 'GET cluster']);
+      const polls = kinds.filter((k) => k === 'GET status').length;
+      assert.ok(polls >= 2 && polls <= 3, `${polls} status polls: ${kinds.join(', ')}`);
+    } finally {
+      await slow.stop();
+    }
   });
 
   describe('errors, as the SDK reports them', () => {

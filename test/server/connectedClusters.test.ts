@@ -325,20 +325,26 @@ describe('connectedClusters', () => {
   describe('long-running operations and --lro-delay', () => {
     it('keeps the create in progress on the emulator clock, with Retry-After', async () => {
       const slow = await testArclight({ lroDelay: 20 });
+      slow.services.clock.setMs(slow.services.clock.nowMs(), true); // frozen: exact Retry-After values
       try {
         await createGroup(slow.app, 'rg');
         const res = await request(slow.app).put(`${clusterPath('rg', 'c1')}?api-version=2021-10-01`).set('Authorization', bearer()).send(clusterBody()).expect(201);
         assert.equal(res.headers['retry-after'], '20');
         assert.equal(res.headers['retry-after-ms'], '20000');
         const op = relative(res.headers['azure-asyncoperation']);
+        slow.services.clock.advance(5_000);
         const running = await request(slow.app).get(op).set('Authorization', bearer()).expect(200);
         assert.equal(running.body.status, 'InProgress');
         assert.equal(running.body.endTime, null);
+        // The poll itself says when to poll next (the SDKs read Retry-After from the latest poll).
+        assert.equal(running.headers['retry-after'], '15');
+        assert.equal(running.headers['retry-after-ms'], '15000');
         const got = await request(slow.app).get(`${clusterPath('rg', 'c1')}?api-version=2021-10-01`).set('Authorization', bearer()).expect(200);
         assert.equal(got.body.properties.provisioningState, 'Accepted');
-        slow.services.clock.advance(20_000);
+        slow.services.clock.advance(15_000);
         const done = await request(slow.app).get(op).set('Authorization', bearer()).expect(200);
         assert.equal(done.body.status, 'Succeeded');
+        assert.equal(done.headers['retry-after'], undefined);
       } finally {
         slow.close();
       }

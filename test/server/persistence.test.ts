@@ -66,6 +66,27 @@ describe('persistence', () => {
     }
   });
 
+  it('reset() of a running server empties what is on disk too, and the clock goes back to its start', async () => {
+    const first = await testServer({ inMemory: false, dataDir });
+    try {
+      const call = overHttps(first.url, first.caCertPem);
+      await call('put', `${groupPath('temp')}?api-version=2021-04-01`).send({ location: 'eastus' }).expect(201);
+      await call('post', '/_arclight/clock/advance').send({ duration: 'P1D' }).expect(200);
+      await first.reset();
+      await call('get', `${groupPath('temp')}?api-version=2021-04-01`).expect(404);
+      assert.ok((await call('get', '/_arclight/clock').expect(200)).body.offsetSeconds < 3600);
+    } finally {
+      await first.stop();
+    }
+    const second = await testServer({ inMemory: false, dataDir });
+    try {
+      await overHttps(second.url, second.caCertPem)('get', `${groupPath('temp')}?api-version=2021-04-01`).expect(404);
+      assert.equal(second.caCertPem, first.caCertPem, 'a reset keeps the CA: clients go on trusting it');
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('keeps nothing with --in-memory: no file in --data-dir, a fresh CA each start', async () => {
     const a = await testServer({ inMemory: true, dataDir });
     const caPath = a.caCertPath;
