@@ -139,16 +139,20 @@ export function describeConformance(provider: ConformanceProvider): void {
       assert.fail('the operation did not finish after 5 polls');
     };
 
+    /** Deletes the resource a create example makes (if it is there), so the next create is a first one. */
+    const remove = async (create: ExampleCase) => {
+      madeBy.delete(lower(create.path));
+      await settle(await send({ ...create, method: 'DELETE', body: undefined }));
+    };
+
     /** Brings the resource `create` makes into the state that example leaves it in. */
     const establish = async (create: ExampleCase) => {
-      const key = lower(create.path);
-      if (madeBy.get(key) === create) return;
-      madeBy.delete(key);
-      await settle(await send({ ...create, method: 'DELETE', body: undefined }));
+      if (madeBy.get(lower(create.path)) === create) return;
+      await remove(create);
       const res = await send(create);
       assert.ok(res.status === 200 || res.status === 201, `precondition ${caseKey(create)}: ${res.status} ${res.text}`);
       await settle(res);
-      madeBy.set(key, create);
+      madeBy.set(lower(create.path), create);
     };
 
     /** One answer against the example's documented response for `status`. */
@@ -167,8 +171,7 @@ export function describeConformance(provider: ConformanceProvider): void {
       const statuses = documentedStatuses(c);
       const key = lower(c.path);
       if (c.method === 'PUT') {
-        madeBy.delete(key);
-        await settle(await send({ ...c, method: 'DELETE', body: undefined }));
+        await remove(c);
         const created = await send(c);
         check(c, created, statuses.includes(201) ? 201 : statuses[0]);
         await settle(created);
