@@ -3,6 +3,7 @@
  * version's patch schema declares, and a refusal (not a silent drop) of anything else, since
  * what a patch schema leaves out is read-only or create-only.
  */
+import { isDeepStrictEqual } from 'util';
 import { ArmError } from '../http/armErrors';
 import type { ArmRequest } from './handlers';
 
@@ -19,17 +20,28 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 
 /**
  * Refuses top-level fields and `properties.*` fields the request schema does not declare
- * (the pipeline's projection dropped them from `req.body`). `what` names the resource in the
- * message, e.g. "a connected cluster".
+ * (the pipeline's projection dropped them from `req.body`), unless they carry the value the
+ * resource already has: clients send back what they read (the 2021-03-01 connectedClusters
+ * PATCH example carries the cluster's own key). `what` names the resource in the message,
+ * e.g. "a connected cluster"; `same` compares a sent value with the current one.
  */
-export function refuseUnpatchable(req: ArmRequest, what: string): void {
+export function refuseUnpatchable(
+  req: ArmRequest,
+  what: string,
+  current: Record<string, any>, // eslint-disable-line @typescript-eslint/no-explicit-any
+  same: (field: string, sent: unknown, current: unknown) => boolean = (_f, a, b) => isDeepStrictEqual(a, b),
+): void {
   const raw = (req.rawBody ?? {}) as Record<string, unknown>;
   const kept = req.body as Record<string, unknown>;
+  const keptProperties = (kept.properties ?? {}) as Record<string, unknown>;
   const refused: string[] = [];
   for (const [k, v] of Object.entries(raw)) {
-    if (!(k in kept)) refused.push(k);
-    else if (k === 'properties' && v && typeof v === 'object') {
-      for (const p of Object.keys(v)) if (!(p in ((kept.properties ?? {}) as object))) refused.push(`properties.${p}`);
+    if (k === 'properties' && v && typeof v === 'object' && !Array.isArray(v)) {
+      for (const [p, pv] of Object.entries(v)) {
+        if (!(p in keptProperties) && !same(`properties.${p}`, pv, current.properties?.[p])) refused.push(`properties.${p}`);
+      }
+    } else if (!(k in kept) && !same(k, v, current[k])) {
+      refused.push(k);
     }
   }
   if (refused.length) {

@@ -91,6 +91,17 @@ describe('connectedClusters', () => {
       assert.match(missing.body.error.message, /Required property 'agentPublicKeyCertificate' not found in JSON\. Path 'properties'/);
     });
 
+    it('accepts an empty key only for the kinds Azure creates without one (ProvisionedCluster, AWS, GCP)', async () => {
+      const provisioned = await put(clusterBody({ kind: 'ProvisionedCluster' }, { agentPublicKeyCertificate: '' }), 'prov', '2024-01-01').expect(201);
+      assert.equal(provisioned.body.properties.agentPublicKeyCertificate, '');
+      assert.equal(provisioned.body.properties.connectivityStatus, 'Connecting', 'a provisioned cluster still has agents');
+      await put(clusterBody({ kind: 'ProvisionedCluster' }, { agentPublicKeyCertificate: '' }), 'prov', '2024-01-01').expect(200);
+      const plain = await put(clusterBody({}, { agentPublicKeyCertificate: '' }), 'plain', '2024-01-01').expect(400);
+      assert.equal(plain.body.error.code, 'InvalidParameter');
+      const keyed = await put(clusterBody({ kind: 'ProvisionedCluster' }, { agentPublicKeyCertificate: agentKeys().pkcs1 }), 'prov', '2024-01-01').expect(400);
+      assert.equal(keyed.body.error.code, 'PropertyChangeNotAllowed', 'the empty key is the key it was created with');
+    });
+
     it('refuses a changed key on re-PUT, but accepts the same key in another encoding', async () => {
       await put(clusterBody()).expect(201);
       await put(clusterBody({}, { agentPublicKeyCertificate: agentKeys().spki })).expect(200);
@@ -193,6 +204,16 @@ describe('connectedClusters', () => {
       const ga = await call('get', `${clusterPath('rg', 'aws1')}?api-version=2026-05-01`).expect(200);
       assert.equal(ga.body.properties.connectivityStatus, 'AgentNotInstalled');
     });
+
+    it('reads inboundConnectivityState Unknown where the version has it (2026-02-01-preview only)', async () => {
+      await createCluster(a.app, 'rg', 'c1', '2026-02-01-preview');
+      const preview = await call('get', `${clusterPath('rg', 'c1')}?api-version=2026-02-01-preview`).expect(200);
+      assert.equal(preview.body.properties.inboundConnectivityState, 'Unknown');
+      for (const v of ['2025-08-01-preview', '2026-05-01']) {
+        const other = await call('get', `${clusterPath('rg', 'c1')}?api-version=${v}`).expect(200);
+        assert.equal(other.body.properties.inboundConnectivityState, undefined, v);
+      }
+    });
   });
 
   describe('lists', () => {
@@ -238,6 +259,16 @@ describe('connectedClusters', () => {
       }
       const v2021 = await call('patch', `${clusterPath('rg', 'c1')}?api-version=2021-10-01`).send({ properties: { distribution: 'x' } }).expect(400);
       assert.match(v2021.body.error.message, /can change tags only/);
+    });
+
+    it('accepts read-only and create-only fields sent with the values they already have', async () => {
+      // What the 2021-03-01 example does: it PATCHes tags with the cluster's own key.
+      const got = await call('get', `${clusterPath('rg', 'c1')}?api-version=2021-03-01`).expect(200);
+      const res = await call('patch', `${clusterPath('rg', 'c1')}?api-version=2021-03-01`)
+        .send({ tags: { t: '1' }, location: 'East US', properties: { agentPublicKeyCertificate: agentKeys().spki, connectivityStatus: got.body.properties.connectivityStatus } }).expect(200);
+      assert.deepEqual(res.body.tags, { t: '1' });
+      const changed = await call('patch', `${clusterPath('rg', 'c1')}?api-version=2021-03-01`).send({ properties: { agentPublicKeyCertificate: agentKeys(1).pkcs1 } }).expect(400);
+      assert.equal(changed.body.error.target, 'properties.agentPublicKeyCertificate');
     });
 
     it('is a long-running operation (202 + Location) in 2026-05-01', async () => {
@@ -294,20 +325,26 @@ describe('connectedClusters', () => {
   describe('long-running operations and --lro-delay', () => {
     it('keeps the create in progress on the emulator clock, with Retry-After', async () => {
       const slow = await testArclight({ lroDelay: 20 });
+      slow.services.clock.setMs(slow.services.clock.nowMs(), true); // frozen: exact Retry-After values
       try {
         await createGroup(slow.app, 'rg');
         const res = await request(slow.app).put(`${clusterPath('rg', 'c1')}?api-version=2021-10-01`).set('Authorization', bearer()).send(clusterBody()).expect(201);
         assert.equal(res.headers['retry-after'], '20');
         assert.equal(res.headers['retry-after-ms'], '20000');
         const op = relative(res.headers['azure-asyncoperation']);
+        slow.services.clock.advance(5_000);
         const running = await request(slow.app).get(op).set('Authorization', bearer()).expect(200);
         assert.equal(running.body.status, 'InProgress');
         assert.equal(running.body.endTime, null);
+        // The poll itself says when to poll next (the SDKs read Retry-After from the latest poll).
+        assert.equal(running.headers['retry-after'], '15');
+        assert.equal(running.headers['retry-after-ms'], '15000');
         const got = await request(slow.app).get(`${clusterPath('rg', 'c1')}?api-version=2021-10-01`).set('Authorization', bearer()).expect(200);
         assert.equal(got.body.properties.provisioningState, 'Accepted');
-        slow.services.clock.advance(20_000);
+        slow.services.clock.advance(15_000);
         const done = await request(slow.app).get(op).set('Authorization', bearer()).expect(200);
         assert.equal(done.body.status, 'Succeeded');
+        assert.equal(done.headers['retry-after'], undefined);
       } finally {
         slow.close();
       }

@@ -8,6 +8,16 @@ import { ArmError } from '../../http/armErrors';
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
+/**
+ * Kinds Azure creates with an empty key (the spec examples send ""): agentless clusters (AWS,
+ * GCP), and ProvisionedCluster, whose agents AKS enabled by Arc installs itself.
+ */
+const KEYLESS_KINDS = new Set(['aws', 'gcp', 'provisionedcluster']);
+
+export function mayOmitKey(kind: unknown, key: unknown): boolean {
+  return key === '' && typeof kind === 'string' && KEYLESS_KINDS.has(kind.toLowerCase());
+}
+
 /** The RSA public key in `value`, or undefined when it is not one. */
 export function parseAgentPublicKey(value: string): KeyObject | undefined {
   const text = value.trim();

@@ -11,6 +11,7 @@
  * - Agent-reported fields stay empty until an agent reports; connectivity is derived at read time.
  */
 import { randomUUID } from 'crypto';
+import { isDeepStrictEqual } from 'util';
 import { ArmError, armErrors } from '../../http/armErrors';
 import type { Services } from '../../services';
 import type { ArmRequest, ArmResponse } from '../../arm/handlers';
@@ -23,8 +24,8 @@ import { filteredPage, listBody, nextLink, pageRequest } from '../../arm/paging'
 import { resourceGroupId } from '../../arm/resourceIds';
 import { retryHeaders } from '../../arm/asyncOperations';
 import { mergePatch, refuseUnpatchable } from '../../arm/patch';
-import { requireAgentPublicKey, sameKey } from './agentKey';
-import { AGENTLESS_KINDS, connectivityStatus } from './connectivity';
+import { mayOmitKey, requireAgentPublicKey, sameKey } from './agentKey';
+import { connectivityStatus } from './connectivity';
 import { clusterUserCredentials } from './clusterCredentials';
 
 export const CLUSTER_TYPE = 'microsoft.kubernetes/connectedclusters';
@@ -48,12 +49,20 @@ export function clusterId(subscriptionId: string, group: string, name: string): 
   return `${resourceGroupId(subscriptionId, group)}/providers/${TYPE_NAME}/${name}`;
 }
 
-/** The stored cluster as every read sees it: connectivity derived from the clock. */
+/**
+ * The stored cluster as every read sees it: connectivity derived from the clock. Inbound
+ * connectivity (Azure Relay and the Kubernetes API, 2026-02-01-preview) is Unknown, as the
+ * examples show it for new clusters, until something reports it: Relay is not emulated.
+ */
 export function clusterView(s: Services, stored: StoredResource): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const p = stored.body.properties ?? {};
   return {
     ...stored.body,
-    properties: { ...p, connectivityStatus: connectivityStatus({ kind: stored.body.kind, ...p }, s.clock.nowMs(), s.config.offlineAfter) },
+    properties: {
+      ...p,
+      connectivityStatus: connectivityStatus({ kind: stored.body.kind, ...p }, s.clock.nowMs(), s.config.offlineAfter),
+      inboundConnectivityState: p.inboundConnectivityState ?? 'Unknown',
+    },
   };
 }
 
@@ -100,9 +109,8 @@ export function registerConnectedClusters(s: Services): void {
 
     const id = clusterId(subscriptionId, group, name);
     const previous = loadResource(s, id);
-    const agentless = typeof body.kind === 'string' && AGENTLESS_KINDS.has(body.kind.toLowerCase());
     const key = body.properties?.agentPublicKeyCertificate;
-    if (!(agentless && key === '')) requireAgentPublicKey(key);
+    if (!mayOmitKey(body.kind, key)) requireAgentPublicKey(key);
     if (previous) {
       if (previous.body.location !== region.name) throw armErrors.invalidResourceLocation(name, previous.body.location, group, region.name);
       if (previous.body.properties?.provisioningState === 'Deleting') {
@@ -160,7 +168,7 @@ export function registerConnectedClusters(s: Services): void {
 
   s.handlers.on('PATCH', ITEM, (req) => {
     const cluster = existing(req);
-    refuseUnpatchable(req, 'a connected cluster');
+    refuseUnpatchable(req, 'a connected cluster', clusterView(s, cluster), (field, sent, current) => unchanged(s, field, sent, current));
     const patch = req.body as { tags?: Record<string, string> | null; properties?: Record<string, unknown> };
     const body = { ...cluster.body, properties: { ...cluster.body.properties } };
     if (patch.tags !== undefined) {
@@ -237,4 +245,9 @@ export function registerConnectedClusters(s: Services): void {
   s.operations.register(CLUSTER_OPERATIONS.create, provisioningCompleter(s));
   s.operations.register(CLUSTER_OPERATIONS.update, provisioningCompleter(s));
   s.operations.register(CLUSTER_OPERATIONS.delete, deletionCompleter(s));
+}
+function unchanged(s: Services, field: string, sent: unknown, current: unknown): boolean {
+  if (field === 'location') return typeof sent === 'string' && s.regions.resolve(sent)?.name === current;
+  if (field === 'properties.agentPublicKeyCertificate') return typeof sent === 'string' && typeof current === 'string' && sameKey(current, sent);
+  return isDeepStrictEqual(sent, current);
 }

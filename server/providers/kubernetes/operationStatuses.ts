@@ -1,6 +1,7 @@
 /**
  * The ProviderHub operation resources that connectedClusters' long-running operations point at:
- *   operationStatuses/{id}  (Azure-AsyncOperation): always 200 with {id, name, resourceId, status, startTime, endTime};
+ *   operationStatuses/{id}  (Azure-AsyncOperation): always 200 with {id, name, resourceId, status, startTime, endTime},
+ *                           and Retry-After while it runs;
  *   operationResults/{id}   (Location): 202 while running, then 204 for a delete or 200 with the
  *                           resource, rendered in the api-version of the poll.
  */
@@ -29,6 +30,9 @@ export function registerOperationStatuses(s: Services): void {
     const op = find(req);
     return {
       status: 200,
+      // The SDKs pace their next poll by this response's Retry-After: without it Python's
+      // azure-core waits 30 s and the JS poller its own interval.
+      headers: op.status === 'InProgress' ? retryHeaders(s.operations.retryAfter(op)) : undefined,
       body: {
         id: `/providers/Microsoft.Kubernetes/locations/${req.params.location}/operationStatuses/${op.id}`,
         name: op.id,

@@ -194,7 +194,7 @@ export function registerConfigurationType(s: Services, t: ConfigurationType): vo
     s.handlers.on('PATCH', itemPath, (req) => {
       const { parent, name, id, found } = existing(req);
       refuseWhileDeleting(found, name);
-      refuseUnpatchable(req, `a${/^[AEIOU]/.test(t.label) ? 'n' : ''} ${t.label}`);
+      refuseUnpatchable(req, `a${/^[AEIOU]/.test(t.label) ? 'n' : ''} ${t.label}`, found.body);
       const patch = (req.body.properties ?? {}) as Props;
       const { properties: userPatch, values: patchedSecrets } = takeWriteOnly(patch, t.writeOnly);
       const previousUser = omit(found.body.properties, [...t.reported, 'provisioningState', 'configurationProtectedSettings']);

@@ -1,0 +1,137 @@
+/**
+ * From the vendored specs to runnable examples: specs/manifest.json names the spec files of
+ * every (provider, api-version) Arclight serves; each operation in them lists its examples under
+ * `x-ms-examples`; each example file holds the request parameters and the documented responses.
+ * An ExampleCase is one such example turned into a request (path, query, body) that can be sent
+ * as it is. Nothing here is provider-specific.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The repository root (this file runs from dist/test/conformance). */
+export const ROOT = path.resolve(__dirname, '..', '..', '..');
+const SPECS = path.join(ROOT, 'specs');
+
+export interface ExampleResponse {
+  body?: Json;
+  headers?: Record<string, string>;
+}
+
+export interface ExampleCase {
+  namespace: string;
+  apiVersion: string;
+  /** Spec file, relative to specs/. */
+  specFile: string;
+  operationId: string;
+  /** The key under x-ms-examples. */
+  title: string;
+  method: string;
+  /** The spec's path template, in its own casing. */
+  template: string;
+  /** Example file, relative to specs/. */
+  exampleFile: string;
+  /** Undefined when the example file is not vendored (a known gap, see specs/SOURCES.md). */
+  responses?: Record<string, ExampleResponse>;
+  /** The request: path with the example's parameters filled in, query (api-version included), body. */
+  path: string;
+  query: Record<string, string>;
+  body?: Json;
+  /** Whether the spec marks the operation long-running, and pageable (a list). */
+  longRunning: boolean;
+  pageable: boolean;
+}
+
+const HTTP_METHODS = ['put', 'get', 'post', 'patch', 'delete', 'head'];
+
+const fileCache = new Map<string, Json>();
+function readJson(file: string): Json {
+  let doc = fileCache.get(file);
+  if (doc === undefined) {
+    doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+    fileCache.set(file, doc);
+  }
+  return doc;
+}
+
+/** A parameter object, following a $ref into another file when there is one. */
+function resolveParameter(fromFile: string, param: Json): Json {
+  if (!param.$ref) return param;
+  const [filePart, fragment = ''] = String(param.$ref).split('#');
+  const file = filePart ? path.resolve(path.dirname(fromFile), filePart) : fromFile;
+  let node = readJson(file);
+  for (const key of fragment.split('/').filter(Boolean)) node = node?.[key.replace(/~1/g, '/').replace(/~0/g, '~')];
+  if (!node) throw new Error(`${fromFile}: unresolved parameter ${param.$ref}`);
+  return resolveParameter(file, node);
+}
+
+/** The spec files of each api-version of `namespace`, as the manifest lists them (Arclight's own files left out). */
+export function specFiles(namespace: string): Array<{ apiVersion: string; file: string }> {
+  const manifest = readJson(path.join(SPECS, 'manifest.json'));
+  const provider = manifest.providers.find((p: Json) => p.namespace.toLowerCase() === namespace.toLowerCase());
+  if (!provider) throw new Error(`specs/manifest.json has no provider ${namespace}`);
+  const out: Array<{ apiVersion: string; file: string }> = [];
+  for (const [apiVersion, files] of Object.entries<string[]>(provider.apiVersions)) {
+    for (const file of files) if (file.startsWith('specification/')) out.push({ apiVersion, file });
+  }
+  return out;
+}
+
+/** Every x-ms-examples entry of every operation in the provider's vendored spec files. */
+export function exampleCases(namespace: string): ExampleCase[] {
+  const cases: ExampleCase[] = [];
+  for (const { apiVersion, file } of specFiles(namespace)) {
+    const specPath = path.join(SPECS, file);
+    const spec = readJson(specPath);
+    for (const [template, item] of Object.entries<Json>(spec.paths ?? {})) {
+      for (const method of HTTP_METHODS) {
+        const op = item[method];
+        if (!op) continue;
+        const parameters = [...(item.parameters ?? []), ...(op.parameters ?? [])].map((p: Json) => resolveParameter(specPath, p));
+        for (const [title, ref] of Object.entries<Json>(op['x-ms-examples'] ?? {})) {
+          const exampleAbs = path.resolve(path.dirname(specPath), ref.$ref);
+          const example = fs.existsSync(exampleAbs) ? readJson(exampleAbs) : undefined;
+          cases.push({
+            namespace,
+            apiVersion,
+            specFile: file,
+            operationId: op.operationId,
+            title,
+            method: method.toUpperCase(),
+            template,
+            exampleFile: path.relative(SPECS, exampleAbs),
+            longRunning: !!op['x-ms-long-running-operation'],
+            pageable: op['x-ms-pageable'] !== undefined,
+            ...(example ? requestOf(template, parameters, example.parameters ?? {}) : { path: template, query: {} }),
+            responses: example?.responses,
+          });
+        }
+      }
+    }
+  }
+  return cases;
+}
+
+/** The request an example describes: path parameters filled in, query parameters, the body parameter. */
+function requestOf(template: string, parameters: Json[], values: Record<string, Json>): Pick<ExampleCase, 'path' | 'query' | 'body'> {
+  const byName = new Map(parameters.map((p: Json) => [p.name, p]));
+  const filled = template.replace(/\{([^}]+)\}/g, (_m, name: string) => {
+    if (values[name] === undefined) throw new Error(`example has no value for path parameter ${name} of ${template}`);
+    return encodeURIComponent(String(values[name]));
+  });
+  const query: Record<string, string> = {};
+  let body: Json;
+  for (const [name, value] of Object.entries(values)) {
+    const param = byName.get(name);
+    if (param?.in === 'query') query[name] = String(value);
+    else if (param?.in === 'body') body = value;
+  }
+  return { path: filled, query, ...(body !== undefined ? { body } : {}) };
+}
+
+/** The URL of a case, as sent: path and query string. */
+export function urlOf(c: Pick<ExampleCase, 'path' | 'query'>): string {
+  const q = new URLSearchParams(c.query).toString();
+  return q ? `${c.path}?${q}` : c.path;
+}

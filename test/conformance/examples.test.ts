@@ -1,0 +1,5 @@
+/** The vendored specs' x-ms-examples, sent through the server: see scenario.ts for the rules. */
+import { describeConformance } from './scenario';
+import { kubernetesConformance } from './kubernetes';
+
+describeConformance(kubernetesConformance);
