@@ -14,10 +14,15 @@ export function armAudiences(baseUrl: string): string[] {
   return [...ARM_AUDIENCES, `${baseUrl}/`, baseUrl];
 }
 
+const ARM_AUDIENCE_SET = new Set(ARM_AUDIENCES);
+
+/** Checked on every ARM request with an Arclight token, so without building lists. */
 export function isArmAudience(aud: unknown, baseUrl: string): boolean {
-  const list = Array.isArray(aud) ? aud : [aud];
-  const allowed = armAudiences(baseUrl).map((a) => a.toLowerCase());
-  return list.some((a) => typeof a === 'string' && allowed.includes(a.toLowerCase()));
+  if (typeof aud !== 'string') return false;
+  const a = aud.toLowerCase();
+  if (ARM_AUDIENCE_SET.has(a)) return true;
+  const base = baseUrl.toLowerCase();
+  return a === base || a === `${base}/`;
 }
 
 /**
