@@ -76,7 +76,8 @@ export class PrincipalStore {
   put(principal: PrincipalRecord, secrets: SecretRecord[], certificates: CertificateRecord[]): void {
     const id = principal.clientId.toLowerCase();
     const record = { ...principal, clientId: id, tenantId: principal.tenantId.toLowerCase(), objectId: principal.objectId.toLowerCase() };
-    this.stmts.put.run(id, record.tenantId, record.objectId, record.kind, record.resourceId?.toLowerCase() ?? null, JSON.stringify(record));
+    const resourceKey = record.resourceId ? record.resourceId.toLowerCase().replace(/\/+$/, '') : null;
+    this.stmts.put.run(id, record.tenantId, record.objectId, record.kind, resourceKey, JSON.stringify(record));
     this.stmts.deleteSecrets.run(id);
     this.stmts.deleteCertificates.run(id);
     for (const s of secrets) this.stmts.putSecret.run(id, s.salt, s.hash);
