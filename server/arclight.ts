@@ -19,6 +19,10 @@ import { RegionCatalog } from './arm/regions';
 import { AsyncOperations } from './arm/asyncOperations';
 import { HandlerRegistry } from './arm/handlers';
 import { ArmAuthenticator } from './identity/armAuthentication';
+import { applyPrincipalSeed, Principals } from './identity/principals';
+import { identityRoutes } from './identity/routes';
+import { SigningKey } from './identity/signingKey';
+import { TokenService } from './identity/tokenService';
 import { CertificateAuthority } from './pki/certificateAuthority';
 import { createApp } from './http/app';
 import type { Services } from './services';
@@ -75,6 +79,9 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
   const store = Store.open(dataDir);
   const clock = startClock(config, store);
   const initialClock = clock.snapshot();
+  const ca = CertificateAuthority.loadOrCreate(dataDir && path.join(dataDir, 'certs'));
+  const principals = new Principals(store);
+  const tokens = new TokenService(clock, new SigningKey(dataDir && path.join(dataDir, 'keys'), ca), principals);
 
   const services: Services = {
     config,
@@ -85,8 +92,10 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     regions,
     operations: new AsyncOperations(store, clock, () => config.lroDelay),
     handlers: new HandlerRegistry(),
-    auth: new ArmAuthenticator(config.auth, clock),
-    ca: CertificateAuthority.loadOrCreate(dataDir && path.join(dataDir, 'certs')),
+    auth: new ArmAuthenticator(config.auth, clock, tokens),
+    ca,
+    principals,
+    tokens,
     defaults: { tenantId: DEFAULT_TENANT_ID, subscriptionId: DEFAULT_SUBSCRIPTION_ID, clientId: DEFAULT_CLIENT_ID },
   };
   registerResourcesProvider(services);
@@ -96,6 +105,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
 
   const applySeed = () => {
     applyDirectorySeed(store, seed);
+    applyPrincipalSeed(store, seed);
     seedResourceGroups(services, seed?.resourceGroups ?? []);
   };
   applySeed();
@@ -117,7 +127,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
       return { ready: Object.values(checks).every(Boolean), checks };
     },
     reset,
-  });
+  }, { identity: identityRoutes(services) });
   logger.debug(`data: ${dataDir ?? 'in memory'}; auth: ${config.auth}`);
   return { app, services, reset, close: () => store.close() };
 }

@@ -13,6 +13,8 @@ import type { AsyncOperations } from './arm/asyncOperations';
 import type { HandlerRegistry } from './arm/handlers';
 import type { ArmAuthenticator } from './identity/armAuthentication';
 import type { CertificateAuthority } from './pki/certificateAuthority';
+import type { Principals } from './identity/principals';
+import type { TokenService } from './identity/tokenService';
 
 /** A rendered ARM response, offered to the test suite's response-schema check. */
 export interface RenderedResponse {
@@ -34,6 +36,10 @@ export interface Services {
   handlers: HandlerRegistry;
   auth: ArmAuthenticator;
   ca: CertificateAuthority;
+  /** Service principals and managed identities (add a cluster's identity with putManagedIdentity). */
+  principals: Principals;
+  /** Issues Arclight's access tokens and recognises them for ARM. */
+  tokens: TokenService;
   defaults: { tenantId: string; subscriptionId: string; clientId: string };
   /** Set by the test suite to validate every ARM response against the spec. */
   onArmResponse?: (response: RenderedResponse) => void;

@@ -85,7 +85,9 @@ async function handle(s: Services, req: Request): Promise<ArmResponse & { body?:
   s.operations.settleDue();
   const subscription = params.subscriptionId !== undefined ? s.store.directory.subscription(params.subscriptionId) : undefined;
   const baseUrl = `${(req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
-  const caller = s.auth.authenticate({ header: req.headers.authorization, subscription, subscriptionId: params.subscriptionId, baseUrl });
+  const caller = s.auth.authenticate({
+    header: req.headers.authorization, subscription, subscriptionId: params.subscriptionId, baseUrl, method, path, namespace: provider.namespace,
+  });
   if (params.subscriptionId !== undefined && !subscription) throw armErrors.subscriptionNotFound(params.subscriptionId);
 
   // A group must exist before anything inside it can be read or written.

@@ -3,24 +3,30 @@
  *   off      no check at all;
  *   lenient  (default) tokens Arclight issued are checked as in strict; any other well-formed,
  *            unexpired JWT is accepted, so tests that bring their own fake token keep working;
- *   strict   signature against Arclight's keys, exp/nbf with a small skew, an allowed audience,
- *            and the token's tenant must own the subscription in the path.
- * The caller's claims become systemData's createdBy/lastModifiedBy.
+ *   strict   only Arclight's tokens: signature against its key, exp/nbf with a small skew, an
+ *            allowed audience, the token's tenant must own the subscription in the path and its
+ *            principal must still exist there.
+ * The caller's claims become systemData's createdBy/lastModifiedBy. Verified tokens are cached
+ * (by their text) until they expire, so a client's repeated calls cost one map lookup.
  */
 import type { AuthMode } from '../config';
 import type { Clock } from '../clock';
 import { ArmError } from '../http/armErrors';
 import type { SubscriptionRecord } from '../store/directory';
 import type { Caller, PrincipalType } from '../arm/handlers';
+import { ARM_NAMESPACE } from '../arm/resourceIds';
+import { armAudiences, isArmAudience } from './audiences';
 
 export type Claims = Record<string, unknown>;
 
 /** What the token service offers the ARM check (see tokenService.ts). */
 export interface TokenVerifier {
-  /** Whether Arclight issued this token (by its issuer and key id), without checking anything else. */
+  /** Whether Arclight issued this token (by its key id), without checking anything else. */
   isOurs(header: Claims, payload: Claims): boolean;
-  /** Verifies signature, lifetime and audience of a token Arclight issued; throws ArmError otherwise. */
-  verify(token: string, baseUrl: string): Claims;
+  /** The claims when the signature is Arclight's, else undefined; lifetime, audience and tenant are checked here. */
+  verify(token: string): Claims | undefined;
+  /** Whether the principal the claims name still exists in their tenant (tokens outlive deleted principals). */
+  principalExists(claims: Claims): boolean;
 }
 
 export interface AuthInput {
@@ -28,6 +34,20 @@ export interface AuthInput {
   subscription?: SubscriptionRecord;
   subscriptionId?: string;
   baseUrl: string;
+  /** The request, for the action and scope AuthorizationFailed names. */
+  method?: string;
+  path?: string;
+  namespace?: string;
+}
+
+type Challenge = (error: string, description: string) => Record<string, string>;
+
+interface CheckedToken {
+  caller: Caller;
+  claims: Claims;
+  /** Issued by Arclight: checked as in strict mode whatever the mode. */
+  ours: boolean;
+  exp?: number;
 }
 
 const SKEW_SECONDS = 300;
@@ -58,15 +78,18 @@ export function callerFromClaims(claims: Claims): Caller {
   return { name, type, tenantId: str('tid'), objectId: str('oid'), appId };
 }
 
+const invalidToken = (challenge: Challenge, description: string) =>
+  new ArmError(401, 'InvalidAuthenticationToken', 'The access token is invalid.', { gateway: true, headers: challenge('invalid_token', description) });
+
 export class ArmAuthenticator {
-  private readonly cache = new Map<string, { caller: Caller; tenantId?: string; exp?: number }>();
+  private readonly cache = new Map<string, CheckedToken>();
 
   constructor(private readonly mode: AuthMode, private readonly clock: Clock, private readonly verifier?: TokenVerifier) {}
 
   authenticate(input: AuthInput): Caller {
     if (this.mode === 'off') return {};
     // Clients find a subscription's tenant from authorization_uri; without one it names no tenant.
-    const challenge = (error: string, description: string) => {
+    const challenge: Challenge = (error, description) => {
       const tenant = input.subscription?.tenantId ?? '';
       return { 'WWW-Authenticate': `Bearer authorization_uri="${input.baseUrl}/${tenant}", error="${error}", error_description="${description}"` };
     };
@@ -81,50 +104,88 @@ export class ArmAuthenticator {
         { gateway: true, headers: challenge('invalid_token', "The authentication failed because of invalid 'Authorization' header.") });
     }
     const token = m[1];
-    const entry = this.cached(token) ?? this.check(token, input.baseUrl, challenge);
-    this.checkTenant(entry.tenantId, input, challenge);
-    return entry.caller;
+    const checked = this.cached(token) ?? this.check(token, challenge);
+    if (checked.ours) {
+      if (!isArmAudience(checked.claims.aud, input.baseUrl)) throw wrongAudience(checked.claims.aud, input.baseUrl, challenge);
+      this.checkTenant(checked, input, challenge);
+    }
+    return checked.caller;
   }
 
-  private cached(token: string) {
+  private cached(token: string): CheckedToken | undefined {
     const hit = this.cache.get(token);
     if (hit && (hit.exp === undefined || hit.exp + SKEW_SECONDS > this.clock.nowMs() / 1000)) return hit;
     if (hit) this.cache.delete(token);
     return undefined;
   }
 
-  private check(token: string, baseUrl: string, challenge: (e: string, d: string) => Record<string, string>) {
+  private check(token: string, challenge: Challenge): CheckedToken {
     const decoded = decodeJwt(token);
-    if (!decoded) {
-      throw new ArmError(401, 'InvalidAuthenticationToken', 'The access token is invalid.', { gateway: true, headers: challenge('invalid_token', 'The access token is invalid.') });
-    }
-    let claims = decoded.payload;
+    if (!decoded) throw invalidToken(challenge, 'The access token is invalid.');
     const ours = this.verifier?.isOurs(decoded.header, decoded.payload) ?? false;
+    let claims = decoded.payload;
     if (ours) {
-      claims = this.verifier!.verify(token, baseUrl);
+      const verified = this.verifier!.verify(token);
+      if (!verified) throw invalidToken(challenge, 'The access token signature is invalid.');
+      claims = verified;
     } else if (this.mode === 'strict') {
-      throw new ArmError(401, 'InvalidAuthenticationToken', 'The access token is invalid.',
-        { gateway: true, headers: challenge('invalid_token', 'The access token was not issued by a trusted authority.') });
-    } else {
-      const now = this.clock.nowMs() / 1000;
-      const exp = typeof claims.exp === 'number' ? claims.exp : undefined;
-      if (exp !== undefined && exp + SKEW_SECONDS < now) throw expired(exp, now, challenge);
+      throw invalidToken(challenge, 'The access token was not issued by a trusted authority.');
     }
-    const entry = { caller: callerFromClaims(claims), tenantId: typeof claims.tid === 'string' ? claims.tid : undefined, exp: typeof claims.exp === 'number' ? claims.exp : undefined };
+    const now = this.clock.nowMs() / 1000;
+    const exp = typeof claims.exp === 'number' ? claims.exp : undefined;
+    if (exp !== undefined && exp + SKEW_SECONDS < now) throw expired(exp, now, challenge);
+    // Only for Arclight's own tokens: a foreign token's nbf says nothing about the emulator clock.
+    if (ours && typeof claims.nbf === 'number' && claims.nbf - SKEW_SECONDS > now) throw invalidToken(challenge, 'The access token is not yet valid.');
+    const checked: CheckedToken = { caller: callerFromClaims(claims), claims, ours, exp };
     if (this.cache.size >= 10_000) this.cache.clear();
-    this.cache.set(token, entry);
-    return entry;
+    this.cache.set(token, checked);
+    return checked;
   }
 
-  /** Strict mode and Arclight-issued tokens: the token's tenant must own the subscription. */
-  private checkTenant(tenantId: string | undefined, input: AuthInput, challenge: (e: string, d: string) => Record<string, string>): void {
-    if (this.mode !== 'strict' || !input.subscription || !tenantId) return;
-    if (tenantId.toLowerCase() === input.subscription.tenantId.toLowerCase()) return;
-    const authority = `${input.baseUrl}/${input.subscription.tenantId}`;
-    throw new ArmError(401, 'InvalidAuthenticationTokenTenant',
-      `The access token is from the wrong issuer '${input.baseUrl}/${tenantId}/'. It must match the tenant '${authority}/' associated with this subscription. Please use the authority (URL) '${authority}' to get the token. Note, if the subscription is transferred to another tenant there is no impact to the services, but information about new tenant could take time to propagate (up to an hour). If you just transferred your subscription and see this error message, please try back later.`,
-      { gateway: true, headers: challenge('invalid_token', 'The access token is from the wrong issuer.') });
+  /**
+   * Arclight's tokens against the subscription in the path: a token from another tenant is
+   * 401 InvalidAuthenticationTokenTenant (the check ARM makes on the issuer before anything
+   * else); a token from the right tenant whose principal no longer exists there is 403
+   * AuthorizationFailed (as ARM's role check answers a principal without access).
+   */
+  private checkTenant(checked: CheckedToken, input: AuthInput, challenge: Challenge): void {
+    if (!input.subscription) return;
+    const tenantId = typeof checked.claims.tid === 'string' ? checked.claims.tid : '';
+    if (tenantId.toLowerCase() !== input.subscription.tenantId.toLowerCase()) {
+      const authority = `${input.baseUrl}/${input.subscription.tenantId}`;
+      throw new ArmError(401, 'InvalidAuthenticationTokenTenant',
+        `The access token is from the wrong issuer '${input.baseUrl}/${tenantId}/'. It must match the tenant '${authority}/' associated with this subscription. Please use the authority (URL) '${authority}' to get the token. Note, if the subscription is transferred to another tenant there is no impact to the services, but information about new tenant could take time to propagate (up to an hour). If you just transferred your subscription and see this error message, please try back later.`,
+        { gateway: true, headers: challenge('invalid_token', 'The access token is from the wrong issuer.') });
+    }
+    if (!this.verifier!.principalExists(checked.claims)) {
+      const { action, scope } = authorization(input);
+      throw new ArmError(403, 'AuthorizationFailed',
+        `The client '${checked.caller.appId ?? checked.caller.name ?? ''}' with object id '${checked.caller.objectId ?? ''}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+        { gateway: true });
+    }
   }
+}
+
+function wrongAudience(aud: unknown, baseUrl: string, challenge: Challenge): ArmError {
+  const allowed = armAudiences(baseUrl).map((a) => `'${a}'`).join(',');
+  return new ArmError(401, 'InvalidAuthenticationTokenAudience',
+    `The access token has been obtained for wrong audience or resource '${Array.isArray(aud) ? aud.join(',') : String(aud ?? '')}'. It should exactly match with one of the allowed audiences ${allowed}.`,
+    { gateway: true, headers: challenge('invalid_token', 'The access token has been obtained for wrong audience or resource.') });
+}
+
+/** The RBAC action and scope of a request, as AuthorizationFailed names them. */
+function authorization(input: AuthInput): { action: string; scope: string } {
+  const method = (input.method ?? 'GET').toUpperCase();
+  let segments = (input.path ?? '').split('/').filter(Boolean);
+  const verb = method === 'GET' || method === 'HEAD' ? 'read' : method === 'DELETE' ? 'delete' : method === 'POST' ? 'action' : 'write';
+  // A POST to a resource names the action as the last, unpaired segment.
+  const actionName = method === 'POST' && segments.length % 2 === 1 ? segments[segments.length - 1] : undefined;
+  if (actionName) segments = segments.slice(0, -1);
+  const namespace = input.namespace ?? ARM_NAMESPACE;
+  let at = segments.findIndex((s, i) => s.toLowerCase() === 'providers' && segments[i + 1]?.toLowerCase() === namespace.toLowerCase());
+  at = at < 0 ? 0 : at + 2;
+  const types = segments.slice(at).filter((_, i) => i % 2 === 0);
+  return { action: [namespace, ...types, ...(actionName ? [actionName] : []), verb].join('/'), scope: `/${segments.join('/')}` };
 }
 
 /** .NET's invariant "M/d/yyyy h:mm:ss tt", as ARM prints times in this message. */
@@ -135,7 +196,7 @@ function dotnetTime(seconds: number): string {
   return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${h}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${d.getUTCHours() < 12 ? 'AM' : 'PM'}`;
 }
 
-export function expired(exp: number, now: number, challenge: (e: string, d: string) => Record<string, string>): ArmError {
+export function expired(exp: number, now: number, challenge: Challenge): ArmError {
   const fmt = dotnetTime;
   return new ArmError(401, 'ExpiredAuthenticationToken', `The access token expiry UTC time '${fmt(exp)}' is earlier than current UTC time '${fmt(now)}'.`,
     { gateway: true, headers: challenge('invalid_token', 'The access token has expired.') });

@@ -6,6 +6,7 @@ import * as path from 'path';
 import { Db, openDatabase } from './database';
 import { DirectoryStore } from './directory';
 import { OperationStore } from './operations';
+import { PrincipalStore } from './principals';
 import { ResourceStore } from './resources';
 import { SecretStore } from './secrets';
 
@@ -14,6 +15,7 @@ export class Store {
   readonly secrets: SecretStore;
   readonly operations: OperationStore;
   readonly directory: DirectoryStore;
+  readonly principals: PrincipalStore;
   private readonly getSetting;
   private readonly putSetting;
 
@@ -22,6 +24,7 @@ export class Store {
     this.secrets = new SecretStore(db);
     this.operations = new OperationStore(db);
     this.directory = new DirectoryStore(db);
+    this.principals = new PrincipalStore(db);
     this.getSetting = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE name = ?');
     this.putSetting = db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value');
   }
@@ -44,20 +47,23 @@ export class Store {
     this.putSetting.run(name, JSON.stringify(value));
   }
 
-  /** Removes every tenant, subscription, registration, resource, secret and operation. */
+  /** Removes every tenant, subscription, registration, resource, secret, operation and principal. */
   clearAll(): void {
     this.transaction(() => {
-      for (const table of ['resources', 'secrets', 'operations', 'provider_registrations', 'subscriptions', 'tenants']) {
+      for (const table of ['resources', 'secrets', 'operations', 'provider_registrations', 'subscriptions', 'tenants',
+        'principal_secrets', 'principal_certificates', 'principals']) {
         this.db.exec(`DELETE FROM ${table}`);
       }
     });
     this.directory.invalidate();
+    this.principals.invalidate();
   }
 
-  /** Removes what one subscription holds: its resources, secrets, operations and registrations. */
+  /** Removes what one subscription holds: its resources, secrets, operations, registrations and managed identities. */
   clearSubscription(subscriptionId: string): void {
     const sub = subscriptionId.toLowerCase();
     this.transaction(() => {
+      for (const clientId of this.principals.clientIdsUnder(`/subscriptions/${sub}`)) this.principals.delete(clientId);
       this.resources.deleteSubscription(sub);
       this.secrets.deleteTree(`/subscriptions/${sub}`);
       this.db.prepare('DELETE FROM operations WHERE subscription_id = ?').run(sub);

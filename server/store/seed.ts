@@ -9,7 +9,8 @@
  *                       "registeredProviders"?: ["Microsoft.Kubernetes", ...] }],
  *   "servicePrincipals": [{ "clientId", "tenantId"?, "displayName"?, "objectId"?,
  *                           "secret"?, "certificate"?: "<PEM>" }],
- *   "managedIdentities": [{ "clientId", "principalId"?, "tenantId"?, "resourceId"?, "displayName"? }],
+ *   "managedIdentities": [{ "clientId", "principalId"?, "tenantId"?, "resourceId"?, "displayName"?,
+ *                           "certificate"?: "<PEM>", "default"?: true }],
  *   "resourceGroups":    [{ "subscriptionId", "name", "location", "tags"? }]
  * }
  */
@@ -46,6 +47,10 @@ export interface SeedManagedIdentity {
   tenantId?: string;
   resourceId?: string;
   displayName?: string;
+  /** Public certificate(s) whose keys may sign client assertions for this identity. */
+  certificate?: string;
+  /** The identity the managed identity endpoints use when a request names none. */
+  default?: boolean;
 }
 
 export interface SeedResourceGroup {
@@ -80,8 +85,10 @@ export function readSeedFile(file: string): SeedFile {
     check(GUID.test(s.subscriptionId ?? ''), `subscription id '${s.subscriptionId}' is not a GUID`);
     check(GUID.test(s.tenantId ?? ''), `subscription ${s.subscriptionId} needs a tenantId GUID`);
   }
-  for (const p of seed.servicePrincipals ?? []) check(GUID.test(p.clientId ?? ''), `service principal clientId '${p.clientId}' is not a GUID`);
-  for (const m of seed.managedIdentities ?? []) check(GUID.test(m.clientId ?? ''), `managed identity clientId '${m.clientId}' is not a GUID`);
+  for (const p of [...(seed.servicePrincipals ?? []), ...(seed.managedIdentities ?? [])]) {
+    check(GUID.test(p.clientId ?? ''), `principal clientId '${p.clientId}' is not a GUID`);
+    check(p.tenantId === undefined || GUID.test(p.tenantId), `principal ${p.clientId} has a tenantId that is not a GUID`);
+  }
   return seed;
 }
 
@@ -99,6 +106,10 @@ export function applyDirectorySeed(store: Store, seed: SeedFile | undefined): vo
       ...(seed?.subscriptions ?? []),
     ];
     for (const t of seed?.tenants ?? []) store.directory.putTenant(tenant(t));
+    // A principal's home tenant exists even when no subscription names it.
+    for (const p of [...(seed?.servicePrincipals ?? []), ...(seed?.managedIdentities ?? [])]) {
+      if (p.tenantId && !store.directory.tenant(p.tenantId)) store.directory.putTenant(tenant({ tenantId: p.tenantId.toLowerCase() }));
+    }
     for (const s of subs) {
       if (!store.directory.tenant(s.tenantId)) store.directory.putTenant(tenant({ tenantId: s.tenantId }));
       store.directory.putSubscription({
