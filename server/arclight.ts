@@ -161,12 +161,17 @@ export async function startArclight(options: ArclightOptions = {}): Promise<Runn
   const dataDir = config.inMemory ? undefined : path.resolve(config.dataDir);
 
   let tls: { cert: string; key: string };
-  if (config.cert || config.key) {
-    if (!config.cert || !config.key) throw new Error('--cert and --key go together');
-    tls = { cert: fs.readFileSync(config.cert, 'utf8'), key: fs.readFileSync(config.key, 'utf8') };
-  } else {
-    const issued = ca.serverCertificate(dataDir && path.join(dataDir, 'certs'), certificateNames(config.host));
-    tls = { cert: issued.certPem, key: issued.keyPem };
+  try {
+    if (config.cert || config.key) {
+      if (!config.cert || !config.key) throw new Error('--cert and --key go together');
+      tls = { cert: fs.readFileSync(config.cert, 'utf8'), key: fs.readFileSync(config.key, 'utf8') };
+    } else {
+      const issued = ca.serverCertificate(dataDir && path.join(dataDir, 'certs'), certificateNames(config.host));
+      tls = { cert: issued.certPem, key: issued.keyPem };
+    }
+  } catch (err) {
+    instance.close();
+    throw err;
   }
 
   // In memory, the CA still needs a file for NODE_EXTRA_CA_CERTS / REQUESTS_CA_BUNDLE.

@@ -40,6 +40,8 @@ export interface ConformanceProvider {
   variant?(c: ExampleCase, role: 'create' | 'use'): string;
   /** Changes to example requests the server cannot take as written; each documents its reason. */
   prepare?(c: ExampleCase): ExampleCase;
+  /** What must exist before an api-version's examples run, besides their resource groups (e.g. a parent cluster). */
+  setup?(a: TestArclight): Promise<void>;
   /** Keys of example bodies the server may leave out, each with its reason. */
   tolerances: readonly Tolerance[];
   /** Examples not run, by caseKey(), with the reason. */
@@ -104,15 +106,19 @@ export function describeConformance(provider: ConformanceProvider): void {
     let a: TestArclight;
     /** The create example each resource path was last made by. */
     const madeBy = new Map<string, ExampleCase>();
+    /** The operation status URL of the last long-running operation on each resource path. */
+    const lastOperation = new Map<string, string>();
 
     before(async () => {
       a = await testArclight({ seed: path.join(ROOT, provider.seed) });
     });
     after(() => a?.close());
 
-    const send = (c: Pick<ExampleCase, 'method' | 'path' | 'query' | 'body'>) => {
+    const send = async (c: Pick<ExampleCase, 'method' | 'path' | 'query' | 'body'>) => {
       const req = request(a.app)[lower(c.method) as 'get'](urlOf(c)).set('Authorization', bearer());
-      return c.body !== undefined ? req.send(c.body) : req;
+      const res = await (c.body !== undefined ? req.send(c.body) : req);
+      if (res.headers['azure-asyncoperation']) lastOperation.set(lower(c.path), res.headers['azure-asyncoperation']);
+      return res;
     };
 
     /** Follows a long-running operation to its end and checks it succeeded. */
@@ -167,6 +173,18 @@ export function describeConformance(provider: ConformanceProvider): void {
       assert.deepEqual(mismatches, [], `the body does not have the example's shape:\n  ${mismatches.join('\n  ')}`);
     };
 
+    /**
+     * An example that reads an operation status names a made-up operation id: the runner reads
+     * the last operation its resource ran instead (operation ids are the server's own).
+     */
+    const operationOf = (c: ExampleCase): ExampleCase => {
+      if (!/\/operations\/\{[^}]+\}$/.test(c.template)) return c;
+      const resource = parentOf(parentOf(c.path));
+      const url = lastOperation.get(lower(resource));
+      assert.ok(url, `no operation has run on ${resource}`);
+      return { ...c, path: new URL(url).pathname };
+    };
+
     const run = async (c: ExampleCase) => {
       const statuses = documentedStatuses(c);
       const key = lower(c.path);
@@ -193,7 +211,7 @@ export function describeConformance(provider: ConformanceProvider): void {
         if (statuses.includes(204)) check(c, await send(c), 204);
         return;
       }
-      const res = await send(c);
+      const res = await send(operationOf(c));
       assert.ok(statuses.includes(res.status), `${c.method} ${urlOf(c)}: expected one of ${statuses.join(', ')}, got ${res.status} ${res.text}`);
       check(c, res, res.status);
       await settle(res);
@@ -213,6 +231,7 @@ export function describeConformance(provider: ConformanceProvider): void {
             const res = await request(a.app).put(`${group}?api-version=2021-04-01`).set('Authorization', bearer()).send({ location: provider.groupLocation });
             assert.ok(res.status === 201 || res.status === 200, `${group}: ${res.status} ${res.text} (is the subscription in ${provider.seed}?)`);
           }
+          await provider.setup?.(a);
         });
 
         const ordered = all

@@ -21,7 +21,10 @@ describe('subscriptions, tenants, locations and providers', () => {
     }));
     a = await testArclight({ seed: seedFile });
   });
-  after(() => a.close());
+  after(() => {
+    a.close();
+    fs.rmSync(path.dirname(seedFile), { recursive: true, force: true });
+  });
   beforeEach(() => a.reset());
 
   const get = (p: string, claims?: Record<string, unknown>) => request(a.app).get(p).set('Authorization', bearer(claims));

@@ -116,11 +116,16 @@ export function registerConfigurationType(s: Services, t: ConfigurationType): vo
   };
   const startOperation = (req: ArmRequest, stored: StoredResource, verb: string) =>
     s.operations.start({ kind: kind(verb), subscriptionId: req.params.subscriptionId, resourceKey: stored.key, resourceId: stored.id, apiVersion: req.apiVersion, data: { verb } });
-  const operationHeaders = (req: ArmRequest, id: string, op: OperationRecord, verb: string): Record<string, string> => ({
-    'Azure-AsyncOperation': `${req.baseUrl}${id}/operations/${op.id}?api-Version=${req.apiVersion}`,
-    'x-ms-async-operation-timeout': TIMEOUT[verb],
-    ...retryHeaders(s.operations.retryAfter(op)),
-  });
+  const operationHeaders = (req: ArmRequest, id: string, op: OperationRecord, verb: string): Record<string, string> => {
+    // Azure sends both, pointing at the same status resource (clients prefer Operation-Location).
+    const status = `${req.baseUrl}${id}/operations/${op.id}?api-Version=${req.apiVersion}`;
+    return {
+      'Azure-AsyncOperation': status,
+      'Operation-Location': status,
+      'x-ms-async-operation-timeout': TIMEOUT[verb],
+      ...retryHeaders(s.operations.retryAfter(op)),
+    };
+  };
   /** The create-only fields of `next` must equal those of `previous`. */
   const refuseCreateOnlyChanges = (previous: Props, next: Props) => {
     for (const path of t.createOnly) {
@@ -216,7 +221,9 @@ export function registerConfigurationType(s: Services, t: ConfigurationType): vo
       if (!op || op.resourceKey !== id.toLowerCase() || !op.kind.startsWith(`${t.collection}/`)) {
         throw new ArmError(404, 'ResourceNotFound', `The operation '${req.params.operationId}' of ${t.label} '${req.params[t.nameParam]}' was not found.`);
       }
-      return { status: 200, body: operationStatusBody(op, id) };
+      // While it runs, Retry-After keeps Python's poller from waiting its default 30 s.
+      const headers = op.status === 'InProgress' ? retryHeaders(s.operations.retryAfter(op)) : undefined;
+      return { status: 200, body: operationStatusBody(op, id), headers };
     });
 
     s.operations.register(kind('create'), provisioningCompleter(s));
