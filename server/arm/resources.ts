@@ -52,10 +52,14 @@ export function listOfType(s: Services, type: string, scope: { parentId: string 
     : s.store.resources.inSubscription(scope.subscriptionId.toLowerCase(), type, after, limit);
 }
 
-/** Deletes a resource with everything nested under it and their secrets. */
+/**
+ * Deletes a resource with everything nested under it, their secrets, and the managed
+ * identities they own (a connected cluster's identity can get no token once it is gone).
+ */
 export function deleteResourceTree(s: Services, key: string): void {
   s.store.resources.deleteTree(key);
   s.store.secrets.deleteTree(key);
+  s.principals.removeUnder(key);
 }
 
 const IN_PROGRESS = new Set(['Accepted', 'Creating', 'Updating', 'Provisioning', 'Running']);

@@ -3,7 +3,8 @@
  * a JWT signed with the private key of a certificate registered for the client, naming it by
  * `x5t` (SHA-1) or `x5t#S256` (SHA-256, what MSAL sends with PS256). Checked as Entra does:
  * the registered key (and its validity on the emulator clock), the signature, `iss` = `sub` =
- * client id, `aud` = the token endpoint, `exp`/`nbf` on the emulator clock with five minutes' skew.
+ * client id, `aud` = the token endpoint, `exp`/`nbf` on the emulator clock or on real time, with
+ * five minutes' skew.
  */
 import jwt from 'jsonwebtoken';
 import type { PrincipalEntry } from '../store/principals';
@@ -43,7 +44,9 @@ export function verifyClientAssertion(
   const now = Math.floor(nowMs / 1000);
   const exp = typeof claims.exp === 'number' ? claims.exp : undefined;
   const nbf = typeof claims.nbf === 'number' ? claims.nbf : undefined;
-  if (exp === undefined || exp + SKEW_SECONDS < now || (nbf !== undefined && nbf - SKEW_SECONDS > now)) {
-    throw entraErrors.assertionTimeRange(now, nbf, exp);
-  }
+  const inRange = (at: number) => exp !== undefined && exp + SKEW_SECONDS >= at && (nbf === undefined || nbf - SKEW_SECONDS <= at);
+  // Clients (MSAL, cluster agents) stamp assertions with real time and cannot know the emulator
+  // clock: an assertion valid on either clock is in range. The certificate's own validity
+  // (above) is judged on the emulator clock, so an expired identity certificate stays expired.
+  if (!inRange(now) && !inRange(Math.floor(Date.now() / 1000))) throw entraErrors.assertionTimeRange(now, nbf, exp);
 }

@@ -11,6 +11,7 @@ import { filteredPage, listBody, nextLink, pageRequest } from '../../arm/paging'
 import { compileFilter } from '../../arm/odataFilter';
 import { validateTags } from '../../arm/tags';
 import { retryHeaders } from '../../arm/asyncOperations';
+import { deletionCompleter } from '../../arm/resources';
 import type { StoredResource } from '../../store/resources';
 import type { SeedResourceGroup } from '../../store/seed';
 
@@ -125,11 +126,7 @@ export function registerResourceGroups(s: Services): void {
     return { status: 202, headers: { Location: location, ...retryHeaders(s.operations.retryAfter(op)) } };
   });
 
-  s.operations.register(DELETE_GROUP, (op) => {
-    store.resources.deleteTree(op.resourceKey!);
-    store.secrets.deleteTree(op.resourceKey!);
-    return { status: 'Succeeded' };
-  });
+  s.operations.register(DELETE_GROUP, deletionCompleter(s));
 
   s.handlers.on('GET', '/subscriptions/{subscriptionId}/resourcegroups', (req) => {
     const filter = compileFilter(req.query.$filter, ['tagname', 'tagvalue']);

@@ -226,14 +226,21 @@ describe('identity: token endpoint', () => {
       assertEntraError(await post(V2).send(assertionGrant(assertion, { client_assertion_type: 'urn:other' })), 400, 'invalid_request', 900144, /'client_assertion_type'/, [assertion]);
     });
 
-    it('AADSTS700024 for an assertion outside its time range on the emulator clock', async () => {
-      const issued = now();
+    it('AADSTS700024 for an assertion outside its time range on both the emulator clock and real time', async () => {
+      const issued = now() - 7200;
       a.services.clock.advance(3600 * 1000);
       const stale = clientAssertion(cert, { clientId: CERT_CLIENT, audience: V2_AUDIENCE, now: issued });
       assertEntraError(await post(V2).send(assertionGrant(stale)), 401, 'invalid_client', 700024,
         /Client assertion is not within its valid time range\. Current time: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z, assertion valid from .*, expiry time of assertion /, [stale]);
       const future = clientAssertion(cert, { clientId: CERT_CLIENT, audience: V2_AUDIENCE, now: now() + 3600 });
       assertEntraError(await post(V2).send(assertionGrant(future)), 401, 'invalid_client', 700024, /not within its valid time range/, [future]);
+    });
+
+    it('accepts an assertion stamped with real time after the emulator clock moved ahead (clients cannot know it)', async () => {
+      const realNow = Math.floor(Date.now() / 1000);
+      a.services.clock.advance(16 * 60 * 1000);
+      const assertion = clientAssertion(cert, { clientId: CERT_CLIENT, audience: V2_AUDIENCE, now: realNow });
+      await post(V2).send(assertionGrant(assertion)).expect(200);
     });
 
     it('AADSTS700027 "The key used is expired" once the certificate expires on the emulator clock', async () => {
