@@ -21,6 +21,8 @@ import { HandlerRegistry } from './arm/handlers';
 import { ArmAuthenticator } from './identity/armAuthentication';
 import { applyPrincipalSeed, Principals } from './identity/principals';
 import { identityRoutes } from './identity/routes';
+import { agentRoutes } from './agents/routes';
+import { SimulatedAgents } from './agents/simulatedAgents';
 import { SigningKey } from './identity/signingKey';
 import { TokenService } from './identity/tokenService';
 import { CertificateAuthority } from './pki/certificateAuthority';
@@ -96,6 +98,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     ca,
     principals,
     tokens,
+    agents: new SimulatedAgents(() => services),
     defaults: { tenantId: DEFAULT_TENANT_ID, subscriptionId: DEFAULT_SUBSCRIPTION_ID, clientId: DEFAULT_CLIENT_ID },
   };
   registerResourcesProvider(services);
@@ -127,7 +130,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
       return { ready: Object.values(checks).every(Boolean), checks };
     },
     reset,
-  }, { identity: identityRoutes(services) });
+  }, { identity: identityRoutes(services), agents: agentRoutes(services) });
   logger.debug(`data: ${dataDir ?? 'in memory'}; auth: ${config.auth}`);
   return { app, services, reset, close: () => store.close() };
 }

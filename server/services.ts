@@ -13,6 +13,7 @@ import type { AsyncOperations } from './arm/asyncOperations';
 import type { HandlerRegistry } from './arm/handlers';
 import type { ArmAuthenticator } from './identity/armAuthentication';
 import type { CertificateAuthority } from './pki/certificateAuthority';
+import type { SimulatedAgents } from './agents/simulatedAgents';
 import type { Principals } from './identity/principals';
 import type { TokenService } from './identity/tokenService';
 
@@ -40,6 +41,8 @@ export interface Services {
   principals: Principals;
   /** Issues Arclight's access tokens and recognises them for ARM. */
   tokens: TokenService;
+  /** Arclight playing clusters' agents (--agents simulated, or /_arclight/clusters/{id}/connect). */
+  agents: SimulatedAgents;
   defaults: { tenantId: string; subscriptionId: string; clientId: string };
   /** Set by the test suite to validate every ARM response against the spec. */
   onArmResponse?: (response: RenderedResponse) => void;

@@ -1,6 +1,6 @@
 /**
  * /_arclight/*: test-control endpoints, outside ARM authentication. Health and readiness for
- * CI and Docker, reset, the CA certificate, and the emulator clock.
+ * CI and Docker, reset, the CA certificate, the emulator clock, and the clusters' agents.
  */
 import express, { Request, Response, Router } from 'express';
 import { Clock, ClockError, parseIsoDuration } from '../clock';
@@ -8,6 +8,7 @@ import { ArmError } from '../http/armErrors';
 import { readJsonBody } from '../http/body';
 import { sendArmError, sendJson } from '../http/responses';
 import type { Services } from '../services';
+import { agentControlRoutes } from './agentControl';
 
 export interface AdminHooks {
   isReady(): { ready: boolean; checks: Record<string, boolean> };
@@ -68,5 +69,6 @@ export function adminRoutes(s: Services, hooks: AdminHooks): Router {
     s.clock.setMs(at, typeof body?.frozen === 'boolean' ? body.frozen : s.clock.frozen);
     sendJson(res, 200, clockView(s.clock));
   }));
+  agentControlRoutes(s, router, route);
   return router;
 }

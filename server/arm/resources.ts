@@ -64,13 +64,17 @@ export function deleteResourceTree(s: Services, key: string): void {
 
 const IN_PROGRESS = new Set(['Accepted', 'Creating', 'Updating', 'Provisioning', 'Running']);
 
-/** Completes a create or update: a resource still in progress reaches the terminal `state`. */
-export function provisioningCompleter(s: Services, state = 'Succeeded') {
+/**
+ * Completes a create or update: a resource still in progress reaches Succeeded. `then` sees the
+ * provisioned resource (the cluster's agents act on it), in the same transaction.
+ */
+export function provisioningCompleter(s: Services, then?: (provisioned: StoredResource) => void) {
   return (op: OperationRecord): Completion => {
     const current = op.resourceKey ? s.store.resources.get(op.resourceKey) : undefined;
     if (current && IN_PROGRESS.has(current.body.properties?.provisioningState)) {
-      const body = { ...current.body, properties: { ...current.body.properties, provisioningState: state } };
-      s.store.resources.put({ ...current, body });
+      const provisioned = { ...current, body: { ...current.body, properties: { ...current.body.properties, provisioningState: 'Succeeded' } } };
+      s.store.resources.put(provisioned);
+      then?.(provisioned);
     }
     return { status: 'Succeeded' };
   };

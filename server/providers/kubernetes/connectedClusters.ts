@@ -55,7 +55,8 @@ export function clusterId(subscriptionId: string, group: string, name: string): 
  * examples show it for new clusters, until something reports it: Relay is not emulated.
  */
 export function clusterView(s: Services, stored: StoredResource): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const p = stored.body.properties ?? {};
+  // Simulated agents of an online cluster have heartbeated (and renewed) until now.
+  const p = { ...stored.body.properties, ...s.agents.live(stored.body) };
   return {
     ...stored.body,
     properties: {
@@ -242,7 +243,7 @@ export function registerConnectedClusters(s: Services): void {
     };
   });
 
-  s.operations.register(CLUSTER_OPERATIONS.create, provisioningCompleter(s));
+  s.operations.register(CLUSTER_OPERATIONS.create, provisioningCompleter(s, (cluster) => s.agents.onClusterProvisioned(cluster)));
   s.operations.register(CLUSTER_OPERATIONS.update, provisioningCompleter(s));
   s.operations.register(CLUSTER_OPERATIONS.delete, deletionCompleter(s));
 }

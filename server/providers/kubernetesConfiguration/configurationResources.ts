@@ -110,6 +110,8 @@ export function registerConfigurationType(s: Services, t: ConfigurationType): vo
       const stored = saveResource(s, { id, type, parentId, tracked: false, body }, previous);
       store.secrets.put(stored.key, secrets);
       const op = t.longRunning ? startOperation(req, stored, verb) : undefined;
+      // A synchronous write is provisioned at once: the cluster's agents may act on it now.
+      if (!op) s.agents.onConfigurationProvisioned(stored);
       return { stored, op };
     });
     return { body: view(stored.body), headers: op ? operationHeaders(req, stored.id, op, verb) : undefined };
@@ -226,8 +228,9 @@ export function registerConfigurationType(s: Services, t: ConfigurationType): vo
       return { status: 200, body: operationStatusBody(op, id), headers };
     });
 
-    s.operations.register(kind('create'), provisioningCompleter(s));
-    s.operations.register(kind('update'), provisioningCompleter(s));
+    const provisioned = provisioningCompleter(s, (config) => s.agents.onConfigurationProvisioned(config));
+    s.operations.register(kind('create'), provisioned);
+    s.operations.register(kind('update'), provisioned);
     s.operations.register(kind('delete'), deletionCompleter(s));
   }
 }

@@ -1,0 +1,88 @@
+/**
+ * A region's configuration data plane, for a cluster's own identity: heartbeats with the
+ * cluster's metadata, the desired state (its configurations, write-only values included), and
+ * status reports that become what ARM shows next.
+ */
+import type { Request } from 'express';
+import { ArmError } from '../http/armErrors';
+import { readJsonBody } from '../http/body';
+import type { Services } from '../services';
+import type { StoredResource } from '../store/resources';
+import { loadResource } from '../arm/resources';
+import { clusterView } from '../providers/kubernetes/connectedClusters';
+import { withWriteOnly } from '../providers/kubernetesConfiguration/writeOnlyValues';
+import { applyConfigurationReport, updateClusterAsAgent } from './agentWrites';
+
+type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const COLLECTIONS: Record<string, string> = { extensions: 'extensions', fluxconfigurations: 'fluxConfigurations', sourcecontrolconfigurations: 'sourceControlConfigurations' };
+
+/** What a heartbeat may carry, and how each is checked. */
+const HEARTBEAT_FIELDS: Record<string, (v: unknown) => boolean> = {
+  agentVersion: (v) => typeof v === 'string',
+  kubernetesVersion: (v) => typeof v === 'string',
+  totalNodeCount: (v) => Number.isInteger(v) && (v as number) >= 0,
+  totalCoreCount: (v) => Number.isInteger(v) && (v as number) >= 0,
+  distribution: (v) => typeof v === 'string',
+  distributionVersion: (v) => typeof v === 'string',
+  infrastructure: (v) => typeof v === 'string',
+  offering: (v) => typeof v === 'string',
+};
+
+async function jsonObject(s: Services, req: Request): Promise<Props> {
+  const body = await readJsonBody(req, s.config.bodyLimit);
+  if (body === undefined) return {};
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ArmError(400, 'InvalidRequestContent', 'The request body must be a JSON object.');
+  return body as Props;
+}
+
+/** The cluster as its agents see it after a write. */
+export function clusterState(s: Services, cluster: StoredResource) {
+  const p = clusterView(s, cluster).properties;
+  return {
+    id: cluster.id,
+    location: cluster.body.location,
+    connectivityStatus: p.connectivityStatus,
+    lastConnectivityTime: p.lastConnectivityTime ?? null,
+    managedIdentityCertificateExpirationTime: p.managedIdentityCertificateExpirationTime ?? null,
+  };
+}
+
+/** Records a heartbeat: now is the last connectivity time; the metadata fills the agent fields. */
+export function recordHeartbeat(s: Services, cluster: StoredResource, report: Props): StoredResource {
+  for (const [field, value] of Object.entries(report)) {
+    const check = HEARTBEAT_FIELDS[field];
+    if (!check) throw new ArmError(400, 'InvalidHeartbeat', `A heartbeat does not carry '${field}'. It carries ${Object.keys(HEARTBEAT_FIELDS).map((f) => `'${f}'`).join(', ')}.`);
+    if (!check(value)) throw new ArmError(400, 'InvalidHeartbeat', `The value of '${field}' is not valid.`);
+  }
+  const metadata = { ...report };
+  // Azure shows the Kubernetes version without its leading v.
+  if (typeof metadata.kubernetesVersion === 'string') metadata.kubernetesVersion = metadata.kubernetesVersion.replace(/^v/i, '');
+  return s.store.transaction(() => updateClusterAsAgent(s, cluster, { ...metadata, lastConnectivityTime: s.clock.iso() }));
+}
+
+export async function heartbeat(s: Services, req: Request, cluster: StoredResource) {
+  return clusterState(s, recordHeartbeat(s, cluster, await jsonObject(s, req)));
+}
+
+/** The cluster's configurations as desired state, with their write-only values. */
+export function desiredState(s: Services, cluster: StoredResource) {
+  const out: Record<string, Props[]> = { extensions: [], fluxConfigurations: [], sourceControlConfigurations: [] };
+  for (const r of s.store.resources.descendants(cluster.key)) {
+    const collection = COLLECTIONS[r.type.split('/')[1]];
+    if (!collection) continue;
+    const { configurationProtectedSettings: _placeholder, ...properties } = r.body.properties as Props;
+    out[collection].push({ id: r.id, name: r.body.name, type: r.body.type, properties: withWriteOnly(properties, s.store.secrets.get(r.key)) });
+  }
+  return { clusterId: cluster.id, ...out };
+}
+
+export async function reportStatus(s: Services, req: Request, cluster: StoredResource, collection: string, name: string) {
+  const canonical = COLLECTIONS[collection.toLowerCase()];
+  if (!canonical) throw new ArmError(404, 'NotFound', `Unknown configuration collection '${collection}'. Use extensions, fluxConfigurations or sourceControlConfigurations.`);
+  const config = loadResource(s, `${cluster.id}/providers/Microsoft.KubernetesConfiguration/${canonical}/${name}`);
+  if (!config) throw new ArmError(404, 'ResourceNotFound', `The ${canonical} '${name}' does not exist on connected cluster '${cluster.id}'.`);
+  const report = await jsonObject(s, req);
+  const updated = s.store.transaction(() => applyConfigurationReport(s, config, report));
+  return { id: updated.id, name: updated.body.name, type: updated.body.type, properties: updated.body.properties };
+}
