@@ -59,6 +59,7 @@ describe('e2e: arclight agent', () => {
       'cycle complete',
     ];
     assert.equal(run.progress.length, expected.length, run.stdout);
+    assert.doesNotMatch(run.stdout, /eyJ|PRIVATE KEY|secret|Z2l0b3Bz|bGVnYWN5/, 'progress lines carry no token, key or protected setting');
     expected.forEach((line, i) => (typeof line === 'string' ? assert.equal(run.progress[i], line) : assert.match(run.progress[i], line)));
 
     const connected = await getCluster('c1');

@@ -8,7 +8,7 @@
  * the protocol is validated against its spec (test/support/agentProtocol.ts).
  */
 import { strict as assert } from 'assert';
-import { createPrivateKey, createPublicKey, KeyObject, sign, verify, X509Certificate } from 'crypto';
+import { createPrivateKey, createPublicKey, sign, verify, X509Certificate } from 'crypto';
 import jwt from 'jsonwebtoken';
 import { testServer, TestServer } from '../support/arclight';
 import { agentKeys } from '../support/keys';
@@ -25,6 +25,21 @@ function subjectOf(cert: X509Certificate): Record<string, string> {
   return Object.fromEntries(cert.subject.split('\n').map((line) => line.split(/=(.*)/s, 2) as [string, string]));
 }
 
+/**
+ * Nothing secret the cluster side exchanged reaches the log (this server logs at debug level,
+ * bodies included): no JWT of any kind (proofs, assertions, tokens), no private key, none of `values`.
+ */
+function assertNothingSecretLogged(logs: string[], values: string[]): void {
+  const log = logs.join('\n');
+  assert.ok(logs.some((l) => / debug /.test(l)), 'the run logged at debug level');
+  assert.doesNotMatch(log, /eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\./);
+  assert.doesNotMatch(log, /PRIVATE KEY/);
+  for (const v of values) assert.ok(!log.includes(v), `the log contains a secret (${v.slice(0, 8)}...)`);
+}
+
+/** The base64 body of a PEM, which is what would leak if anything did. */
+const pemBody = (pem: string) => pem.replace(/-----[^-]+-----|\s/g, '');
+
 /** DER stores whole seconds. */
 const toSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
 
@@ -36,7 +51,7 @@ describe('e2e: the cluster side by hand (agent protocol over HTTPS)', () => {
   const onboardingKey = agentKeys(0).privateKey;
 
   before(async () => {
-    server = await testServer();
+    server = await testServer({ logLevel: 'debug' });
     arm = armClients(server);
     agent = new AgentProtocol(server);
     clock = controls(server);
@@ -139,6 +154,7 @@ describe('e2e: the cluster side by hand (agent protocol over HTTPS)', () => {
     seen = await getCluster('c1');
     assert.equal(seen.connectivityStatus, 'Expired');
     assert.equal(seen.managedIdentityCertificateExpirationTime?.toISOString(), renewed.notAfter, 'the refusals changed nothing');
+    assertNothingSecretLogged(server.logs, [token, pemBody(issued.privateKey!), pemBody(renewed.privateKey!)]);
   });
 
   it('configurations created through ARM are pulled with their protected settings, and what the agent reports is what ARM shows', async () => {
@@ -196,10 +212,11 @@ describe('e2e: the cluster side by hand (agent protocol over HTTPS)', () => {
 
     // Another cluster's identity neither reads nor reports this cluster's configurations: it sees its own only.
     const other = await connectCluster(arm, GROUP, 'c3', 'eastus', 1);
-    const stranger = await agent.signIn(other.id!, agentKeys(1).privateKey as KeyObject);
+    const stranger = await agent.signIn(other.id!, agentKeys(1).privateKey);
     const theirs = expectStatus(await agent.desiredState(stranger.issued.dataPlaneEndpoint, stranger.token), 200);
     assert.deepEqual([theirs.clusterId, theirs.extensions, theirs.fluxConfigurations], [other.id, [], []]);
     expectStatus(await agent.report(stranger.issued.dataPlaneEndpoint, stranger.token, 'extensions', 'monitor', { provisioningState: 'Failed' }), 404, 'ResourceNotFound');
     assert.equal((await arm.config.extensions.get(GROUP, ...CC, 'c2', 'monitor')).provisioningState, 'Succeeded');
+    assertNothingSecretLogged(server.logs, [token, stranger.token, ...Object.values(PROTECTED).flatMap((p) => Object.values(p))]);
   });
 });

@@ -8,7 +8,7 @@
 import { strict as assert } from 'assert';
 import { testServer, TestServer } from '../support/arclight';
 import {
-  ArmClients, armClients, assertConfigurationsReported, connectCluster, controls, createConfigurations, DAY_MS, KUBERNETES_APP, readConfigurations,
+  ArmClients, armClients, assertConfigurationsReported, CC, connectCluster, controls, createConfigurations, DAY_MS, KUBERNETES_APP, LRO, monitorExtension, readConfigurations,
 } from '../support/clusterSide';
 
 const GROUP = 'simulated';
@@ -47,6 +47,12 @@ describe('e2e: --agents simulated', () => {
     assert.equal(extension.currentVersion, '3.1.16', 'the create\'s final GET shows the installed version');
     assert.equal(flux.complianceState, 'Compliant');
     await assertConfigurationsReported(arm, GROUP, 'c2');
+
+    // Updates are acted on too: the new version installed, a suspended configuration reported Suspended.
+    const upgraded = await arm.config.extensions.beginUpdateAndWait(GROUP, ...CC, 'c2', 'monitor', { version: '3.1.17' }, LRO);
+    assert.equal(upgraded.currentVersion, '3.1.17');
+    const suspended = await arm.config.fluxConfigurations.beginUpdateAndWait(GROUP, ...CC, 'c2', 'gitops', { suspend: true }, LRO);
+    assert.equal(suspended.complianceState, 'Suspended');
   });
 
   it('disconnect: Connected until the offline window passes, then Offline; connect: Connected again', async () => {
@@ -60,11 +66,16 @@ describe('e2e: --agents simulated', () => {
     assert.equal(offline.connectivityStatus, 'Offline');
     assert.equal(offline.lastConnectivityTime?.toISOString(), stopped.lastConnectivityTime, 'the last heartbeat is when the agents stopped');
 
+    // What is created while the agents are away waits for them.
+    const waiting = await arm.config.extensions.beginCreateAndWait(GROUP, ...CC, 'c3', 'monitor', monitorExtension(), LRO);
+    assert.equal(waiting.currentVersion, null);
+
     const resumed = await control.connect(id!);
     assert.equal(resumed.connectivityStatus, 'Connected');
     const online = await getCluster('c3');
     assert.equal(online.connectivityStatus, 'Connected');
     assert.ok(online.lastConnectivityTime!.getTime() - Date.parse(stopped.lastConnectivityTime) >= 16 * 60_000);
+    assert.equal((await arm.config.extensions.get(GROUP, ...CC, 'c3', 'monitor')).currentVersion, '3.1.16', 'installed once the agents are back');
   });
 
   it('online agents renew the certificate (the expiry moves); offline past the expiry: Expired, connect refused, only a reconnect helps', async () => {
@@ -90,14 +101,14 @@ describe('e2e: --agents simulated', () => {
     assert.equal((await getCluster('c4')).connectivityStatus, 'Expired');
 
     // Azure's only way back: delete the cluster and connect it again.
-    await arm.clusters.connectedClusterOperations.beginDeleteAndWait(GROUP, 'c4', { updateIntervalInMs: 10 });
+    await arm.clusters.connectedClusterOperations.beginDeleteAndWait(GROUP, 'c4', LRO);
     const again = await connectCluster(arm, GROUP, 'c4');
     assert.equal(again.connectivityStatus, 'Connected');
     assert.ok(again.managedIdentityCertificateExpirationTime!.getTime() > await control.now());
   });
 
   it('fail and recover: an extension reads Failed and a flux configuration Non-Compliant, then both are back', async () => {
-    await connectCluster(arm, GROUP, 'c5');
+    const cluster = await connectCluster(arm, GROUP, 'c5');
     const { extension, flux } = await createConfigurations(arm, GROUP, 'c5');
 
     const failedExtension = await control.fail(extension.id!, 'image pull failed: mcr.microsoft.com unreachable');
@@ -112,8 +123,8 @@ describe('e2e: --agents simulated', () => {
     assert.ok(seen.flux.statuses!.every((s) => s!.complianceState === 'Non-Compliant'));
 
     // A failing configuration stays failed across a reconnect: the agents keep reporting it.
-    await control.disconnect(extension.id!.split('/providers/Microsoft.KubernetesConfiguration/')[0]);
-    await control.connect(extension.id!.split('/providers/Microsoft.KubernetesConfiguration/')[0]);
+    await control.disconnect(cluster.id!);
+    await control.connect(cluster.id!);
     assert.equal((await readConfigurations(arm, GROUP, 'c5')).extension.provisioningState, 'Failed');
 
     await control.recover(extension.id!);
@@ -122,5 +133,27 @@ describe('e2e: --agents simulated', () => {
     assert.equal(seen.extension.errorInfo?.message, undefined);
     assert.equal(seen.flux.errorMessage, '');
     await assertConfigurationsReported(arm, GROUP, 'c5');
+  });
+});
+
+describe('e2e: simulated agents for one cluster (without --agents simulated)', () => {
+  let server: TestServer;
+  let arm: ArmClients;
+
+  before(async () => {
+    server = await testServer();
+    arm = armClients(server);
+  });
+  after(() => server.stop());
+
+  it('clusters stay Connecting until /_arclight/clusters/{id}/connect starts agents for that one cluster', async () => {
+    const quiet = await connectCluster(arm, GROUP, 'quiet');
+    const chosen = await connectCluster(arm, GROUP, 'chosen');
+    assert.equal(quiet.connectivityStatus, 'Connecting');
+    assert.equal(quiet.agentVersion, undefined, 'no agent fields until something reports');
+    await createConfigurations(arm, GROUP, 'chosen');
+    assert.equal((await controls(server).connect(chosen.id!)).connectivityStatus, 'Connected');
+    await assertConfigurationsReported(arm, GROUP, 'chosen');
+    assert.equal((await arm.clusters.connectedClusterOperations.get(GROUP, 'quiet')).connectivityStatus, 'Connecting');
   });
 });

@@ -2,7 +2,7 @@
  * `arclight agent` (dist/server/main.js agent ...) as a child process. Always asynchronous: the
  * server it talks to runs in the test process, so a synchronous spawn would block it.
  */
-import { ChildProcess, execFile, spawn } from 'child_process';
+import { execFile, spawn } from 'child_process';
 import { once } from 'events';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -55,12 +55,13 @@ export function keyFiles() {
 }
 
 /** A long-running agent: resolves once stdout has a line matching `until`; stop() sends SIGTERM and waits. */
-export async function startAgent(args: string[], until: RegExp): Promise<{ child: ChildProcess; output: () => { stdout: string; stderr: string }; stop: () => Promise<AgentRun> }> {
+export async function startAgent(args: string[], until: RegExp): Promise<{ stop: () => Promise<AgentRun> }> {
   const child = spawn(process.execPath, [MAIN, 'agent', ...args], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  // 'close', not 'exit': the output is complete only once the pipes are.
+  const exited = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (d) => {
       stdout += d;
@@ -69,8 +70,6 @@ export async function startAgent(args: string[], until: RegExp): Promise<{ child
     void exited.then(([code]) => reject(new Error(`arclight agent exited with ${code} before printing ${until}: ${stderr}`)));
   });
   return {
-    child,
-    output: () => ({ stdout, stderr }),
     stop: async () => {
       child.kill('SIGTERM');
       const [code, signal] = await exited;

@@ -61,7 +61,7 @@ export async function connectCluster(arm: ArmClients, group: string, name: strin
 /** Protected settings the configurations below are created with: only the cluster's agents may read them back. */
 export const PROTECTED = {
   monitor: { 'omsagent.secret.key': 'monitor-secret-value' },
-  gitops: { httpsUser: 'git', httpsKey: 'Z2l0b3BzLXNlY3JldA==' },
+  gitops: { httpsKey: 'Z2l0b3BzLXNlY3JldA==' },
   legacy: { sshPrivateKey: 'bGVnYWN5LXNlY3JldA==' },
 };
 
