@@ -139,6 +139,19 @@ export class ClusterAgent {
 
   private async ensureToken(): Promise<void> {
     if (this.token && this.token.expiresAtMs - 5 * 60_000 > Date.now()) return;
+    try {
+      await this.requestToken();
+    } catch (err) {
+      // AADSTS700027: the certificate expired on Arclight's clock, which ran ahead of what the
+      // agent last saw. Renewing it says what to do: CertificateExpired, or a new certificate.
+      if (!(err instanceof AgentError) || !err.message.startsWith('AADSTS700027:')) throw err;
+      this.certificate = undefined;
+      await this.ensureCertificate();
+      await this.requestToken();
+    }
+  }
+
+  private async requestToken(): Promise<void> {
     const c = this.certificate!;
     const der = c.x509.raw;
     const iat = Math.floor(Date.now() / 1000);

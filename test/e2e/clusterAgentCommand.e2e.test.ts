@@ -8,7 +8,7 @@
 import { strict as assert } from 'assert';
 import { testServer, TestServer } from '../support/arclight';
 import { agentKeys } from '../support/keys';
-import { ClusterAgent } from '../../server/agents/agentClient';
+import { AgentError, ClusterAgent } from '../../server/agents/agentClient';
 import { agentFlags, keyFiles, runAgent, startAgent } from '../support/agentProcess';
 import {
   ArmClients, armClients, assertConfigurationsReported, CC, connectCluster, controls, createConfigurations, DAY_MS, KUBERNETES_APP, legacySourceControl,
@@ -166,5 +166,10 @@ describe('e2e: arclight agent', () => {
     seen = await getCluster('c4');
     assert.equal(seen.connectivityStatus, 'Connected');
     assert.ok(seen.managedIdentityCertificateExpirationTime!.getTime() - issuedExpiry >= 60 * DAY_MS, 'the expiry moved with the renewal');
+
+    // Stopped for longer than the certificate lives: the next cycle is refused, as `--once` is.
+    await control.advance('P91D');
+    await assert.rejects(agent.cycle(), (err: AgentError) => err.status === 403 && err.code === 'CertificateExpired');
+    assert.equal((await getCluster('c4')).connectivityStatus, 'Expired');
   });
 });
