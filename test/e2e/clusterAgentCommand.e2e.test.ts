@@ -3,7 +3,8 @@
  * dist/server/main.js), against an Arclight over HTTPS that it trusts through --ca. It connects a
  * cluster created with the official SDK and reports its configurations; the emulator clock makes
  * the cluster Offline and Expired between runs; refusals exit non-zero naming the error; usage
- * errors exit 2; without --once it runs until SIGTERM.
+ * errors exit 2; without --once it runs until SIGTERM, and its cycles keep up when the emulator
+ * clock jumps ahead (new token, renewal, CertificateExpired once the certificate has run out).
  */
 import { strict as assert } from 'assert';
 import { testServer, TestServer } from '../support/arclight';
