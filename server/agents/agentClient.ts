@@ -57,17 +57,26 @@ export class ClusterAgent {
     this.onboardingKey = createPrivateKey(o.privateKeyPem);
   }
 
-  /** One full cycle. Refusals throw AgentError; a cluster that moved region is followed once. */
+  /**
+   * One full cycle. Refusals throw AgentError; a cluster that moved region is followed once, and
+   * a token that expired on the emulator clock (moved ahead since it was issued) is replaced once.
+   */
   async cycle(): Promise<void> {
     try {
       await this.runCycle();
     } catch (err) {
-      if (!(err instanceof AgentError) || (err.code !== 'WrongRegion' && err.code !== 'AuthorizationFailed')) throw err;
-      // Moved to another region, or connected again (a new identity): start over from discovery.
-      this.o.log(`${err.code}: ${err.message} Starting over from discovery.`);
-      this.endpoints = undefined;
-      this.certificate = undefined;
-      this.token = undefined;
+      if (!(err instanceof AgentError)) throw err;
+      if (err.code === 'ExpiredAuthenticationToken') {
+        // Tokens are judged on Arclight's clock, which the agent only learns from heartbeats.
+        this.o.log(`${err.code}: ${err.message} Getting a new token.`);
+        this.token = undefined;
+      } else if (err.code === 'WrongRegion' || err.code === 'AuthorizationFailed') {
+        // Moved to another region, or connected again (a new identity): start over from discovery.
+        this.o.log(`${err.code}: ${err.message} Starting over from discovery.`);
+        this.endpoints = undefined;
+        this.certificate = undefined;
+        this.token = undefined;
+      } else throw err;
       await this.runCycle();
     }
   }
@@ -77,6 +86,9 @@ export class ClusterAgent {
     await this.ensureCertificate();
     await this.ensureToken();
     await this.heartbeat();
+    // The heartbeat told the emulator clock's time: renew now if that puts the certificate in its renewal window.
+    await this.ensureCertificate();
+    await this.ensureToken();
     const desired = await this.call('GET', `${this.endpoints!.dataPlaneEndpoint}/configurations`, { auth: true });
     const counts = ['extensions', 'fluxConfigurations', 'sourceControlConfigurations'].map((c) => `${desired[c].length} ${c}`).join(', ');
     this.o.log(`desired state: ${counts}`);
@@ -127,6 +139,19 @@ export class ClusterAgent {
 
   private async ensureToken(): Promise<void> {
     if (this.token && this.token.expiresAtMs - 5 * 60_000 > Date.now()) return;
+    try {
+      await this.requestToken();
+    } catch (err) {
+      // AADSTS700027: the certificate expired on Arclight's clock, which ran ahead of what the
+      // agent last saw. Renewing it says what to do: CertificateExpired, or a new certificate.
+      if (!(err instanceof AgentError) || !err.message.startsWith('AADSTS700027:')) throw err;
+      this.certificate = undefined;
+      await this.ensureCertificate();
+      await this.requestToken();
+    }
+  }
+
+  private async requestToken(): Promise<void> {
     const c = this.certificate!;
     const der = c.x509.raw;
     const iat = Math.floor(Date.now() / 1000);
