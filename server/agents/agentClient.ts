@@ -6,10 +6,10 @@
  * signed with the certificate's key for a token of the cluster identity, heartbeat, pull the
  * desired state, and report each configuration installed / reconciled.
  */
-import { createHash, createPrivateKey, KeyObject, randomUUID, X509Certificate } from 'crypto';
+import { createPrivateKey, KeyObject, X509Certificate } from 'crypto';
 import * as https from 'https';
-import jwt from 'jsonwebtoken';
 import { agentReport, CLUSTER_METADATA } from './agentReports';
+import { signClientAssertion, signProof } from './agentCredentials';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -123,8 +123,7 @@ export class ClusterAgent {
   private async ensureCertificate(): Promise<void> {
     if (!this.renewalDue()) return;
     const audience = `${this.endpoints!.identityEndpoint}/certificates`;
-    const iat = Math.floor(Date.now() / 1000);
-    const proof = jwt.sign({ sub: this.o.clusterId, aud: audience, iat, exp: iat + 300, jti: randomUUID() }, this.onboardingKey, { algorithm: 'RS256' });
+    const proof = signProof(this.onboardingKey, this.o.clusterId, audience);
     const issued = await this.call('POST', audience, { body: { clusterId: this.o.clusterId, proof } });
     this.certificate = {
       x509: new X509Certificate(issued.certificate),
@@ -153,16 +152,7 @@ export class ClusterAgent {
 
   private async requestToken(): Promise<void> {
     const c = this.certificate!;
-    const der = c.x509.raw;
-    const iat = Math.floor(Date.now() / 1000);
-    const assertion = jwt.sign(
-      { iss: c.clientId, sub: c.clientId, aud: c.tokenEndpoint, iat, nbf: iat, exp: iat + 600, jti: randomUUID() },
-      c.key,
-      {
-        algorithm: c.key.asymmetricKeyType === 'ec' ? 'ES256' : 'RS256',
-        header: { alg: c.key.asymmetricKeyType === 'ec' ? 'ES256' : 'RS256', x5t: createHash('sha1').update(der).digest('base64url'), 'x5t#S256': createHash('sha256').update(der).digest('base64url') } as jwt.JwtHeader,
-      },
-    );
+    const assertion = signClientAssertion(c.x509.toString(), c.key, c.clientId, c.tokenEndpoint);
     const form = new URLSearchParams({
       grant_type: 'client_credentials', client_id: c.clientId, scope: ARM_SCOPE,
       client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion,

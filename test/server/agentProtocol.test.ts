@@ -76,10 +76,10 @@ describe('agent protocol', () => {
     it('refuses a proof that is not signed with the onboarding key, or is for another cluster, endpoint or time: nothing is issued', async () => {
       const cases = [
         proofFor(id, { key: agentKeys(1).privateKey }),
-        proofFor(id, { sub: clusterPath('rg', 'other') }),
+        proofFor(id, { claims: { sub: clusterPath('rg', 'other') } }),
         proofFor(id, { audience: `${BASE}/arc/regions/westus/his/certificates` }),
-        proofFor(id, { iat: Math.floor(Date.now() / 1000) - 3600 }),
-        proofFor(id, { lifetime: 3600 }),
+        proofFor(id, { claims: { iat: Math.floor(Date.now() / 1000) - 3600, exp: Math.floor(Date.now() / 1000) - 3300 } }),
+        proofFor(id, { claims: { exp: Math.floor(Date.now() / 1000) + 3600 } }),
         'not-a-jwt',
       ];
       for (const proof of cases) {

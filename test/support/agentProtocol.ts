@@ -7,12 +7,12 @@
  * an OpenAPI document and compiled once per test process.
  */
 import { strict as assert } from 'assert';
-import { createHash, createPrivateKey, KeyObject, randomUUID, X509Certificate } from 'crypto';
+import { createPrivateKey, KeyObject } from 'crypto';
 import * as fs from 'fs';
 import * as https from 'https';
 import type { IncomingHttpHeaders } from 'http';
 import * as path from 'path';
-import jwt from 'jsonwebtoken';
+import { signClientAssertion, signProof } from '../../server/agents/agentCredentials';
 import { OpenAPIBackend } from 'openapi-backend';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -67,12 +67,6 @@ async function checkAgainstSpec(method: string, url: URL, answer: ProtocolAnswer
   assert.ok(result.valid, `${operation.operationId} ${answer.status} does not match the spec: ${JSON.stringify(result.errors)}\n${JSON.stringify(answer.body)}`);
 }
 
-/** A short-lived JWT signed with the onboarding private key: the proof an identity endpoint asks for. */
-export function proofOfPossession(onboardingKey: KeyObject, clusterId: string, audience: string, claims: Record<string, unknown> = {}): string {
-  const iat = Math.floor(Date.now() / 1000);
-  return jwt.sign({ sub: clusterId, aud: audience, iat, exp: iat + 300, jti: randomUUID(), ...claims }, onboardingKey, { algorithm: 'RS256' });
-}
-
 /** What IdentityCertificate_Issue answers (the fields a client needs). */
 export interface IssuedCertificate {
   clusterId: string;
@@ -87,20 +81,6 @@ export interface IssuedCertificate {
   privateKey?: string;
   tokenEndpoint: string;
   dataPlaneEndpoint: string;
-}
-
-/**
- * A client assertion as the agents send one: iss = sub = the identity's client id, aud = the
- * token endpoint, ten minutes, signed with the certificate's key and naming the certificate by
- * both thumbprints (x5t, x5t#S256).
- */
-export function certificateAssertion(issued: IssuedCertificate, privateKey: KeyObject): string {
-  const der = new X509Certificate(issued.certificate).raw;
-  const alg = privateKey.asymmetricKeyType === 'ec' ? 'ES256' : 'RS256';
-  const iat = Math.floor(Date.now() / 1000);
-  const header = { alg, typ: 'JWT', x5t: createHash('sha1').update(der).digest('base64url'), 'x5t#S256': createHash('sha256').update(der).digest('base64url') };
-  return jwt.sign({ iss: issued.clientId, sub: issued.clientId, aud: issued.tokenEndpoint, iat, nbf: iat, exp: iat + 600, jti: randomUUID() },
-    privateKey, { algorithm: alg, header: header as jwt.JwtHeader });
 }
 
 /** Calls of the agent protocol against one running Arclight. */
@@ -141,14 +121,14 @@ export class AgentProtocol {
   /** POST {identityEndpoint}/certificates with a proof signed by `onboardingKey`. */
   requestCertificate(identityEndpoint: string, clusterId: string, onboardingKey: KeyObject, extra: { claims?: Record<string, unknown>; publicKey?: string } = {}): Promise<ProtocolAnswer> {
     const audience = `${identityEndpoint}/certificates`;
-    const proof = proofOfPossession(onboardingKey, clusterId, audience, extra.claims);
+    const proof = signProof(onboardingKey, clusterId, audience, extra.claims);
     return this.call('POST', audience, { json: { clusterId, proof, ...(extra.publicKey ? { publicKey: extra.publicKey } : {}) } });
   }
 
   /** The client-assertion grant for the cluster identity, for an ARM audience. */
   token(issued: IssuedCertificate, privateKey: KeyObject): Promise<ProtocolAnswer> {
     return this.call('POST', issued.tokenEndpoint, {
-      form: { grant_type: 'client_credentials', client_id: issued.clientId, scope: ARM_SCOPE, client_assertion_type: JWT_BEARER, client_assertion: certificateAssertion(issued, privateKey) },
+      form: { grant_type: 'client_credentials', client_id: issued.clientId, scope: ARM_SCOPE, client_assertion_type: JWT_BEARER, client_assertion: signClientAssertion(issued.certificate, privateKey, issued.clientId, issued.tokenEndpoint) },
     });
   }
 
