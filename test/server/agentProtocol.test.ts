@@ -6,7 +6,7 @@
 import { strict as assert } from 'assert';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'crypto';
 import request from 'supertest';
-import { bearer, TENANT, testArclight, TestArclight } from '../support/arclight';
+import { arclightPerSuite, bearer, TENANT } from '../support/arclight';
 import { clusterBody, clusterPath, createCluster } from '../support/clusters';
 import { configPath, extensionBody, fluxBody, sourceControlBody } from '../support/configurations';
 import { agentKeys } from '../support/keys';
@@ -16,16 +16,8 @@ import { BASE, dataPlane, HOST, onboard, proofFor, requestCertificate } from '..
 const DAY_MS = 24 * 3600 * 1000;
 
 describe('agent protocol', () => {
-  let a: TestArclight;
+  const a = arclightPerSuite({}, (i) => createCluster(i.app, 'rg', 'c1'));
   const id = clusterPath('rg', 'c1');
-  before(async () => {
-    a = await testArclight();
-  });
-  after(() => a.close());
-  beforeEach(async () => {
-    a.reset();
-    await createCluster(a.app, 'rg', 'c1');
-  });
 
   // ARM calls outlive the clock's jumps (a fake token's exp is judged by the emulator clock).
   const armToken = bearer({ exp: Math.floor(Date.now() / 1000) + 10 * 365 * 24 * 3600 });

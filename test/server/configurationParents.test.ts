@@ -5,19 +5,14 @@
  */
 import { strict as assert } from 'assert';
 import request from 'supertest';
-import { bearer, testArclight, TestArclight } from '../support/arclight';
+import { arclightPerSuite, bearer } from '../support/arclight';
 import { clusterPath, createCluster, createGroup, groupPath } from '../support/clusters';
 import { configPath, extensionBody, fluxBody, sourceControlBody } from '../support/configurations';
 
 const KC = 'providers/Microsoft.KubernetesConfiguration';
 
 describe('configuration parents and cascades', () => {
-  let a: TestArclight;
-  before(async () => {
-    a = await testArclight();
-  });
-  after(() => a.close());
-  beforeEach(() => a.reset());
+  const a = arclightPerSuite();
 
   const call = (method: 'get' | 'put' | 'delete', path: string) => request(a.app)[method](path).set('Authorization', bearer());
 

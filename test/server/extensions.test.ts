@@ -1,20 +1,12 @@
 /** Microsoft.KubernetesConfiguration/extensions: every rule, in every served api-version where it differs. */
 import { strict as assert } from 'assert';
 import request from 'supertest';
-import { bearer, TENANT, testArclight, TestArclight } from '../support/arclight';
+import { arclightPerSuite, bearer, TENANT, testArclight } from '../support/arclight';
 import { createCluster } from '../support/clusters';
 import { configPath, EXTENSION_VERSIONS, extensionBody, SECRET_VALUES } from '../support/configurations';
 
 describe('extensions', () => {
-  let a: TestArclight;
-  before(async () => {
-    a = await testArclight({ pageSize: 2 });
-  });
-  after(() => a.close());
-  beforeEach(async () => {
-    a.reset();
-    await createCluster(a.app, 'rg', 'c1');
-  });
+  const a = arclightPerSuite({ pageSize: 2 }, (i) => createCluster(i.app, 'rg', 'c1'));
 
   const call = (method: 'get' | 'put' | 'patch' | 'delete', path: string) => request(a.app)[method](path).set('Authorization', bearer());
   const relative = (url: string) => new URL(url).pathname + new URL(url).search;

@@ -1,20 +1,12 @@
 /** Microsoft.KubernetesConfiguration/fluxConfigurations: every rule, in every served api-version where it differs. */
 import { strict as assert } from 'assert';
 import request from 'supertest';
-import { bearer, testArclight, TestArclight } from '../support/arclight';
+import { arclightPerSuite, bearer } from '../support/arclight';
 import { createCluster } from '../support/clusters';
 import { configPath, FLUX_VERSIONS, fluxBody, SECRET_VALUES } from '../support/configurations';
 
 describe('fluxConfigurations', () => {
-  let a: TestArclight;
-  before(async () => {
-    a = await testArclight();
-  });
-  after(() => a.close());
-  beforeEach(async () => {
-    a.reset();
-    await createCluster(a.app, 'rg', 'c1');
-  });
+  const a = arclightPerSuite({}, (i) => createCluster(i.app, 'rg', 'c1'));
 
   const call = (method: 'get' | 'put' | 'patch' | 'delete', path: string) => request(a.app)[method](path).set('Authorization', bearer());
   const relative = (url: string) => new URL(url).pathname + new URL(url).search;

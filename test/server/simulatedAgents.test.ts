@@ -13,7 +13,7 @@ const DAY_MS = 24 * 3600 * 1000;
 const KUBERNETES_APP = '64b12d6e-6549-484c-8cc6-6281839ba394';
 
 describe('simulated agents', () => {
-  let a: TestArclight;
+  let a: TestArclight; // the describe block's instance
   const id = clusterPath('rg', 'c1');
   // ARM calls outlive the clock's jumps (a fake token's exp is judged by the emulator clock).
   const token = bearer({ exp: Math.floor(Date.now() / 1000) + 10 * 365 * 24 * 3600 });

@@ -1,20 +1,12 @@
 /** Microsoft.KubernetesConfiguration/sourceControlConfigurations (Flux v1): synchronous writes, Azure's initial state. */
 import { strict as assert } from 'assert';
 import request from 'supertest';
-import { bearer, testArclight, TestArclight } from '../support/arclight';
+import { arclightPerSuite, bearer } from '../support/arclight';
 import { createCluster } from '../support/clusters';
 import { configPath, SECRET_VALUES, SOURCE_CONTROL_VERSIONS, sourceControlBody } from '../support/configurations';
 
 describe('sourceControlConfigurations', () => {
-  let a: TestArclight;
-  before(async () => {
-    a = await testArclight();
-  });
-  after(() => a.close());
-  beforeEach(async () => {
-    a.reset();
-    await createCluster(a.app, 'rg', 'c1');
-  });
+  const a = arclightPerSuite({}, (i) => createCluster(i.app, 'rg', 'c1'));
 
   const call = (method: 'get' | 'put' | 'delete' | 'patch', path: string) => request(a.app)[method](path).set('Authorization', bearer());
   const scc = (name = 'SRS_Config', v = '2022-03-01') => `${configPath('rg', 'c1', 'sourceControlConfigurations', name)}?api-version=${v}`;

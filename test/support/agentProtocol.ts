@@ -13,6 +13,7 @@ import * as https from 'https';
 import type { IncomingHttpHeaders } from 'http';
 import * as path from 'path';
 import { signClientAssertion, signProof } from '../../server/agents/agentCredentials';
+import type { IssuedIdentityCertificate } from '../../server/agents/identityCertificates';
 import { OpenAPIBackend } from 'openapi-backend';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -67,18 +68,10 @@ async function checkAgainstSpec(method: string, url: URL, answer: ProtocolAnswer
   assert.ok(result.valid, `${operation.operationId} ${answer.status} does not match the spec: ${JSON.stringify(result.errors)}\n${JSON.stringify(answer.body)}`);
 }
 
-/** What IdentityCertificate_Issue answers (the fields a client needs). */
-export interface IssuedCertificate {
+/** What IdentityCertificate_Issue answers: the certificate, and where the cluster goes with it. */
+export interface IssuedCertificate extends IssuedIdentityCertificate {
   clusterId: string;
   location: string;
-  tenantId: string;
-  principalId: string;
-  clientId: string;
-  notBefore: string;
-  notAfter: string;
-  certificate: string;
-  chain: string;
-  privateKey?: string;
   tokenEndpoint: string;
   dataPlaneEndpoint: string;
 }

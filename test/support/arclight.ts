@@ -21,6 +21,24 @@ export async function testArclight(options: ArclightOptions = {}): Promise<TestA
   return { ...instance, logs };
 }
 
+/**
+ * One in-memory Arclight for a describe block: built before its tests, reset before each (then
+ * `eachTest`, e.g. creating the cluster every test needs), closed after. The returned object
+ * stands for that instance.
+ */
+export function arclightPerSuite(options: ArclightOptions = {}, eachTest?: (a: TestArclight) => unknown): TestArclight {
+  let instance: TestArclight | undefined;
+  before(async () => {
+    instance = await testArclight(options);
+  });
+  after(() => instance?.close());
+  beforeEach(async () => {
+    instance!.reset();
+    await eachTest?.(instance!);
+  });
+  return new Proxy({} as TestArclight, { get: (_target, key) => (instance as unknown as Record<string | symbol, unknown>)[key] });
+}
+
 export interface TestServer extends RunningArclight {
   logs: string[];
   /** An https agent that trusts this server's CA. */
