@@ -1,0 +1,135 @@
+/**
+ * What the bench measures. Every throughput scenario runs the same load-generator job against
+ * the three servers one after another (so machine noise hits them alike), and the result is
+ * Arclight's ratio to the express+sqlite reference.
+ */
+import { generateKeyPairSync } from 'crypto';
+import type { LoadJob, LoadResult } from './loadGenerator';
+import { get, LoadGenerator, ReferenceServer, rssMiB, ServerUnderTest, startArclight } from './processes';
+
+export interface BenchOptions {
+  warmupMs: number;
+  durationMs: number;
+  /** Connections for the resource-group GET. */
+  groupLevels: number[];
+  /** Connections for the connected-cluster scenarios. */
+  clusterLevels: number[];
+  coldStartRuns: number;
+  listItems: number;
+  pageSize: number;
+  memoryCreates: number;
+}
+
+export const SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
+const GROUP_API = 'api-version=2021-04-01';
+const CLUSTER_API = 'api-version=2024-01-01';
+const group = (name: string) => `/subscriptions/${SUBSCRIPTION}/resourceGroups/${name}`;
+const clusters = (groupName: string) => `${group(groupName)}/providers/Microsoft.Kubernetes/connectedClusters`;
+
+/** A well-formed JWT with no valid signature: what `--auth lenient` (the default) accepts. */
+function benchToken(): string {
+  const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  return `${enc({ alg: 'RS256', typ: 'JWT' })}.${enc({
+    aud: 'https://management.azure.com/', iss: 'https://sts.windows.net/00000000-0000-0000-0000-000000000001/', iat: now, nbf: now, exp: now + 86400,
+    tid: '00000000-0000-0000-0000-000000000001', oid: '11111111-1111-1111-1111-111111111111', upn: 'bench@arclight.local', idtyp: 'user',
+  })}.c2lnbmF0dXJl`;
+}
+
+export class Workload {
+  readonly headers = { Authorization: `Bearer ${benchToken()}`, 'Content-Type': 'application/json' };
+  /** What `az connectedk8s connect` sends, with a real RSA 2048 public key (PKCS#1 DER). */
+  readonly clusterBody = JSON.stringify({
+    location: 'eastus',
+    identity: { type: 'SystemAssigned' },
+    tags: { env: 'bench' },
+    properties: {
+      agentPublicKeyCertificate: (generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'pkcs1', format: 'der' }) as Buffer).toString('base64'),
+      distribution: 'kind',
+      infrastructure: 'generic',
+    },
+  });
+
+  readonly groupGet = `${group('bench')}?${GROUP_API}`;
+  readonly clusterGet = `${clusters('bench')}/bench-cluster?${CLUSTER_API}`;
+  readonly listWalk = `${clusters('bench-list')}?${CLUSTER_API}`;
+  private creates = 0;
+
+  constructor(private readonly load: LoadGenerator, private readonly options: BenchOptions) {}
+
+  job(server: ServerUnderTest, fields: Partial<LoadJob> & Pick<LoadJob, 'path'>): LoadJob {
+    return {
+      origin: server.origin, ca: server.ca, method: 'GET', headers: this.headers, concurrency: 1,
+      warmupMs: this.options.warmupMs, durationMs: this.options.durationMs, expectStatus: [200], ...fields,
+    };
+  }
+
+  /** Path template for creates: a group and name prefix of their own, so every PUT creates. */
+  createPath(groupName = 'bench-put'): string {
+    return `${clusters(groupName)}/c${this.creates++}-{n}?${CLUSTER_API}`;
+  }
+
+  /** The state every scenario reads: groups, one cluster to GET, `listItems` clusters to walk. */
+  async seed(server: ServerUnderTest): Promise<void> {
+    const put = (path: string, body: string, count = 1) =>
+      this.run(this.job(server, { method: 'PUT', path, body, count, concurrency: 4, expectStatus: [200, 201] }));
+    for (const name of ['bench', 'bench-put', 'bench-list']) await put(`${group(name)}?${GROUP_API}`, '{"location":"eastus"}');
+    await put(this.clusterGet, this.clusterBody);
+    await put(`${clusters('bench-list')}/item-{n}?${CLUSTER_API}`, this.clusterBody, this.options.listItems);
+  }
+
+  async run(job: LoadJob): Promise<LoadResult> {
+    const result = await this.load.run(job);
+    if (job.count !== undefined && result.errors) throw new Error(`${job.method} ${job.path} against ${job.origin}: ${result.firstError}`);
+    return result;
+  }
+}
+
+export interface Measurement {
+  scenario: string;
+  concurrency: number;
+  server: string;
+  result: LoadResult;
+}
+
+/** One job against each server, in turn. */
+export async function compare(
+  work: Workload, servers: ServerUnderTest[], scenario: string, concurrency: number, fields: (s: ServerUnderTest) => Partial<LoadJob> & Pick<LoadJob, 'path'>,
+): Promise<Measurement[]> {
+  const out: Measurement[] = [];
+  for (const server of servers) {
+    const result = await work.run(work.job(server, { concurrency, ...fields(server) }));
+    out.push({ scenario, concurrency, server: server.name, result });
+  }
+  return out;
+}
+
+/** Median milliseconds from spawning Arclight to its first 200 on /_arclight/ready, and every run. */
+export async function coldStart(runs: number): Promise<{ medianMs: number; runsMs: number[] }> {
+  const runsMs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const server = await startArclight();
+    while ((await get(server.origin, server.ca, '/_arclight/ready')).status !== 200) { /* poll until ready */ }
+    runsMs.push(Number(process.hrtime.bigint() - server.startedAt) / 1e6);
+    await server.stop();
+  }
+  const sorted = [...runsMs].sort((a, b) => a - b);
+  return { medianMs: sorted[Math.floor(sorted.length / 2)], runsMs };
+}
+
+/** RSS of a fresh server after `creates` connected-cluster creates (8 connections). */
+export async function memoryAfterCreates(work: Workload, server: ServerUnderTest, creates: number): Promise<number> {
+  await work.run(work.job(server, { method: 'PUT', path: `${group('bench-memory')}?${GROUP_API}`, body: '{"location":"eastus"}', count: 1, expectStatus: [200, 201] }));
+  await work.run(work.job(server, { method: 'PUT', path: work.createPath('bench-memory'), body: work.clusterBody, count: creates, concurrency: 8, expectStatus: [201] }));
+  return rssMiB(server.pid);
+}
+
+/** The bare server answers what Arclight answered for the same requests. */
+export async function bareFixtures(work: Workload, arclight: ServerUnderTest, bare: ReferenceServer, options: BenchOptions): Promise<void> {
+  const body = async (path: string) => {
+    const res = await get(arclight.origin, arclight.ca, path, work.headers);
+    if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${res.text}`);
+    return res.text;
+  };
+  await bare.setFixtures({ groupBody: await body(work.groupGet), clusterBody: await body(work.clusterGet), listItems: options.listItems, pageSize: options.pageSize });
+}
