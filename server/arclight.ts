@@ -109,7 +109,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
 
   const app = createApp(services, {
     isReady: () => {
-      const checks = { specs: specs.allDefinitions().length > 0, database: store.db.open, tls: true };
+      const checks = { specs: specs.definitionCount > 0, database: store.db.open, tls: true };
       return { ready: Object.values(checks).every(Boolean), checks };
     },
     reset,
