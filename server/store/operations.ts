@@ -63,8 +63,9 @@ export class OperationStore {
 
   constructor(db: Db) {
     this.getStmt = db.prepare<[string], Row>('SELECT * FROM operations WHERE id = ?');
-    this.putStmt = db.prepare(`INSERT INTO operations (id, subscription_id, resource_key, resource_id, kind, status, start_time, end_time, due_at, api_version, data)
-      VALUES (@id, @subscriptionId, @resourceKey, @resourceId, @kind, @status, @startTime, @endTime, @dueAt, @apiVersion, @data)
+    this.putStmt = db.prepare<[string, string | null, string | null, string | null, string, string, number, number | null, number, string, string]>(
+      `INSERT INTO operations (id, subscription_id, resource_key, resource_id, kind, status, start_time, end_time, due_at, api_version, data)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET status = excluded.status, end_time = excluded.end_time, data = excluded.data`);
     this.pendingForResourceStmt = db.prepare<[string], Row>("SELECT * FROM operations WHERE resource_key = ? AND status = 'InProgress' ORDER BY start_time");
     this.dueStmt = db.prepare<[number], Row>("SELECT * FROM operations WHERE status = 'InProgress' AND due_at <= ? ORDER BY due_at");
@@ -77,7 +78,7 @@ export class OperationStore {
   }
 
   put(op: OperationRecord): void {
-    this.putStmt.run({ ...op, data: JSON.stringify(op.data) });
+    this.putStmt.run(op.id, op.subscriptionId, op.resourceKey, op.resourceId, op.kind, op.status, op.startTime, op.endTime, op.dueAt, op.apiVersion, JSON.stringify(op.data));
     if (op.status === 'InProgress' && op.dueAt < this.nextDueAt) this.nextDueAt = op.dueAt;
   }
 

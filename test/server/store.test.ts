@@ -71,6 +71,32 @@ describe('store', () => {
     });
   });
 
+  describe('transactions', () => {
+    it('commits together, rolls back together, and nests as savepoints', () => {
+      store.transaction(() => {
+        store.resources.put(resource('c1'));
+        store.resources.put(resource('c2'));
+      });
+      assert.equal(store.resources.exists(resource('c2').key), true);
+      assert.throws(() => store.transaction(() => {
+        store.resources.put(resource('c3'));
+        throw new Error('boom');
+      }), /boom/);
+      assert.equal(store.resources.exists(resource('c3').key), false);
+      const result = store.transaction(() => {
+        store.resources.put(resource('c4'));
+        assert.throws(() => store.transaction(() => {
+          store.resources.put(resource('c5'));
+          throw new Error('inner');
+        }), /inner/);
+        return 'outer';
+      });
+      assert.equal(result, 'outer');
+      assert.equal(store.resources.exists(resource('c4').key), true);
+      assert.equal(store.resources.exists(resource('c5').key), false);
+    });
+  });
+
   describe('due operations', () => {
     it('finds an operation once its instant has come, and not before', () => {
       store.operations.put(operation('a', 5000));
