@@ -82,7 +82,7 @@ function expressServer(cert: string, key: string, pageSize: number): https.Serve
   const put = (type: string) => (req: Request, res: Response) => {
     const name = String(req.params.name ?? req.params.group);
     const key = req.path.toLowerCase();
-    const body = JSON.stringify({ id: req.path, name, type, ...req.body });
+    const body = JSON.stringify({ ...req.body, id: req.path, name, type });
     // A create is one INSERT; only a re-PUT pays a second statement.
     const created = insert.run(key, parentOf(key), body).changes === 1;
     if (!created) update.run(body, key);

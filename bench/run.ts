@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import { LoadGenerator, referenceTls, startArclight, startReference, ServerUnderTest } from './processes';
-import { bareFixtures, BenchOptions, coldStart, compare, Measurement, memoryAfterCreates, Workload } from './scenarios';
+import { BenchOptions, coldStart, compare, Measurement, memoryAfterCreates, Workload } from './scenarios';
 import { summary, Target, throughputTable } from './report';
 
 const TARGETS = { coldStartMs: 400, get: 0.8, put: 0.5, walk: 0.5, rssMiB: 150 };
@@ -62,9 +62,12 @@ async function main(): Promise<void> {
     const express = await startReference('express', tls, PAGE_SIZE);
     started.push(express);
     const servers = [bare, express, arclight];
-    // The bare server has nothing to store: it answers what Arclight answered.
-    for (const server of [express, arclight]) await work.seed(server);
-    await bareFixtures(work, arclight, bare, options);
+    // The references serve what Arclight serves: the express one stores Arclight's documents,
+    // the bare one answers them from memory.
+    await work.seed(arclight, work.clientDocuments);
+    const answers = await work.answers(arclight);
+    await work.seed(express, answers);
+    await bare.setFixtures({ groupBody: answers.group, clusterBody: answers.cluster, listItems: options.listItems, pageSize: PAGE_SIZE });
 
     const measurements: Measurement[] = [];
     const scenario = async (name: string, levels: number[], target: number, fields: Parameters<typeof compare>[4]) => {

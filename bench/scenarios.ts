@@ -5,7 +5,7 @@
  */
 import { generateKeyPairSync } from 'crypto';
 import type { LoadJob, LoadResult } from './loadGenerator';
-import { get, LoadGenerator, ReferenceServer, rssMiB, ServerUnderTest, startArclight } from './processes';
+import { get, LoadGenerator, rssMiB, ServerUnderTest, startArclight } from './processes';
 
 export interface BenchOptions {
   warmupMs: number;
@@ -69,13 +69,32 @@ export class Workload {
     return `${clusters(groupName)}/c${this.creates++}-{n}?${CLUSTER_API}`;
   }
 
-  /** The state every scenario reads: groups, one cluster to GET, `listItems` clusters to walk. */
-  async seed(server: ServerUnderTest): Promise<void> {
+  /**
+   * The state every scenario reads: groups, one cluster to GET, `listItems` clusters to walk.
+   * `documents` are the bodies PUT: what a client sends for Arclight; for the express
+   * reference, the documents Arclight answered with, so both serve the same bytes.
+   */
+  async seed(server: ServerUnderTest, documents: { group: string; cluster: string }): Promise<void> {
     const put = (path: string, body: string, count = 1) =>
       this.run(this.job(server, { method: 'PUT', path, body, count, concurrency: 4, expectStatus: [200, 201] }));
-    for (const name of ['bench', 'bench-put', 'bench-list']) await put(`${group(name)}?${GROUP_API}`, '{"location":"eastus"}');
-    await put(this.clusterGet, this.clusterBody);
-    await put(`${clusters('bench-list')}/item-{n}?${CLUSTER_API}`, this.clusterBody, this.options.listItems);
+    for (const name of ['bench', 'bench-put', 'bench-list']) await put(`${group(name)}?${GROUP_API}`, documents.group);
+    await put(this.clusterGet, documents.cluster);
+    await put(`${clusters('bench-list')}/item-{n}?${CLUSTER_API}`, documents.cluster, this.options.listItems);
+  }
+
+  /** What a client sends to create a group and a cluster. */
+  get clientDocuments(): { group: string; cluster: string } {
+    return { group: '{"location":"eastus"}', cluster: this.clusterBody };
+  }
+
+  /** The group and cluster as Arclight answers a GET of them. */
+  async answers(arclight: ServerUnderTest): Promise<{ group: string; cluster: string }> {
+    const body = async (path: string) => {
+      const res = await get(arclight.origin, arclight.ca, path, this.headers);
+      if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${res.text}`);
+      return res.text;
+    };
+    return { group: await body(this.groupGet), cluster: await body(this.clusterGet) };
   }
 
   async run(job: LoadJob): Promise<LoadResult> {
@@ -124,12 +143,3 @@ export async function memoryAfterCreates(work: Workload, server: ServerUnderTest
   return rssMiB(server.pid);
 }
 
-/** The bare server answers what Arclight answered for the same requests. */
-export async function bareFixtures(work: Workload, arclight: ServerUnderTest, bare: ReferenceServer, options: BenchOptions): Promise<void> {
-  const body = async (path: string) => {
-    const res = await get(arclight.origin, arclight.ca, path, work.headers);
-    if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${res.text}`);
-    return res.text;
-  };
-  await bare.setFixtures({ groupBody: await body(work.groupGet), clusterBody: await body(work.clusterGet), listItems: options.listItems, pageSize: options.pageSize });
-}

@@ -20,7 +20,7 @@ import { AsyncOperations } from './arm/asyncOperations';
 import { HandlerRegistry } from './arm/handlers';
 import { ArmAuthenticator } from './identity/armAuthentication';
 import { CertificateAuthority } from './pki/certificateAuthority';
-import { createApp } from './http/app';
+import { createApp, expressMessageClasses } from './http/app';
 import type { Services } from './services';
 import { registerResourcesProvider } from './providers/resources';
 import { registerKubernetesProvider } from './providers/kubernetes';
@@ -160,7 +160,7 @@ export async function startArclight(options: ArclightOptions = {}): Promise<Runn
   const caCertPath = dataDir ? path.join(dataDir, 'certs', 'ca.pem') : path.join(tempDir!, 'ca.pem');
   if (tempDir) fs.writeFileSync(caCertPath, ca.certPem);
 
-  const server = https.createServer({ cert: tls.cert, key: tls.key }, instance.app);
+  const server = https.createServer({ cert: tls.cert, key: tls.key, ...expressMessageClasses(instance.app) }, instance.app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       instance.close();
