@@ -293,7 +293,8 @@ describe('connectedClusters', () => {
 
   describe('long-running operations and --lro-delay', () => {
     it('keeps the create in progress on the emulator clock, with Retry-After', async () => {
-      const slow = await testArclight({ lroDelay: 20 });
+      // A frozen clock: Retry-After is counted from the instant of the request, to the millisecond.
+      const slow = await testArclight({ lroDelay: 20, clockStart: `frozen:${new Date().toISOString()}` });
       try {
         await createGroup(slow.app, 'rg');
         const res = await request(slow.app).put(`${clusterPath('rg', 'c1')}?api-version=2021-10-01`).set('Authorization', bearer()).send(clusterBody()).expect(201);
