@@ -103,12 +103,15 @@ export class Definition {
   private readonly api: OpenAPIBackend;
   private readonly routes = new RouteTable();
 
-  constructor(readonly key: string, document: Schema) {
+  constructor(readonly key: string, private readonly document: Schema) {
     this.api = new (openapiBackend().OpenAPIBackend)({
       definition: document,
       quick: true, // the bundle was checked at build time; validators compile on first use
       validate: true,
-      ajvOpts: { strict: false, allErrors: false },
+      // The schemas come from the generated bundle, checked against the JSON Schema
+      // meta-schema by the test suite (schemaErrors()); checking them again here would make
+      // every Ajv instance openapi-backend creates compile the meta-schema too.
+      ajvOpts: { strict: false, allErrors: false, validateSchema: false },
       customizeAjv: (ajv) => addArmFormats(ajv as unknown as Ajv) as never,
     });
     // With quick: true and an in-memory document, init() completes synchronously.
@@ -165,6 +168,29 @@ export class Definition {
   /** Compiled on first use of the operation, then kept (openapi-backend caches them too). */
   private requestValidators(operation: ArmOperation): ValidateFunction[] {
     return (operation.requestValidators ??= (this.api.validator.getRequestValidatorsForOperation(operation.operationId) ?? []) as ValidateFunction[]);
+  }
+
+  /**
+   * Every schema of the document that is not valid JSON Schema, as Ajv's meta-schema check
+   * reports it. Reads the document as the bundle has it ($refs unresolved: the resolved one
+   * openapi-backend works on is cyclic).
+   */
+  schemaErrors(): string[] {
+    const ajv = this.api.validator.getAjv(openapiBackend().ValidationContext.RequestBody, { validateSchema: true });
+    const errors: string[] = [];
+    const check = (where: string, schema: Schema) => {
+      if (schema && !ajv.validateSchema(schema)) errors.push(`${this.key} ${where}: ${ajv.errorsText(ajv.errors)}`);
+    };
+    for (const [name, schema] of Object.entries<Schema>(this.document.components?.schemas ?? {})) check(`#/components/schemas/${name}`, schema);
+    for (const [path, item] of Object.entries<Schema>(this.document.paths ?? {})) {
+      for (const [method, op] of Object.entries<Schema>(item)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        for (const p of op.parameters ?? []) check(`${where} parameter ${p.name}`, p.schema);
+        check(`${where} request`, op.requestBody?.content?.['application/json']?.schema);
+        for (const [status, res] of Object.entries<Schema>(op.responses ?? {})) check(`${where} ${status}`, res?.content?.['application/json']?.schema);
+      }
+    }
+    return errors;
   }
 
   /** openapi-backend's full validateRequest (it parses the request again): the reference for the direct path. */

@@ -7,7 +7,7 @@
 import { strict as assert } from 'assert';
 import request from 'supertest';
 import { SpecCatalog } from '../../server/openapi/specCatalog';
-import type { ArmOperation, Definition } from '../../server/openapi/definitions';
+import { ArmOperation, Definition } from '../../server/openapi/definitions';
 import { bearer, SUB, testArclight } from '../support/arclight';
 
 describe('spec definitions', () => {
@@ -49,6 +49,16 @@ describe('spec definitions', () => {
         a.close();
       }
     });
+  });
+
+  it('holds only valid JSON Schema (Ajv skips that check at run time)', () => {
+    const catalog = SpecCatalog.load();
+    const errors = catalog.allDefinitions().flatMap((d) => d.schemaErrors());
+    assert.deepEqual(errors, []);
+    const broken = new Definition('Broken@1', {
+      openapi: '3.0.3', info: { title: 'Broken', version: '1' }, paths: {}, components: { schemas: { Bad: { type: 5 } } },
+    });
+    assert.match(broken.schemaErrors().join(), /Broken@1 #\/components\/schemas\/Bad: data\/type/);
   });
 
   describe('routing', () => {
