@@ -28,7 +28,7 @@ export interface BareFixtures {
 
 export const LIST_SEGMENT = '/providers/microsoft.kubernetes/connectedclusters';
 
-function bareServer(cert: string, key: string, fixtures: () => BareFixtures | undefined): https.Server {
+export function bareServer(cert: string, key: string, fixtures: () => BareFixtures | undefined): https.Server {
   let pages: string[] | undefined;
   const page = (f: BareFixtures, index: number, host: string, path: string): string => {
     pages ??= Array.from({ length: Math.ceil(f.listItems / f.pageSize) }, (_, i) => {
@@ -62,7 +62,7 @@ function bareServer(cert: string, key: string, fixtures: () => BareFixtures | un
   });
 }
 
-function expressServer(cert: string, key: string, pageSize: number): https.Server {
+export function expressServer(cert: string, key: string, pageSize: number): https.Server {
   const db = new Database(':memory:');
   db.exec(`CREATE TABLE resources (key TEXT PRIMARY KEY, parent TEXT NOT NULL, body TEXT NOT NULL) WITHOUT ROWID;
            CREATE INDEX resources_by_parent ON resources (parent, key);`);

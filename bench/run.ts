@@ -45,16 +45,18 @@ async function main(): Promise<void> {
   console.log(`each run: ${options.warmupMs / 1000} s warm-up, ${options.durationMs / 1000} s measured; load generator in its own process (https.Agent keep-alive)\n`);
 
   const targets: Target[] = [];
-  const cold = await coldStart(options.coldStartRuns);
-  console.log(`cold start (spawn of node dist/server/main.js --in-memory --port 0 -> first 200 from GET /_arclight/ready over HTTPS)`);
-  console.log(`  median ${cold.medianMs.toFixed(0)} ms of ${cold.runsMs.length} runs: ${cold.runsMs.map((ms) => ms.toFixed(0)).join(', ')} ms\n`);
-  targets.push({ label: 'cold start to ready (median)', value: cold.medianMs, kind: 'max', bound: TARGETS.coldStartMs, unit: 'ms' });
-
   const tls = referenceTls();
   const load = new LoadGenerator();
   const work = new Workload(load, options);
   const started: ServerUnderTest[] = [];
   try {
+    const cold = await coldStart(options.coldStartRuns, work.headers);
+    const runs = (pick: (run: [number, number]) => number) => cold.runs.map((r) => pick(r).toFixed(0)).join(', ');
+    console.log('cold start (spawn of node dist/server/main.js --in-memory --port 0, requests over HTTPS)');
+    console.log(`  to the first 200 from GET /_arclight/ready: median ${cold.readyMs.toFixed(0)} ms (runs: ${runs(([ready]) => ready)})`);
+    console.log(`  to the first ARM answer (GET resourcegroups): median ${cold.firstArmMs.toFixed(0)} ms (runs: ${runs(([, arm]) => arm)})\n`);
+    targets.push({ label: 'cold start to ready (median)', value: cold.readyMs, kind: 'max', bound: TARGETS.coldStartMs, unit: 'ms' });
+
     const arclight = await startArclight();
     started.push(arclight);
     const bare = await startReference('bare', tls, PAGE_SIZE);

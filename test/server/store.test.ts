@@ -54,6 +54,23 @@ describe('store', () => {
       assert.equal(got.createdAt, 1000);
     });
 
+    it('creates databases with 16 KiB pages, and reopens them', () => {
+      assert.equal(store.db.pragma('page_size', { simple: true }), 16384);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arclight-store-'));
+      try {
+        const first = Store.open(dir);
+        assert.equal(first.db.pragma('page_size', { simple: true }), 16384);
+        assert.equal(first.db.pragma('journal_mode', { simple: true }), 'wal');
+        first.resources.put(resource('c1'));
+        first.close();
+        const second = Store.open(dir);
+        assert.deepEqual(second.resources.get(resource('c1').key), resource('c1'));
+        second.close();
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
     it('tells whether a resource exists without reading it', () => {
       store.resources.put(resource('c1'));
       assert.equal(store.resources.exists(resource('c1').key), true);
