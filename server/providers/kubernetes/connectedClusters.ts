@@ -47,13 +47,16 @@ export function clusterId(subscriptionId: string, group: string, name: string): 
   return `${resourceGroupId(subscriptionId, group)}/providers/${TYPE_NAME}/${name}`;
 }
 
-/** The stored cluster as every read sees it: connectivity derived from the clock. */
+/**
+ * The stored cluster as every read sees it: connectivity derived from the clock. Copies are
+ * made with Object.assign: on Node 20, adding a key to an object built by a spread makes V8
+ * create a new hidden class every time, and this runs for every cluster of every list page.
+ */
 export function clusterView(s: Services, stored: StoredResource): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const p = stored.body.properties ?? {};
-  return {
-    ...stored.body,
-    properties: { ...p, connectivityStatus: connectivityStatus({ kind: stored.body.kind, ...p }, s.clock.nowMs(), s.config.offlineAfter) },
-  };
+  const facts = { kind: stored.body.kind, lastConnectivityTime: p.lastConnectivityTime, managedIdentityCertificateExpirationTime: p.managedIdentityCertificateExpirationTime };
+  const properties = Object.assign({}, p, { connectivityStatus: connectivityStatus(facts, s.clock.nowMs(), s.config.offlineAfter) });
+  return Object.assign({}, stored.body, { properties });
 }
 
 function validateName(name: string): void {
@@ -120,23 +123,19 @@ export function registerConnectedClusters(s: Services): void {
       ? { principalId: previous?.body.identity?.principalId ?? randomUUID(), tenantId, type: 'SystemAssigned' }
       : { type: identityType };
 
-    const requested = { ...(body.properties ?? {}) };
+    // Object.assign and assignments, not spreads, wherever keys are added (see clusterView).
+    const requested = Object.assign({}, body.properties ?? {});
     for (const f of SERVICE_SET) delete requested[f];
     const { properties: userProperties, secrets } = splitProtectedSettings(requested);
     const reported: Record<string, unknown> = {};
     for (const f of SERVICE_SET) if (previous?.body.properties?.[f] !== undefined) reported[f] = previous.body.properties[f];
-    const properties: Record<string, unknown> = { ...userProperties, ...reported, provisioningState: previous ? 'Updating' : 'Accepted' };
-    const canonical: Record<string, unknown> = {
-      id,
-      name,
-      type: TYPE_NAME,
-      location: region.name,
-      ...(tags ? { tags } : {}),
-      identity,
-      ...(body.kind ? { kind: body.kind } : {}),
-      systemData: systemDataFor(req.caller, s.clock.iso(), previous?.body.systemData),
-      properties,
-    };
+    const properties: Record<string, unknown> = Object.assign({}, userProperties, reported, { provisioningState: previous ? 'Updating' : 'Accepted' });
+    const canonical: Record<string, unknown> = { id, name, type: TYPE_NAME, location: region.name };
+    if (tags) canonical.tags = tags;
+    canonical.identity = identity;
+    if (body.kind) canonical.kind = body.kind;
+    canonical.systemData = systemDataFor(req.caller, s.clock.iso(), previous?.body.systemData);
+    canonical.properties = properties;
     // Older versions must not erase what newer ones stored; defaults only fill what is still missing.
     const merged = previous ? carryOverUndeclared(req.operation.requestSchema, previous.body, canonical) as typeof canonical : canonical;
     const mergedProperties = merged.properties as Record<string, unknown>;
@@ -161,7 +160,7 @@ export function registerConnectedClusters(s: Services): void {
     const cluster = existing(req);
     refuseUnpatchable(req);
     const patch = req.body as { tags?: Record<string, string> | null; properties?: Record<string, unknown> };
-    const body = { ...cluster.body, properties: { ...cluster.body.properties } };
+    const body = Object.assign({}, cluster.body, { properties: Object.assign({}, cluster.body.properties) });
     if (patch.tags !== undefined) {
       const tags = validateTags(patch.tags);
       if (tags) body.tags = tags;
@@ -267,7 +266,7 @@ function patchableList(req: ArmRequest): string {
 /** JSON merge-patch (RFC 7396): null deletes, objects merge, everything else replaces. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
-  const out: Record<string, unknown> = target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as object) } : {};
+  const out: Record<string, unknown> = target && typeof target === 'object' && !Array.isArray(target) ? Object.assign({}, target as Record<string, unknown>) : {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
     else out[k] = mergePatch(out[k], v);
