@@ -19,18 +19,22 @@ function flushStdout(): void {
   process.stdout.write(text);
 }
 
+/** Longest a line waits in the buffer. */
+export const STDOUT_FLUSH_MS = 20;
+
 /**
- * The default sink: stdout, written once per turn of the event loop instead of once per line.
- * Node writes to files and pipes synchronously, so a write per access line would cost every
- * request a system call (and wake the reader). Lines keep their order; whatever is pending is
- * written before the process exits.
+ * The default sink: stdout, written in batches at most STDOUT_FLUSH_MS after their first line
+ * (or once 64 KiB are pending) instead of once per line. Node writes to files and pipes
+ * synchronously, so a write per access line would cost every request a system call and wake
+ * the reader, which shows most at one request at a time. Lines keep their order; whatever is
+ * pending is written before the process exits.
  */
 export const stdoutSink: LogSink = (line) => {
   pendingStdout += `${line}\n`;
   if (pendingStdout.length >= 64 * 1024) flushStdout();
   else if (!flushScheduled) {
     flushScheduled = true;
-    setImmediate(flushStdout);
+    setTimeout(flushStdout, STDOUT_FLUSH_MS).unref();
   }
 };
 process.on('exit', flushStdout);
