@@ -29,6 +29,7 @@ describe('HTTPS server', () => {
   it('makes requests and responses whose prototypes are the app\'s own', () => {
     const app = express();
     const { IncomingMessage, ServerResponse } = expressMessageClasses(app);
+    assert.ok(IncomingMessage && ServerResponse, 'this Node builds requests and responses with plain functions');
     const req = new IncomingMessage(new Socket());
     const res = new ServerResponse(req);
     assert.equal(Object.getPrototypeOf(req), app.request);
