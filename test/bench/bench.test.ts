@@ -64,18 +64,23 @@ describe('bench', () => {
   });
 
   describe('reference servers', () => {
-    const tls = referenceTls();
-    const listen = async (server: Server) => {
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      return `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    };
+    let tls: ReturnType<typeof referenceTls>;
+    let cert: string;
+    let key: string;
     const servers: Server[] = [];
+    before(() => {
+      tls = referenceTls();
+      cert = fs.readFileSync(tls.certFile, 'utf8');
+      key = fs.readFileSync(tls.keyFile, 'utf8');
+    });
     after(() => {
       for (const s of servers) s.close();
       fs.rmSync(tls.dir, { recursive: true, force: true });
     });
-    const cert = fs.readFileSync(tls.certFile, 'utf8');
-    const key = fs.readFileSync(tls.keyFile, 'utf8');
+    const listen = async (server: Server) => {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    };
 
     it('express+sqlite stores what it is given and pages it by keyset', async () => {
       const server = expressServer(cert, key, 2);
