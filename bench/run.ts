@@ -1,2 +1,118 @@
-// placeholder until the benchmark lands
-console.log("bench: not yet");
+/**
+ * `npm run bench`: Arclight's cold start and its throughput over HTTPS beside two reference
+ * servers, with the targets of issues 2 and 3. Ratios, not absolute numbers, are the result.
+ *
+ * Flags (each with a BENCH_* environment twin): --duration <s> (3) and --warmup <s> (1) per
+ * run, --group-conns 1,8,32, --cluster-conns 8, --cold-runs 7, --memory-creates 10000,
+ * --list-items 1000, --quick (1 s runs, 3 cold starts, for a smoke check).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import { LoadGenerator, referenceTls, startArclight, startReference, ServerUnderTest } from './processes';
+import { BenchOptions, coldStart, compare, Measurement, memoryAfterCreates, Workload } from './scenarios';
+import { summary, Target, throughputTable } from './report';
+
+const TARGETS = { coldStartMs: 400, get: 0.8, put: 0.5, walk: 0.5, rssMiB: 150 };
+const PAGE_SIZE = 100; // Arclight's default --page-size; the references page the same way
+
+function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const [name, inline] = argv[i].replace(/^--/, '').split('=', 2);
+    if (name === 'quick') flags.set('quick', 'true');
+    else flags.set(name, inline ?? argv[++i]);
+  }
+  const value = (name: string, fallback: string) => flags.get(name) ?? env[`BENCH_${name.toUpperCase().replace(/-/g, '_')}`] ?? fallback;
+  const quick = value('quick', 'false') === 'true';
+  const seconds = (name: string, fallback: number) => Number(value(name, String(fallback))) * 1000;
+  const list = (name: string, fallback: string) => value(name, fallback).split(',').map(Number).filter((n) => n > 0);
+  return {
+    warmupMs: seconds('warmup', quick ? 0.5 : 1),
+    durationMs: seconds('duration', quick ? 1 : 3),
+    groupLevels: list('group-conns', '1,8,32'),
+    clusterLevels: list('cluster-conns', '8'),
+    coldStartRuns: Number(value('cold-runs', quick ? '3' : '7')),
+    listItems: Number(value('list-items', '1000')),
+    pageSize: PAGE_SIZE,
+    memoryCreates: Number(value('memory-creates', '10000')),
+  };
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2), process.env);
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  console.log(`Arclight bench: node ${process.version}, ${os.cpus().length} x ${cpu}, ${os.platform()}`);
+  console.log(`each run: ${options.warmupMs / 1000} s warm-up, ${options.durationMs / 1000} s measured; load generator in its own process (https.Agent keep-alive)\n`);
+
+  const targets: Target[] = [];
+  const tls = referenceTls();
+  const load = new LoadGenerator();
+  const work = new Workload(load, options);
+  const started: ServerUnderTest[] = [];
+  try {
+    const cold = await coldStart(options.coldStartRuns, work.headers);
+    const runs = (pick: (run: [number, number]) => number) => cold.runs.map((r) => pick(r).toFixed(0)).join(', ');
+    console.log('cold start (spawn of node dist/server/main.js --in-memory --port 0, requests over HTTPS)');
+    console.log(`  to the first 200 from GET /_arclight/ready: median ${cold.readyMs.toFixed(0)} ms (runs: ${runs(([ready]) => ready)})`);
+    console.log(`  to the first ARM answer (GET resourcegroups): median ${cold.firstArmMs.toFixed(0)} ms (runs: ${runs(([, arm]) => arm)})\n`);
+    targets.push({ label: 'cold start to ready (median)', value: cold.readyMs, kind: 'max', bound: TARGETS.coldStartMs, unit: 'ms' });
+
+    const arclight = await startArclight();
+    started.push(arclight);
+    const bare = await startReference('bare', tls, PAGE_SIZE);
+    started.push(bare);
+    const express = await startReference('express', tls, PAGE_SIZE);
+    started.push(express);
+    const servers = [bare, express, arclight];
+    // The references serve what Arclight serves: the express one stores Arclight's documents,
+    // the bare one answers them from memory.
+    await work.seed(arclight, work.clientDocuments);
+    const answers = await work.answers(arclight);
+    await work.seed(express, answers);
+    await bare.setFixtures({ groupBody: answers.group, clusterBody: answers.cluster, listItems: options.listItems, pageSize: PAGE_SIZE });
+
+    const measurements: Measurement[] = [];
+    const scenario = async (name: string, levels: number[], target: number, fields: Parameters<typeof compare>[4]) => {
+      for (const conns of levels) {
+        const rows = await compare(work, servers, name, conns, fields);
+        measurements.push(...rows);
+        const [, reference, ours] = rows;
+        const ratio = ours.result.perSecond / reference.result.perSecond;
+        const failed = !!(ours.result.errors || reference.result.errors);
+        targets.push({ label: `${name} (${conns} conns)`, value: ratio, kind: 'ratio', bound: target, unit: 'x', failed });
+        process.stderr.write(`  measured ${name} at ${conns} conns: ${ratio.toFixed(2)}x\n`);
+      }
+    };
+    await scenario('resource group GET', options.groupLevels, TARGETS.get, () => ({ path: work.groupGet }));
+    await scenario('connectedClusters GET', options.clusterLevels, TARGETS.get, () => ({ path: work.clusterGet }));
+    await scenario('connectedClusters PUT (create)', options.clusterLevels, TARGETS.put,
+      () => ({ method: 'PUT', path: work.createPath(), body: work.clusterBody, expectStatus: [201] }));
+    await scenario(`walk ${options.listItems} clusters by nextLink`, options.clusterLevels, TARGETS.walk,
+      () => ({ path: work.listWalk, walkItems: options.listItems }));
+    for (const s of started.splice(0)) await s.stop();
+
+    console.log('throughput over HTTPS (ratio = Arclight / express+sqlite reference (b))');
+    console.log(throughputTable(measurements, (name) => (name.includes('PUT') ? TARGETS.put : name.includes('walk') ? TARGETS.walk : TARGETS.get)));
+
+    // Memory: fresh processes, so nothing from the runs above is counted.
+    const memoryArclight = await startArclight();
+    started.push(memoryArclight);
+    const memoryExpress = await startReference('express', tls, PAGE_SIZE);
+    started.push(memoryExpress);
+    const arclightRss = await memoryAfterCreates(work, memoryArclight, options.memoryCreates);
+    const expressRss = await memoryAfterCreates(work, memoryExpress, options.memoryCreates);
+    console.log(`\nresident memory after ${options.memoryCreates.toLocaleString('en-US')} connectedClusters creates: Arclight ${arclightRss.toFixed(0)} MiB (express+sqlite reference: ${expressRss.toFixed(0)} MiB)\n`);
+    targets.push({ label: `RSS after ${options.memoryCreates.toLocaleString('en-US')} creates`, value: arclightRss, kind: 'max', bound: TARGETS.rssMiB, unit: 'MiB' });
+
+    console.log(summary(targets));
+  } finally {
+    for (const s of started) await s.stop();
+    await load.stop();
+    fs.rmSync(tls.dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

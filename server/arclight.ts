@@ -26,7 +26,7 @@ import { SimulatedAgents } from './agents/simulatedAgents';
 import { SigningKey } from './identity/signingKey';
 import { TokenService } from './identity/tokenService';
 import { CertificateAuthority } from './pki/certificateAuthority';
-import { createApp } from './http/app';
+import { createApp, expressMessageClasses } from './http/app';
 import type { Services } from './services';
 import { registerResourcesProvider } from './providers/resources';
 import { registerKubernetesProvider } from './providers/kubernetes';
@@ -126,7 +126,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
 
   const app = createApp(services, {
     isReady: () => {
-      const checks = { specs: specs.allDefinitions().length > 0, database: store.db.open, tls: true };
+      const checks = { specs: specs.definitionCount > 0, database: store.db.open, tls: true };
       return { ready: Object.values(checks).every(Boolean), checks };
     },
     reset,
@@ -182,7 +182,7 @@ export async function startArclight(options: ArclightOptions = {}): Promise<Runn
   const caCertPath = dataDir ? path.join(dataDir, 'certs', 'ca.pem') : path.join(tempDir!, 'ca.pem');
   if (tempDir) fs.writeFileSync(caCertPath, ca.certPem);
 
-  const server = https.createServer({ cert: tls.cert, key: tls.key }, instance.app);
+  const server = https.createServer({ cert: tls.cert, key: tls.key, ...expressMessageClasses(instance.app) }, instance.app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       instance.close();

@@ -8,10 +8,41 @@ const LEVELS: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 
 
 export type LogSink = (line: string) => void;
 
+let pendingStdout = '';
+let flushScheduled = false;
+
+function flushStdout(): void {
+  flushScheduled = false;
+  if (!pendingStdout) return;
+  const text = pendingStdout;
+  pendingStdout = '';
+  process.stdout.write(text);
+}
+
+/** Longest a line waits in the buffer. */
+export const STDOUT_FLUSH_MS = 20;
+
+/**
+ * The default sink: stdout, written in batches at most STDOUT_FLUSH_MS after their first line
+ * (or once 64 KiB are pending) instead of once per line. Node writes to files and pipes
+ * synchronously, so a write per access line would cost every request a system call and wake
+ * the reader, which shows most at one request at a time. Lines keep their order; whatever is
+ * pending is written before the process exits.
+ */
+export const stdoutSink: LogSink = (line) => {
+  pendingStdout += `${line}\n`;
+  if (pendingStdout.length >= 64 * 1024) flushStdout();
+  else if (!flushScheduled) {
+    flushScheduled = true;
+    setTimeout(flushStdout, STDOUT_FLUSH_MS).unref();
+  }
+};
+process.on('exit', flushStdout);
+
 export class Logger {
   private readonly threshold: number;
 
-  constructor(level: LogLevel, private readonly sink: LogSink = (line) => process.stdout.write(line + '\n')) {
+  constructor(level: LogLevel, private readonly sink: LogSink = stdoutSink) {
     this.threshold = LEVELS[level];
   }
 

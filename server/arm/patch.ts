@@ -10,7 +10,8 @@ import type { ArmRequest } from './handlers';
 /** JSON merge-patch (RFC 7396): null deletes, objects merge, everything else replaces. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
-  const out: Record<string, unknown> = target && typeof target === 'object' && !Array.isArray(target) ? { ...(target as object) } : {};
+  // Object.assign, not a spread: keys are added to the copy (see clusterView on V8's hidden classes).
+  const out: Record<string, unknown> = target && typeof target === 'object' && !Array.isArray(target) ? Object.assign({}, target as Record<string, unknown>) : {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
     else out[k] = mergePatch(out[k], v);

@@ -92,8 +92,9 @@ async function handle(s: Services, req: Request): Promise<ArmResponse & { body?:
 
   // A group must exist before anything inside it can be read or written.
   if (params.resourceGroupName !== undefined && segments.length > 4 && subscription) {
-    const group = s.store.resources.get(resourceGroupId(subscription.subscriptionId, params.resourceGroupName).toLowerCase());
-    if (!group) throw armErrors.resourceGroupNotFound(params.resourceGroupName);
+    if (!s.store.resources.exists(resourceGroupId(subscription.subscriptionId, params.resourceGroupName).toLowerCase())) {
+      throw armErrors.resourceGroupNotFound(params.resourceGroupName);
+    }
   }
   if (subscription && WRITE_METHODS.has(method) && !provider.armOwned) {
     const state = s.store.directory.registrationState(subscription.subscriptionId, provider.namespace);

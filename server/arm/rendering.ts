@@ -161,7 +161,8 @@ export function carryOverUndeclared(schema: Schema, previous: unknown, next: unk
   if (!isPlainObject(previous) || !isPlainObject(next)) return next;
   const s = flatten(schema);
   if (!s.properties || s.additional) return next;
-  const out: Record<string, unknown> = { ...next };
+  // Object.assign, not a spread: keys are added below (see clusterView in connectedClusters.ts).
+  const out: Record<string, unknown> = Object.assign({}, next);
   for (const [key, value] of Object.entries(previous)) {
     const declared = s.properties.get(key);
     if (!declared) {

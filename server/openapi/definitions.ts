@@ -1,14 +1,14 @@
 /**
  * One openapi-backend instance per generated OpenAPI document (one per provider namespace and
- * api-version), built from the spec bundle at start-up. openapi-backend owns the operation
+ * api-version), built from the spec bundle on first use. openapi-backend owns the operation
  * catalogue, request validation and response validation. Matching a request to an operation
- * goes through a router subclass whose path table is compiled once: openapi-backend's own
- * matcher builds a RegExp for every operation on every request, and ARM needs the literal
- * segments matched case-insensitively anyway.
+ * goes through our own path table, compiled once and bucketed by segment count:
+ * openapi-backend's matcher builds a RegExp for every operation on every request, and ARM
+ * needs the literal segments matched case-insensitively anyway.
  */
-import { OpenAPIBackend, OpenAPIRouter, Operation, Request as OpenApiRequest } from 'openapi-backend';
+import type { OpenAPIBackend, Operation, Request as OpenApiRequest } from 'openapi-backend';
 import type Ajv from 'ajv';
-import type { ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 
 type Schema = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -30,8 +30,12 @@ export interface ArmOperation {
   responseSchemas: Record<string, Schema | undefined>;
   /** Lower-cased query parameter name -> the name the spec uses. */
   queryNames: Map<string, string>;
+  /** Query parameters of type array (validated as [value]). */
+  arrayQueryNames: Set<string>;
   definition: Definition;
   raw: Operation;
+  /** openapi-backend's compiled request validators, once the operation has been used. */
+  requestValidators?: ValidateFunction[];
 }
 
 interface CompiledRoute {
@@ -61,21 +65,30 @@ function addArmFormats(ajv: Ajv): Ajv {
   return ajv;
 }
 
-class CompiledRouter extends OpenAPIRouter {
-  routes: CompiledRoute[] = [];
+/**
+ * openapi-backend, with Ajv and its schema and YAML tooling, is loaded with the first
+ * definition rather than at start-up: /_arclight/ready does not need it.
+ */
+let backendModule: typeof import('openapi-backend') | undefined;
+const openapiBackend = () => (backendModule ??= require('openapi-backend') as typeof import('openapi-backend')); // eslint-disable-line @typescript-eslint/no-require-imports
 
-  override matchOperation(req: OpenApiRequest): Operation | undefined;
-  override matchOperation(req: OpenApiRequest, strict: boolean): Operation;
-  override matchOperation(req: OpenApiRequest): Operation | undefined {
-    const match = this.match(req.method.toLowerCase(), req.path.toLowerCase());
-    return match.kind === 'operation' ? match.operation.raw : undefined;
+/** The operations' path patterns by number of segments: a path is only tried against its own length. */
+class RouteTable {
+  private readonly bySegmentCount = new Map<number, CompiledRoute[]>();
+
+  add(template: string, operation: ArmOperation): void {
+    const segments = template.split('/').filter(Boolean);
+    const pattern = segments.map((s) => (s.startsWith('{') ? '[^/]+' : escapeRegex(s))).join('/');
+    const routes = this.bySegmentCount.get(segments.length) ?? [];
+    routes.push({ regex: new RegExp(`^/${pattern}$`), specificity: segments.filter((s) => !s.startsWith('{')).join('').length, operation });
+    this.bySegmentCount.set(segments.length, routes);
   }
 
-  /** `lowerPath` is the request path lower-cased, without query string or repeated slashes. */
-  match(method: string, lowerPath: string): { kind: 'operation'; operation: ArmOperation } | { kind: 'method-not-allowed' } | { kind: 'none' } {
+  /** `lowerPath` is the request path lower-cased, without query string or empty segments. */
+  match(method: string, lowerPath: string, segmentCount: number): { kind: 'operation'; operation: ArmOperation } | { kind: 'method-not-allowed' } | { kind: 'none' } {
     let best: CompiledRoute | undefined;
     let pathMatched = false;
-    for (const route of this.routes) {
+    for (const route of this.bySegmentCount.get(segmentCount) ?? []) {
       if (!route.regex.test(lowerPath)) continue;
       pathMatched = true;
       if (route.operation.method === method && (!best || route.specificity > best.specificity)) best = route;
@@ -88,35 +101,30 @@ class CompiledRouter extends OpenAPIRouter {
 export class Definition {
   readonly operations: ArmOperation[] = [];
   private readonly api: OpenAPIBackend;
-  private readonly router: CompiledRouter;
+  private readonly routes = new RouteTable();
 
-  constructor(readonly key: string, document: Schema) {
-    this.api = new OpenAPIBackend({
+  constructor(readonly key: string, private readonly document: Schema) {
+    this.api = new (openapiBackend().OpenAPIBackend)({
       definition: document,
       quick: true, // the bundle was checked at build time; validators compile on first use
       validate: true,
-      ajvOpts: { strict: false, allErrors: false },
+      // The schemas come from the generated bundle, checked against the JSON Schema
+      // meta-schema by the test suite (schemaErrors()); checking them again here would make
+      // every Ajv instance openapi-backend creates compile the meta-schema too.
+      ajvOpts: { strict: false, allErrors: false, validateSchema: false },
       customizeAjv: (ajv) => addArmFormats(ajv as unknown as Ajv) as never,
     });
     // With quick: true and an in-memory document, init() completes synchronously.
     void this.api.init();
-    this.router = new CompiledRouter({ definition: this.api.definition, apiRoot: '/' });
     for (const raw of this.api.router.getOperations()) {
       const operation = this.describe(raw);
       this.operations.push(operation);
-      const segments = raw.path.split('/');
-      const pattern = segments.map((s) => (s.startsWith('{') ? '[^/]+' : escapeRegex(s))).join('/');
-      this.router.routes.push({
-        regex: new RegExp(`^${pattern}$`),
-        specificity: segments.filter((s) => !s.startsWith('{')).join('').length,
-        operation,
-      });
+      this.routes.add(raw.path, operation);
     }
-    this.api.router = this.router;
   }
 
   match(method: string, lowerPath: string, originalSegments: string[]): RouteMatch {
-    const m = this.router.match(method, lowerPath);
+    const m = this.routes.match(method, lowerPath, originalSegments.length);
     if (m.kind !== 'operation') return m;
     const params: Record<string, string> = {};
     for (const [name, index] of m.operation.pathParams) params[name] = safeDecode(originalSegments[index]);
@@ -128,8 +136,65 @@ export class Definition {
     return this.operations.find((o) => o.routeKey === routeKey);
   }
 
-  /** Validates path, query and body; returns openapi-backend's (Ajv's) errors, or null. */
+  /**
+   * Validates path, query and body with openapi-backend's compiled (Ajv) validators for the
+   * operation; returns their errors, or null. The validators are called directly with the
+   * object openapi-backend would build for them (path, query, header, cookie, requestBody):
+   * the request is already routed and parsed, and parsing it again is most of what
+   * openapi-backend's own validateRequest costs.
+   */
   validateRequest(operation: ArmOperation, params: Record<string, string>, query: Record<string, string>, body: unknown): ErrorObject[] | null {
+    // A body that is a bare JSON string, number or boolean: openapi-backend re-parses those
+    // (and reports a string that is not itself JSON); keep its exact behaviour for them.
+    if (body !== undefined && body !== null && typeof body !== 'object') return this.validateThroughBackend(operation, params, query, body);
+    // Fresh objects: the parameter validators coerce types in place.
+    const queryValues: Record<string, unknown> = {};
+    for (const name in query) queryValues[name] = operation.arrayQueryNames.has(name) ? [query[name]] : query[name];
+    const parameters: Record<string, unknown> = {
+      path: { ...params },
+      query: queryValues,
+      header: body === undefined ? {} : { 'content-type': 'application/json' },
+      cookie: {},
+    };
+    if (body !== undefined) parameters.requestBody = body;
+    let errors: ErrorObject[] | null = null;
+    for (const validate of this.requestValidators(operation)) {
+      validate(parameters);
+      if (validate.errors) (errors ??= []).push(...validate.errors);
+    }
+    return errors;
+  }
+
+  /** Compiled on first use of the operation, then kept (openapi-backend caches them too). */
+  private requestValidators(operation: ArmOperation): ValidateFunction[] {
+    return (operation.requestValidators ??= (this.api.validator.getRequestValidatorsForOperation(operation.operationId) ?? []) as ValidateFunction[]);
+  }
+
+  /**
+   * Every schema of the document that is not valid JSON Schema, as Ajv's meta-schema check
+   * reports it. Reads the document as the bundle has it ($refs unresolved: the resolved one
+   * openapi-backend works on is cyclic).
+   */
+  schemaErrors(): string[] {
+    const ajv = this.api.validator.getAjv(openapiBackend().ValidationContext.RequestBody, { validateSchema: true });
+    const errors: string[] = [];
+    const check = (where: string, schema: Schema) => {
+      if (schema && !ajv.validateSchema(schema)) errors.push(`${this.key} ${where}: ${ajv.errorsText(ajv.errors)}`);
+    };
+    for (const [name, schema] of Object.entries<Schema>(this.document.components?.schemas ?? {})) check(`#/components/schemas/${name}`, schema);
+    for (const [path, item] of Object.entries<Schema>(this.document.paths ?? {})) {
+      for (const [method, op] of Object.entries<Schema>(item)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        for (const p of op.parameters ?? []) check(`${where} parameter ${p.name}`, p.schema);
+        check(`${where} request`, op.requestBody?.content?.['application/json']?.schema);
+        for (const [status, res] of Object.entries<Schema>(op.responses ?? {})) check(`${where} ${status}`, res?.content?.['application/json']?.schema);
+      }
+    }
+    return errors;
+  }
+
+  /** openapi-backend's full validateRequest (it parses the request again): the reference for the direct path. */
+  validateThroughBackend(operation: ArmOperation, params: Record<string, string>, query: Record<string, string>, body: unknown): ErrorObject[] | null {
     // openapi-backend re-reads path parameters from the path: give it the spec's literals
     // with the caller's values, so matching is case-insensitive and values keep their case.
     const path = operation.raw.path.split('/').map((s) => (s.startsWith('{') ? encodeURIComponent(params[s.slice(1, -1)] ?? '') : s)).join('/');
@@ -153,7 +218,12 @@ export class Definition {
     const responseSchemas: Record<string, Schema | undefined> = {};
     for (const [status, res] of Object.entries<Schema>(op.responses ?? {})) responseSchemas[status] = res?.content?.['application/json']?.schema;
     const queryNames = new Map<string, string>();
-    for (const p of op.parameters ?? []) if (p.in === 'query') queryNames.set(p.name.toLowerCase(), p.name);
+    const arrayQueryNames = new Set<string>();
+    for (const p of op.parameters ?? []) {
+      if (p.in !== 'query') continue;
+      queryNames.set(p.name.toLowerCase(), p.name);
+      if (p.schema?.type === 'array') arrayQueryNames.add(p.name);
+    }
     return {
       operationId: raw.operationId!,
       summary: op.summary,
@@ -166,6 +236,7 @@ export class Definition {
       requestSchema: op.requestBody?.content?.['application/json']?.schema,
       responseSchemas,
       queryNames,
+      arrayQueryNames,
       definition: this,
       raw,
     };

@@ -1,7 +1,9 @@
 /**
  * Everything the generated spec bundle provides at run time: the providers and their
  * api-versions, the resource-type manifest, the region catalog, and one validated
- * openapi-backend definition per (namespace, api-version). Loaded once at start-up.
+ * openapi-backend definition per (namespace, api-version). The bundle is loaded once at
+ * start-up; each definition is built on its first use (a suite rarely touches all 17, and
+ * building them is most of what start-up would otherwise spend after loading modules).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -13,9 +15,7 @@ export const BUNDLE_FILE = path.resolve(__dirname, '..', '..', 'specs', 'bundle.
 export class SpecCatalog {
   private readonly definitions = new Map<string, Definition>();
 
-  constructor(readonly bundle: SpecBundle) {
-    for (const [key, doc] of Object.entries(bundle.documents)) this.definitions.set(key, new Definition(key, doc));
-  }
+  constructor(readonly bundle: SpecBundle) {}
 
   static load(file = BUNDLE_FILE): SpecCatalog {
     if (!fs.existsSync(file)) throw new Error(`spec bundle not found at ${file}: run "npm run build" first`);
@@ -36,11 +36,31 @@ export class SpecCatalog {
 
   definition(namespace: string, apiVersion: string): Definition | undefined {
     const key = this.provider(namespace)?.definitions[apiVersion.toLowerCase()];
-    return key ? this.definitions.get(key) : undefined;
+    return key ? this.build(key) : undefined;
   }
 
+  /** Every definition (building those not used yet). */
   allDefinitions(): Definition[] {
-    return [...this.definitions.values()];
+    return Object.keys(this.bundle.documents).map((key) => this.build(key));
+  }
+
+  /** How many definitions the bundle holds, built or not. */
+  get definitionCount(): number {
+    return Object.keys(this.bundle.documents).length;
+  }
+
+  /** How many definitions have been built so far. */
+  get builtCount(): number {
+    return this.definitions.size;
+  }
+
+  private build(key: string): Definition {
+    let definition = this.definitions.get(key);
+    if (!definition) {
+      definition = new Definition(key, this.bundle.documents[key]);
+      this.definitions.set(key, definition);
+    }
+    return definition;
   }
 
   resourceType(namespace: string, type: string): BundleResourceType | undefined {

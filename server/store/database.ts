@@ -13,6 +13,10 @@ export const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', '..', 'db', 'm
 export function openDatabase(file: string | ':memory:'): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
+  // Before anything is written (a no-op for an existing file): resource rows hold whole JSON
+  // bodies of one to two kilobytes; 4 KiB pages fit two such rows and waste much of the rest.
+  // 16 KiB pages make the database (and the memory of an in-memory one) about half the size.
+  db.pragma('page_size = 16384');
   if (file !== ':memory:') db.pragma('journal_mode = WAL');
   // NORMAL is durable across process crashes in WAL mode; only a power cut can lose the last commits.
   db.pragma('synchronous = NORMAL');

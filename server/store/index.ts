@@ -18,6 +18,12 @@ export class Store {
   readonly principals: PrincipalStore;
   private readonly getSetting;
   private readonly putSetting;
+  /**
+   * One transaction function, built once, that runs whatever it is given: better-sqlite3
+   * builds a wrapper per db.transaction() call, which costs more than the BEGIN and COMMIT.
+   * Nested calls become savepoints, as with db.transaction().
+   */
+  private readonly inTransaction: (fn: () => unknown) => unknown;
 
   private constructor(readonly db: Db) {
     this.resources = new ResourceStore(db);
@@ -27,6 +33,7 @@ export class Store {
     this.principals = new PrincipalStore(db);
     this.getSetting = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE name = ?');
     this.putSetting = db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value');
+    this.inTransaction = db.transaction((fn: () => unknown) => fn());
   }
 
   /** `dataDir` undefined means in memory. */
@@ -35,7 +42,7 @@ export class Store {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.inTransaction(fn) as T;
   }
 
   setting<T>(name: string): T | undefined {

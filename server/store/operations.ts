@@ -54,16 +54,25 @@ export class OperationStore {
   private readonly pendingForResourceStmt;
   private readonly dueStmt;
   private readonly pendingUnderStmt;
+  private readonly nextDueStmt;
+  /**
+   * No operation in progress is due before this instant: a lower bound, -Infinity until the
+   * table has been read. Every ARM request first asks for the operations that are due; this
+   * answers "none" without a query until one may be. Writes through put() lower it.
+   */
+  private nextDueAt = -Infinity;
 
   constructor(db: Db) {
     this.getStmt = db.prepare<[string], Row>('SELECT * FROM operations WHERE id = ?');
-    this.putStmt = db.prepare(`INSERT INTO operations (id, subscription_id, resource_key, resource_id, kind, status, start_time, end_time, due_at, api_version, data)
-      VALUES (@id, @subscriptionId, @resourceKey, @resourceId, @kind, @status, @startTime, @endTime, @dueAt, @apiVersion, @data)
+    this.putStmt = db.prepare<[string, string | null, string | null, string | null, string, string, number, number | null, number, string, string]>(
+      `INSERT INTO operations (id, subscription_id, resource_key, resource_id, kind, status, start_time, end_time, due_at, api_version, data)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET status = excluded.status, end_time = excluded.end_time, data = excluded.data`);
     this.pendingForResourceStmt = db.prepare<[string], Row>("SELECT * FROM operations WHERE resource_key = ? AND status = 'InProgress' ORDER BY start_time");
     this.dueStmt = db.prepare<[number], Row>("SELECT * FROM operations WHERE status = 'InProgress' AND due_at <= ? ORDER BY due_at");
     this.pendingUnderStmt = db.prepare<[string, string], Row>(
       "SELECT * FROM operations WHERE resource_key >= ? AND resource_key < ? AND status = 'InProgress' ORDER BY start_time");
+    this.nextDueStmt = db.prepare<[], number | null>("SELECT MIN(due_at) FROM operations WHERE status = 'InProgress'").pluck();
   }
 
   get(id: string): OperationRecord | undefined {
@@ -72,7 +81,8 @@ export class OperationStore {
   }
 
   put(op: OperationRecord): void {
-    this.putStmt.run({ ...op, data: JSON.stringify(op.data) });
+    this.putStmt.run(op.id, op.subscriptionId, op.resourceKey, op.resourceId, op.kind, op.status, op.startTime, op.endTime, op.dueAt, op.apiVersion, JSON.stringify(op.data));
+    if (op.status === 'InProgress' && op.dueAt < this.nextDueAt) this.nextDueAt = op.dueAt;
   }
 
   pendingFor(resourceKey: string): OperationRecord[] {
@@ -85,6 +95,9 @@ export class OperationStore {
   }
 
   dueBy(nowMs: number): OperationRecord[] {
-    return this.dueStmt.all(nowMs).map(fromRow);
+    if (nowMs < this.nextDueAt) return [];
+    const rows = this.dueStmt.all(nowMs);
+    if (rows.length === 0) this.nextDueAt = this.nextDueStmt.get() ?? Infinity;
+    return rows.map(fromRow);
   }
 }

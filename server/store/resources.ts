@@ -18,33 +18,27 @@ export interface StoredResource {
   updatedAt: number;
 }
 
-interface Row {
-  key: string;
-  id: string;
-  type: string;
-  subscription_id: string;
-  resource_group: string | null;
-  parent_key: string;
-  tracked: number;
-  body: string;
-  etag: string;
-  created_at: number;
-  updated_at: number;
-}
+/**
+ * Every read selects these columns in this order and gets rows back as arrays (better-sqlite3's
+ * raw mode): cheaper than an object per row, and reads are the hot path of every request.
+ */
+const COLUMNS = 'key, id, type, subscription_id, resource_group, parent_key, tracked, body, etag, created_at, updated_at';
+type Row = [key: string, id: string, type: string, subscriptionId: string, resourceGroup: string | null, parentKey: string,
+  tracked: number, body: string, etag: string, createdAt: number, updatedAt: number];
 
 function fromRow(row: Row): StoredResource {
   return {
-    key: row.key,
-    id: row.id,
-    type: row.type,
-    subscriptionId: row.subscription_id,
-    resourceGroup: row.resource_group,
-    parentKey: row.parent_key,
-    tracked: row.tracked === 1,
-    body: JSON.parse(row.body),
-    etag: row.etag,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
+    key: row[0],
+    id: row[1],
+    type: row[2],
+    subscriptionId: row[3],
+    resourceGroup: row[4],
+    parentKey: row[5],
+    tracked: row[6] === 1,
+    body: JSON.parse(row[7]),
+    etag: row[8],
+    createdAt: row[9],
+    updatedAt: row[10],
   };
 }
 
@@ -61,6 +55,7 @@ export interface Page {
 
 export class ResourceStore {
   private readonly getStmt;
+  private readonly existsStmt;
   private readonly upsertStmt;
   private readonly deleteOne;
   private readonly deleteTreeStmt;
@@ -71,21 +66,23 @@ export class ResourceStore {
   private readonly subtreeStmt;
 
   constructor(private readonly db: Db) {
-    this.getStmt = db.prepare<[string], Row>('SELECT * FROM resources WHERE key = ?');
-    this.upsertStmt = db.prepare(`INSERT INTO resources (key, id, type, subscription_id, resource_group, parent_key, tracked, body, etag, created_at, updated_at)
-      VALUES (@key, @id, @type, @subscriptionId, @resourceGroup, @parentKey, @tracked, @body, @etag, @createdAt, @updatedAt)
+    const rows = <P extends unknown[]>(sql: string) => db.prepare<P, Row>(sql).raw();
+    this.getStmt = rows<[string]>(`SELECT ${COLUMNS} FROM resources WHERE key = ?`);
+    this.existsStmt = db.prepare<[string], number>('SELECT 1 FROM resources WHERE key = ?').pluck();
+    this.upsertStmt = db.prepare<[string, string, string, string, string | null, string, number, string, string, number, number]>(`INSERT INTO resources (${COLUMNS})
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (key) DO UPDATE SET id = excluded.id, body = excluded.body, etag = excluded.etag, updated_at = excluded.updated_at, tracked = excluded.tracked`);
     this.deleteOne = db.prepare<[string]>('DELETE FROM resources WHERE key = ?');
     this.deleteTreeStmt = db.prepare<[string, string]>('DELETE FROM resources WHERE key >= ? AND key < ?');
-    this.childrenStmt = db.prepare<[string, string, string, number], Row>(
-      'SELECT * FROM resources WHERE parent_key = ? AND type = ? AND key > ? ORDER BY key LIMIT ?');
-    this.bySubscriptionStmt = db.prepare<[string, string, string, number], Row>(
-      'SELECT * FROM resources WHERE subscription_id = ? AND type = ? AND key > ? ORDER BY key LIMIT ?');
-    this.trackedInSubscriptionStmt = db.prepare<[string, string, number], Row>(
-      'SELECT * FROM resources WHERE subscription_id = ? AND tracked = 1 AND key > ? ORDER BY key LIMIT ?');
-    this.trackedInGroupStmt = db.prepare<[string, string, string, number], Row>(
-      'SELECT * FROM resources WHERE subscription_id = ? AND tracked = 1 AND resource_group = ? AND key > ? ORDER BY key LIMIT ?');
-    this.subtreeStmt = db.prepare<[string, string], Row>('SELECT * FROM resources WHERE key >= ? AND key < ? ORDER BY key');
+    this.childrenStmt = rows<[string, string, string, number]>(
+      `SELECT ${COLUMNS} FROM resources WHERE parent_key = ? AND type = ? AND key > ? ORDER BY key LIMIT ?`);
+    this.bySubscriptionStmt = rows<[string, string, string, number]>(
+      `SELECT ${COLUMNS} FROM resources WHERE subscription_id = ? AND type = ? AND key > ? ORDER BY key LIMIT ?`);
+    this.trackedInSubscriptionStmt = rows<[string, string, number]>(
+      `SELECT ${COLUMNS} FROM resources WHERE subscription_id = ? AND tracked = 1 AND key > ? ORDER BY key LIMIT ?`);
+    this.trackedInGroupStmt = rows<[string, string, string, number]>(
+      `SELECT ${COLUMNS} FROM resources WHERE subscription_id = ? AND tracked = 1 AND resource_group = ? AND key > ? ORDER BY key LIMIT ?`);
+    this.subtreeStmt = rows<[string, string]>(`SELECT ${COLUMNS} FROM resources WHERE key >= ? AND key < ? ORDER BY key`);
   }
 
   get(key: string): StoredResource | undefined {
@@ -93,8 +90,13 @@ export class ResourceStore {
     return row && fromRow(row);
   }
 
-  put(resource: StoredResource): void {
-    this.upsertStmt.run({ ...resource, tracked: resource.tracked ? 1 : 0, body: JSON.stringify(resource.body) });
+  /** Whether a resource exists, without reading (or parsing) its body. */
+  exists(key: string): boolean {
+    return this.existsStmt.get(key) !== undefined;
+  }
+
+  put(r: StoredResource): void {
+    this.upsertStmt.run(r.key, r.id, r.type, r.subscriptionId, r.resourceGroup, r.parentKey, r.tracked ? 1 : 0, JSON.stringify(r.body), r.etag, r.createdAt, r.updatedAt);
   }
 
   /** Deletes the resource and everything nested under it; returns the number of rows removed. */

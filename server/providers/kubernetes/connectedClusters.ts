@@ -50,21 +50,22 @@ export function clusterId(subscriptionId: string, group: string, name: string): 
 }
 
 /**
- * The stored cluster as every read sees it: connectivity derived from the clock. Inbound
+ * The stored cluster as every read sees it: connectivity derived from the clock, with what
+ * simulated agents of an online cluster have reported until now (heartbeats, renewals). Inbound
  * connectivity (Azure Relay and the Kubernetes API, 2026-02-01-preview) is Unknown, as the
  * examples show it for new clusters, until something reports it: Relay is not emulated.
+ * Copies are made with Object.assign: on Node 20, adding a key to an object built by a spread
+ * makes V8 create a new hidden class every time, and this runs for every cluster of every list page.
  */
 export function clusterView(s: Services, stored: StoredResource): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  // Simulated agents of an online cluster have heartbeated (and renewed) until now.
-  const p = { ...stored.body.properties, ...s.agents.live(stored.body) };
-  return {
-    ...stored.body,
-    properties: {
-      ...p,
-      connectivityStatus: connectivityStatus({ kind: stored.body.kind, ...p }, s.clock.nowMs(), s.config.offlineAfter),
-      inboundConnectivityState: p.inboundConnectivityState ?? 'Unknown',
-    },
-  };
+  const p = stored.body.properties ?? {};
+  const live = s.agents.live(stored.body);
+  const facts = Object.assign({ kind: stored.body.kind, lastConnectivityTime: p.lastConnectivityTime, managedIdentityCertificateExpirationTime: p.managedIdentityCertificateExpirationTime }, live);
+  const properties = Object.assign({}, p, live, {
+    connectivityStatus: connectivityStatus(facts, s.clock.nowMs(), s.config.offlineAfter),
+    inboundConnectivityState: p.inboundConnectivityState ?? 'Unknown',
+  });
+  return Object.assign({}, stored.body, { properties });
 }
 
 function validateName(name: string): void {
@@ -130,23 +131,19 @@ export function registerConnectedClusters(s: Services): void {
       ? { principalId: previous?.body.identity?.principalId ?? randomUUID(), tenantId, type: 'SystemAssigned' }
       : { type: identityType };
 
-    const requested = { ...(body.properties ?? {}) };
+    // Object.assign and assignments, not spreads, wherever keys are added (see clusterView).
+    const requested = Object.assign({}, body.properties ?? {});
     for (const f of SERVICE_SET) delete requested[f];
     const { properties: userProperties, secrets } = splitProtectedSettings(requested);
     const reported: Record<string, unknown> = {};
     for (const f of SERVICE_SET) if (previous?.body.properties?.[f] !== undefined) reported[f] = previous.body.properties[f];
-    const properties: Record<string, unknown> = { ...userProperties, ...reported, provisioningState: previous ? 'Updating' : 'Accepted' };
-    const canonical: Record<string, unknown> = {
-      id,
-      name,
-      type: TYPE_NAME,
-      location: region.name,
-      ...(tags ? { tags } : {}),
-      identity,
-      ...(body.kind ? { kind: body.kind } : {}),
-      systemData: systemDataFor(req.caller, s.clock.iso(), previous?.body.systemData),
-      properties,
-    };
+    const properties: Record<string, unknown> = Object.assign({}, userProperties, reported, { provisioningState: previous ? 'Updating' : 'Accepted' });
+    const canonical: Record<string, unknown> = { id, name, type: TYPE_NAME, location: region.name };
+    if (tags) canonical.tags = tags;
+    canonical.identity = identity;
+    if (body.kind) canonical.kind = body.kind;
+    canonical.systemData = systemDataFor(req.caller, s.clock.iso(), previous?.body.systemData);
+    canonical.properties = properties;
     // Older versions must not erase what newer ones stored; defaults only fill what is still missing.
     const merged = previous ? carryOverUndeclared(req.operation.requestSchema, previous.body, canonical) as typeof canonical : canonical;
     const mergedProperties = merged.properties as Record<string, unknown>;
@@ -171,7 +168,7 @@ export function registerConnectedClusters(s: Services): void {
     const cluster = existing(req);
     refuseUnpatchable(req, 'a connected cluster', clusterView(s, cluster), (field, sent, current) => unchanged(s, field, sent, current));
     const patch = req.body as { tags?: Record<string, string> | null; properties?: Record<string, unknown> };
-    const body = { ...cluster.body, properties: { ...cluster.body.properties } };
+    const body = Object.assign({}, cluster.body, { properties: Object.assign({}, cluster.body.properties) });
     if (patch.tags !== undefined) {
       const tags = validateTags(patch.tags);
       if (tags) body.tags = tags;

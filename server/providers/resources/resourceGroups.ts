@@ -35,15 +35,11 @@ function validateGroupName(name: string): void {
 function writeGroup(s: Services, subscriptionId: string, name: string, location: string, tags: Record<string, string> | undefined, managedBy: unknown, previous?: StoredResource) {
   const now = s.clock.nowMs();
   const id = resourceGroupId(subscriptionId, name);
-  const body = {
-    id,
-    name,
-    type: 'Microsoft.Resources/resourceGroups',
-    location,
-    ...(typeof managedBy === 'string' ? { managedBy } : {}),
-    ...(tags ? { tags } : {}),
-    properties: { provisioningState: 'Succeeded' },
-  };
+  // Assignments, not spreads, to add the optional keys (see clusterView in connectedClusters.ts).
+  const body: Record<string, unknown> = { id, name, type: 'Microsoft.Resources/resourceGroups', location };
+  if (typeof managedBy === 'string') body.managedBy = managedBy;
+  if (tags) body.tags = tags;
+  body.properties = { provisioningState: 'Succeeded' };
   s.store.resources.put({
     key: armKey(id), id, type: RESOURCE_GROUP_TYPE, subscriptionId: subscriptionId.toLowerCase(), resourceGroup: name.toLowerCase(),
     parentKey: subscriptionKey(subscriptionId), tracked: false, body, etag: String(now), createdAt: previous?.createdAt ?? now, updatedAt: now,
@@ -101,7 +97,7 @@ export function registerResourceGroups(s: Services): void {
 
   s.handlers.on('PATCH', GROUP, (req) => {
     const group = existing(req);
-    const body = { ...group.body };
+    const body = Object.assign({}, group.body);
     if (req.body.tags !== undefined) {
       const tags = validateTags(req.body.tags);
       if (tags && Object.keys(tags).length) body.tags = tags;

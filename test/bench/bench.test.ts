@@ -1,0 +1,99 @@
+/**
+ * The benchmark's own parts, so `npm run bench` cannot rot unnoticed: the load generator
+ * (counted and timed runs, list walks through nextLink, errors reported) against Arclight over
+ * HTTPS, and both reference servers answering the same workload.
+ */
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import type { AddressInfo } from 'net';
+import type { Server } from 'https';
+import { LoadJob, percentile, runJob } from '../../bench/loadGenerator';
+import { referenceTls } from '../../bench/processes';
+import { bareServer, expressServer } from '../../bench/referenceServers';
+import { bearer, SUB, testServer, TestServer } from '../support/arclight';
+import { clusterBody } from '../support/clusters';
+
+const GROUP = `/subscriptions/${SUB}/resourceGroups/bench-test`;
+const CLUSTERS = `${GROUP}/providers/Microsoft.Kubernetes/connectedClusters`;
+const API = 'api-version=2024-01-01';
+
+describe('bench', () => {
+  it('takes nearest-rank percentiles', () => {
+    const sorted = Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.equal(percentile(sorted, 50), 5);
+    assert.equal(percentile(sorted, 99), 10);
+    assert.equal(percentile(Float64Array.from([7]), 99), 7);
+    assert.ok(Number.isNaN(percentile(new Float64Array(0), 50)));
+  });
+
+  /** Runs the same small workload the bench runs: a group, 5 clusters, a walk over 3 pages, a timed GET. */
+  async function workload(origin: string, ca: string, groupBody: string, cluster: string) {
+    const job = (fields: Partial<LoadJob> & Pick<LoadJob, 'path'>): LoadJob => ({
+      origin, ca, method: 'GET', headers: { Authorization: bearer(), 'Content-Type': 'application/json' }, concurrency: 2,
+      warmupMs: 0, expectStatus: [200], ...fields,
+    });
+    const group = await runJob(job({ method: 'PUT', path: `${GROUP}?api-version=2021-04-01`, body: groupBody, count: 1, expectStatus: [200, 201] }));
+    assert.equal(group.errors, 0, group.firstError);
+    const creates = await runJob(job({ method: 'PUT', path: `${CLUSTERS}/c-{n}?${API}`, body: cluster, count: 5, expectStatus: [201] }));
+    assert.deepEqual([creates.operations, creates.requests, creates.errors], [5, 5, 0], creates.firstError);
+    const walk = await runJob(job({ path: `${CLUSTERS}?${API}`, walkItems: 5, count: 2 }));
+    assert.deepEqual([walk.operations, walk.requests, walk.errors], [2, 6, 0], walk.firstError);
+    const timed = await runJob(job({ path: `${CLUSTERS}/c-3?${API}`, warmupMs: 20, durationMs: 150 }));
+    assert.equal(timed.errors, 0, timed.firstError);
+    assert.ok(timed.operations > 0 && timed.perSecond > 0);
+    assert.ok(timed.p50Ms > 0 && timed.p50Ms <= timed.p99Ms);
+    return job;
+  }
+
+  describe('against Arclight', () => {
+    let server: TestServer;
+    before(async () => {
+      server = await testServer({ pageSize: 2 });
+    });
+    after(() => server.stop());
+
+    it('creates, walks every page and measures timed runs', async () => {
+      const job = await workload(server.url, server.caCertPem, '{"location":"eastus"}', JSON.stringify(clusterBody()));
+      const wrong = await runJob(job({ path: `${CLUSTERS}?${API}`, walkItems: 6, count: 1 }));
+      assert.equal(wrong.errors, 1);
+      assert.match(wrong.firstError!, /5 items, expected 6/);
+      const missing = await runJob(job({ path: `${CLUSTERS}/nope?${API}`, count: 1 }));
+      assert.equal(missing.errors, 1);
+      assert.match(missing.firstError!, /: 404 .*ResourceNotFound/);
+    });
+  });
+
+  describe('reference servers', () => {
+    let tls: ReturnType<typeof referenceTls>;
+    let cert: string;
+    let key: string;
+    const servers: Server[] = [];
+    before(() => {
+      tls = referenceTls();
+      cert = fs.readFileSync(tls.certFile, 'utf8');
+      key = fs.readFileSync(tls.keyFile, 'utf8');
+    });
+    after(() => {
+      for (const s of servers) s.close();
+      fs.rmSync(tls.dir, { recursive: true, force: true });
+    });
+    const listen = async (server: Server) => {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    };
+
+    it('express+sqlite stores what it is given and pages it by keyset', async () => {
+      const server = expressServer(cert, key, 2);
+      servers.push(server);
+      const document = JSON.stringify({ location: 'eastus', properties: { provisioningState: 'Succeeded' } });
+      await workload(await listen(server), tls.ca, '{"location":"eastus"}', document);
+    });
+
+    it('bare https answers fixed documents, with the same paging', async () => {
+      const document = JSON.stringify({ id: 'x', properties: {} });
+      const server = bareServer(cert, key, () => ({ groupBody: '{"name":"g"}', clusterBody: document, listItems: 5, pageSize: 2 }));
+      servers.push(server);
+      await workload(await listen(server), tls.ca, '{"location":"eastus"}', document);
+    });
+  });
+});
