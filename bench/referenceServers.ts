@@ -21,12 +21,14 @@ export type ReferenceKind = 'bare' | 'express';
 export interface BareFixtures {
   groupBody: string;
   clusterBody: string;
+  extensionBody: string;
   /** Items of the list the walk reads, and the page size. */
   listItems: number;
   pageSize: number;
 }
 
 export const LIST_SEGMENT = '/providers/microsoft.kubernetes/connectedclusters';
+const EXTENSIONS_SEGMENT = '/providers/microsoft.kubernetesconfiguration/extensions/';
 
 export function bareServer(cert: string, key: string, fixtures: () => BareFixtures | undefined): https.Server {
   let pages: string[] | undefined;
@@ -44,14 +46,17 @@ export function bareServer(cert: string, key: string, fixtures: () => BareFixtur
       res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
       res.end(text);
     };
-    if (req.method === 'PUT') {
-      req.resume();
-      req.on('end', () => send(201, f.clusterBody));
-      return;
-    }
     const [path, query = ''] = (req.url ?? '').split('?');
     const lower = path.toLowerCase();
-    if (lower.endsWith(LIST_SEGMENT)) {
+    const isExtension = lower.includes(EXTENSIONS_SEGMENT);
+    if (req.method === 'PUT') {
+      req.resume();
+      req.on('end', () => send(201, isExtension ? f.extensionBody : f.clusterBody));
+      return;
+    }
+    if (isExtension) {
+      send(200, f.extensionBody);
+    } else if (lower.endsWith(LIST_SEGMENT)) {
       const token = /\$skipToken=(\d+)/.exec(query)?.[1];
       send(200, page(f, Number(token ?? 0), req.headers.host ?? 'localhost', path));
     } else if (lower.includes(LIST_SEGMENT)) {
@@ -105,11 +110,14 @@ export function expressServer(cert: string, key: string, pageSize: number): http
   app.use(express.json());
   const group = '/subscriptions/:subscription/resourceGroups/:group';
   const cluster = `${group}/providers/Microsoft.Kubernetes/connectedClusters/:name`;
+  const extension = `${group}/providers/Microsoft.Kubernetes/connectedClusters/:cluster/providers/Microsoft.KubernetesConfiguration/extensions/:name`;
   app.get(group, get);
   app.put(group, put('Microsoft.Resources/resourceGroups'));
   app.get(cluster, get);
   app.put(cluster, put('Microsoft.Kubernetes/connectedClusters'));
   app.get(`${group}/providers/Microsoft.Kubernetes/connectedClusters`, list);
+  app.get(extension, get);
+  app.put(extension, put('Microsoft.KubernetesConfiguration/extensions'));
   return https.createServer({ cert, key }, app);
 }
 

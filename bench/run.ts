@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: Arclight's cold start and its throughput over HTTPS beside two reference
- * servers, with the targets of issues 2 and 3. Ratios, not absolute numbers, are the result.
+ * servers, with the targets of issues 2 and 3 (extensions held to the connected clusters'
+ * targets), and the wall time of a region move through the official SDKs. Ratios, not
+ * absolute numbers, are the result.
  *
  * Flags (each with a BENCH_* environment twin): --duration <s> (3) and --warmup <s> (1) per
  * run, --group-conns 1,8,32, --cluster-conns 8, --cold-runs 7, --memory-creates 10000,
@@ -11,6 +13,7 @@ import * as os from 'os';
 import { LoadGenerator, referenceTls, startArclight, startReference, ServerUnderTest } from './processes';
 import { BenchOptions, coldStart, compare, Measurement, memoryAfterCreates, Workload } from './scenarios';
 import { summary, Target, throughputTable } from './report';
+import { regionMoveMs } from './regionMove';
 
 const TARGETS = { coldStartMs: 400, get: 0.8, put: 0.5, walk: 0.5, rssMiB: 150 };
 const PAGE_SIZE = 100; // Arclight's default --page-size; the references page the same way
@@ -69,7 +72,7 @@ async function main(): Promise<void> {
     await work.seed(arclight, work.clientDocuments);
     const answers = await work.answers(arclight);
     await work.seed(express, answers);
-    await bare.setFixtures({ groupBody: answers.group, clusterBody: answers.cluster, listItems: options.listItems, pageSize: PAGE_SIZE });
+    await bare.setFixtures({ groupBody: answers.group, clusterBody: answers.cluster, extensionBody: answers.extension, listItems: options.listItems, pageSize: PAGE_SIZE });
 
     const measurements: Measurement[] = [];
     const scenario = async (name: string, levels: number[], target: number, fields: Parameters<typeof compare>[4]) => {
@@ -89,6 +92,11 @@ async function main(): Promise<void> {
       () => ({ method: 'PUT', path: work.createPath(), body: work.clusterBody, expectStatus: [201] }));
     await scenario(`walk ${options.listItems} clusters by nextLink`, options.clusterLevels, TARGETS.walk,
       () => ({ path: work.listWalk, walkItems: options.listItems }));
+    await scenario('extensions GET', options.clusterLevels, TARGETS.get, () => ({ path: work.extensionGet }));
+    await scenario('extensions PUT (create)', options.clusterLevels, TARGETS.put,
+      () => ({ method: 'PUT', path: work.extensionCreatePath(), body: work.extensionBody, expectStatus: [201] }));
+
+    const move = await regionMoveMs(arclight, options.coldStartRuns);
     for (const s of started.splice(0)) await s.stop();
 
     console.log('throughput over HTTPS (ratio = Arclight / express+sqlite reference (b))');
@@ -104,6 +112,7 @@ async function main(): Promise<void> {
     console.log(`\nresident memory after ${options.memoryCreates.toLocaleString('en-US')} connectedClusters creates: Arclight ${arclightRss.toFixed(0)} MiB (express+sqlite reference: ${expressRss.toFixed(0)} MiB)\n`);
     targets.push({ label: `RSS after ${options.memoryCreates.toLocaleString('en-US')} creates`, value: arclightRss, kind: 'max', bound: TARGETS.rssMiB, unit: 'MiB' });
 
+    console.log(`region move of a cluster with 2 extensions, 1 flux and 1 source control configuration through the official SDKs (list, delete, reconnect in another region, recreate, list): median ${move.medianMs.toFixed(0)} ms (runs: ${move.runs.map((r) => r.toFixed(0)).join(', ')}; in Azure: many minutes)\n`);
     console.log(summary(targets));
   } finally {
     for (const s of started) await s.stop();

@@ -25,9 +25,11 @@ const GROUP_API = 'api-version=2021-04-01';
 const CLUSTER_API = 'api-version=2024-01-01';
 const group = (name: string) => `/subscriptions/${SUBSCRIPTION}/resourceGroups/${name}`;
 const clusters = (groupName: string) => `${group(groupName)}/providers/Microsoft.Kubernetes/connectedClusters`;
+const EXTENSION_API = 'api-version=2023-05-01';
+const extensions = `${clusters('bench')}/bench-cluster/providers/Microsoft.KubernetesConfiguration/extensions`;
 
 /** A well-formed JWT with no valid signature: what `--auth lenient` (the default) accepts. */
-function benchToken(): string {
+export function benchToken(): string {
   const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
   return `${enc({ alg: 'RS256', typ: 'JWT' })}.${enc({
@@ -50,7 +52,17 @@ export class Workload {
     },
   });
 
+  /** What `az k8s-extension create` sends (protected settings included). */
+  readonly extensionBody = JSON.stringify({
+    identity: { type: 'SystemAssigned' },
+    properties: {
+      extensionType: 'microsoft.azuremonitor.containers', releaseTrain: 'Stable', scope: { cluster: { releaseNamespace: 'azuremonitor' } },
+      configurationSettings: { 'logAnalyticsWorkspaceResourceID': 'ws' }, configurationProtectedSettings: { 'omsagent.secret.key': 'bench-secret' },
+    },
+  });
+
   readonly groupGet = `${group('bench')}?${GROUP_API}`;
+  readonly extensionGet = `${extensions}/bench-extension?${EXTENSION_API}`;
   readonly clusterGet = `${clusters('bench')}/bench-cluster?${CLUSTER_API}`;
   readonly listWalk = `${clusters('bench-list')}?${CLUSTER_API}`;
   private creates = 0;
@@ -64,6 +76,11 @@ export class Workload {
     };
   }
 
+  /** Path template for extension creates on the seeded cluster: a name prefix of their own, so every PUT creates. */
+  extensionCreatePath(): string {
+    return `${extensions}/e${this.creates++}-{n}?${EXTENSION_API}`;
+  }
+
   /** Path template for creates: a group and name prefix of their own, so every PUT creates. */
   createPath(groupName = 'bench-put'): string {
     return `${clusters(groupName)}/c${this.creates++}-{n}?${CLUSTER_API}`;
@@ -74,27 +91,28 @@ export class Workload {
    * `documents` are the bodies PUT: what a client sends for Arclight; for the express
    * reference, the documents Arclight answered with, so both serve the same bytes.
    */
-  async seed(server: ServerUnderTest, documents: { group: string; cluster: string }): Promise<void> {
+  async seed(server: ServerUnderTest, documents: { group: string; cluster: string; extension: string }): Promise<void> {
     const put = (path: string, body: string, count = 1) =>
       this.run(this.job(server, { method: 'PUT', path, body, count, concurrency: 4, expectStatus: [200, 201] }));
     for (const name of ['bench', 'bench-put', 'bench-list']) await put(`${group(name)}?${GROUP_API}`, documents.group);
     await put(this.clusterGet, documents.cluster);
     await put(`${clusters('bench-list')}/item-{n}?${CLUSTER_API}`, documents.cluster, this.options.listItems);
+    await put(this.extensionGet, documents.extension);
   }
 
   /** What a client sends to create a group and a cluster. */
-  get clientDocuments(): { group: string; cluster: string } {
-    return { group: '{"location":"eastus"}', cluster: this.clusterBody };
+  get clientDocuments(): { group: string; cluster: string; extension: string } {
+    return { group: '{"location":"eastus"}', cluster: this.clusterBody, extension: this.extensionBody };
   }
 
   /** The group and cluster as Arclight answers a GET of them. */
-  async answers(arclight: ServerUnderTest): Promise<{ group: string; cluster: string }> {
+  async answers(arclight: ServerUnderTest): Promise<{ group: string; cluster: string; extension: string }> {
     const body = async (path: string) => {
       const res = await get(arclight.origin, arclight.ca, path, this.headers);
       if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${res.text}`);
       return res.text;
     };
-    return { group: await body(this.groupGet), cluster: await body(this.clusterGet) };
+    return { group: await body(this.groupGet), cluster: await body(this.clusterGet), extension: await body(this.extensionGet) };
   }
 
   async run(job: LoadJob): Promise<LoadResult> {

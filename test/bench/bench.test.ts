@@ -91,7 +91,7 @@ describe('bench', () => {
 
     it('bare https answers fixed documents, with the same paging', async () => {
       const document = JSON.stringify({ id: 'x', properties: {} });
-      const server = bareServer(cert, key, () => ({ groupBody: '{"name":"g"}', clusterBody: document, listItems: 5, pageSize: 2 }));
+      const server = bareServer(cert, key, () => ({ groupBody: '{"name":"g"}', clusterBody: document, extensionBody: '{"name":"e"}', listItems: 5, pageSize: 2 }));
       servers.push(server);
       await workload(await listen(server), tls.ca, '{"location":"eastus"}', document);
     });
