@@ -71,8 +71,7 @@ export function desiredState(s: Services, cluster: StoredResource) {
   for (const r of s.store.resources.descendants(cluster.key)) {
     const collection = COLLECTIONS[r.type.split('/')[1]];
     if (!collection) continue;
-    const { configurationProtectedSettings: _placeholder, ...properties } = r.body.properties as Props;
-    out[collection].push({ id: r.id, name: r.body.name, type: r.body.type, properties: withWriteOnly(properties, s.store.secrets.get(r.key)) });
+    out[collection].push({ id: r.id, name: r.body.name, type: r.body.type, properties: withWriteOnly(r.body.properties, s.store.secrets.get(r.key)) });
   }
   return { clusterId: cluster.id, ...out };
 }
