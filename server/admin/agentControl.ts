@@ -13,7 +13,8 @@ import { readJsonBody } from '../http/body';
 import { sendJson } from '../http/responses';
 import type { Services } from '../services';
 import { loadResource } from '../arm/resources';
-import { CLUSTER_TYPE, clusterView } from '../providers/kubernetes/connectedClusters';
+import { CLUSTER_TYPE } from '../providers/kubernetes/connectedClusters';
+import { clusterState } from '../agents/dataPlane';
 
 type Route = (fn: (req: Request, res: Response) => Promise<void> | void) => (req: Request, res: Response) => Promise<void>;
 
@@ -27,28 +28,21 @@ function armIdOf(req: Request, action: string): string {
 
 export function agentControlRoutes(s: Services, router: Router, route: Route): void {
   const clusterFor = (req: Request, action: string) => {
-    s.operations.settleDue();
     const id = armIdOf(req, action);
     const cluster = loadResource(s, id);
     if (!cluster || cluster.type !== CLUSTER_TYPE) throw new ArmError(404, 'ResourceNotFound', `Connected cluster '${id}' was not found.`);
     return cluster;
   };
-  const clusterState = (cluster: ReturnType<typeof clusterFor>) => {
-    const view = clusterView(s, cluster);
-    const p = view.properties;
-    return { id: view.id, connectivityStatus: p.connectivityStatus, lastConnectivityTime: p.lastConnectivityTime ?? null, managedIdentityCertificateExpirationTime: p.managedIdentityCertificateExpirationTime ?? null };
-  };
 
   router.post(/^\/clusters\/.+\/connect$/i, route((req, res) => {
-    sendJson(res, 200, clusterState(s.agents.connect(clusterFor(req, 'connect'))));
+    sendJson(res, 200, clusterState(s, s.agents.connect(clusterFor(req, 'connect'))));
   }));
   router.post(/^\/clusters\/.+\/disconnect$/i, route((req, res) => {
-    sendJson(res, 200, clusterState(s.agents.disconnect(clusterFor(req, 'disconnect'))));
+    sendJson(res, 200, clusterState(s, s.agents.disconnect(clusterFor(req, 'disconnect'))));
   }));
 
   for (const action of ['fail', 'recover'] as const) {
     router.post(new RegExp(`^/clusters/.+/${action}$`, 'i'), route(async (req, res) => {
-      s.operations.settleDue();
       const id = armIdOf(req, action);
       const config = CONFIGURATION.test(id) ? loadResource(s, id) : undefined;
       if (!config) throw new ArmError(404, 'ResourceNotFound', `Configuration '${id}' was not found (give the ARM id of an extension, flux configuration or source control configuration).`);

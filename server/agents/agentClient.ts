@@ -8,7 +8,7 @@
  */
 import { createPrivateKey, KeyObject, X509Certificate } from 'crypto';
 import * as https from 'https';
-import { agentReport, CLUSTER_METADATA } from './agentReports';
+import { agentReport, awaitingProvisioning, CLUSTER_METADATA, RENEWAL_SHARE } from './agentReports';
 import { signClientAssertion, signProof } from './agentCredentials';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -41,9 +41,6 @@ interface Certificate {
 }
 
 const ARM_SCOPE = 'https://management.azure.com/.default';
-const IN_PROGRESS = new Set(['Creating', 'Updating', 'Deleting', 'Accepted']);
-/** Renew on day 46 of 90 (Azure's agents' renewal window), the same share of other lifetimes. */
-const RENEWAL_SHARE = 46 / 90;
 
 export class ClusterAgent {
   private readonly onboardingKey: KeyObject;
@@ -95,7 +92,7 @@ export class ClusterAgent {
     const now = new Date(this.serverNowMs ?? Date.now()).toISOString();
     for (const collection of ['extensions', 'fluxConfigurations', 'sourceControlConfigurations']) {
       for (const config of desired[collection] as Json[]) {
-        if (IN_PROGRESS.has(config.properties.provisioningState)) {
+        if (awaitingProvisioning(config.properties)) {
           this.o.log(`${collection}/${config.name}: still ${config.properties.provisioningState} in ARM, reported next cycle`);
           continue;
         }

@@ -5,6 +5,7 @@
  * the same reports, so both move ARM the same way.
  */
 import { createHash } from 'crypto';
+import { SOURCE_PROPERTY } from '../providers/kubernetesConfiguration/fluxConfigurations';
 
 type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -13,6 +14,14 @@ export const AGENT_VERSION = '1.21.10';
 
 /** The cluster metadata Arclight's agents report in their heartbeats. */
 export const CLUSTER_METADATA = { agentVersion: AGENT_VERSION, kubernetesVersion: '1.30.4', totalNodeCount: 3, totalCoreCount: 12 };
+
+/** Agents renew on day 46 of a 90-day certificate (Azure's renewal window); the same share of other lifetimes. */
+export const RENEWAL_SHARE = 46 / 90;
+
+/** Agents act on a configuration once ARM has provisioned it; its provisioning completion (or the next cycle) reports it. */
+export function awaitingProvisioning(properties: Props | undefined): boolean {
+  return ['Accepted', 'Creating', 'Updating', 'Deleting'].includes(properties?.provisioningState);
+}
 
 /** The version an extension without an explicit one reports as installed. */
 export const DEFAULT_EXTENSION_VERSION = '1.0.0';
@@ -25,7 +34,6 @@ function syncedRevision(source: Props): string {
   return `${name}/${sha}`;
 }
 
-const SOURCE_PROPERTY: Record<string, string> = { GitRepository: 'gitRepository', Bucket: 'bucket', AzureBlob: 'azureBlob', OCIRepository: 'ociRepository' };
 
 function condition(ready: boolean, message: string, reason: string, now: string) {
   return { lastTransitionTime: now, message, reason, status: ready ? 'True' : 'False', type: 'Ready' };

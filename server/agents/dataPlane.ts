@@ -11,11 +11,13 @@ import type { StoredResource } from '../store/resources';
 import { loadResource } from '../arm/resources';
 import { clusterView } from '../providers/kubernetes/connectedClusters';
 import { withWriteOnly } from '../providers/kubernetesConfiguration/writeOnlyValues';
+import { CONFIGURATION_TYPES } from '../providers/kubernetesConfiguration';
 import { applyConfigurationReport, updateClusterAsAgent } from './agentWrites';
 
 type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const COLLECTIONS: Record<string, string> = { extensions: 'extensions', fluxconfigurations: 'fluxConfigurations', sourcecontrolconfigurations: 'sourceControlConfigurations' };
+/** The configuration collections by lower-cased name (stored types are lower-cased). */
+const COLLECTIONS: Record<string, string> = Object.fromEntries(CONFIGURATION_TYPES.map((t) => [t.collection.toLowerCase(), t.collection]));
 
 /** What a heartbeat may carry, and how each is checked. */
 const HEARTBEAT_FIELDS: Record<string, (v: unknown) => boolean> = {
@@ -48,8 +50,8 @@ export function clusterState(s: Services, cluster: StoredResource) {
   };
 }
 
-/** Records a heartbeat: now is the last connectivity time; the metadata fills the agent fields. */
-export function recordHeartbeat(s: Services, cluster: StoredResource, report: Props): StoredResource {
+/** Records a heartbeat: now is the last connectivity time; the metadata fills the agent fields (`top`: see updateClusterAsAgent). */
+export function recordHeartbeat(s: Services, cluster: StoredResource, report: Props, top: Props = {}): StoredResource {
   for (const [field, value] of Object.entries(report)) {
     const check = HEARTBEAT_FIELDS[field];
     if (!check) throw new ArmError(400, 'InvalidHeartbeat', `A heartbeat does not carry '${field}'. It carries ${Object.keys(HEARTBEAT_FIELDS).map((f) => `'${f}'`).join(', ')}.`);
@@ -58,7 +60,7 @@ export function recordHeartbeat(s: Services, cluster: StoredResource, report: Pr
   const metadata = { ...report };
   // Azure shows the Kubernetes version without its leading v.
   if (typeof metadata.kubernetesVersion === 'string') metadata.kubernetesVersion = metadata.kubernetesVersion.replace(/^v/i, '');
-  return s.store.transaction(() => updateClusterAsAgent(s, cluster, { ...metadata, lastConnectivityTime: s.clock.iso() }));
+  return s.store.transaction(() => updateClusterAsAgent(s, cluster, { ...metadata, lastConnectivityTime: s.clock.iso() }, top));
 }
 
 export async function heartbeat(s: Services, req: Request, cluster: StoredResource) {

@@ -25,8 +25,6 @@ export function agentRoutes(s: Services): Router {
   /** Answers the handler's result as JSON (200), or its error in ARM's envelope. */
   const json = (fn: Handler) => async (req: Request, res: Response) => {
     try {
-      // As in ARM: operations that are due take effect before anything is read.
-      s.operations.settleDue();
       sendJson(res, 200, await fn(req, res));
     } catch (err) {
       sendArmError(res, err, s.logger);

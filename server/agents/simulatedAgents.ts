@@ -17,9 +17,10 @@ import { ArmError } from '../http/armErrors';
 import type { Services } from '../services';
 import type { StoredResource } from '../store/resources';
 import { CLUSTER_TYPE } from '../providers/kubernetes/connectedClusters';
-import { agentReport, CLUSTER_METADATA } from './agentReports';
+import { agentReport, awaitingProvisioning, CLUSTER_METADATA, RENEWAL_SHARE } from './agentReports';
 import { applyConfigurationReport, updateClusterAsAgent } from './agentWrites';
-import { issueIdentityCertificate, requireRenewable } from './identityCertificates';
+import { issueIdentityCertificate } from './identityCertificates';
+import { recordHeartbeat } from './dataPlane';
 
 type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -33,9 +34,6 @@ interface SimulatedState {
 }
 
 const DAY_MS = 24 * 3600 * 1000;
-/** Agents renew on day 46 of a 90-day certificate (Azure's renewal window); the same share of other lifetimes. */
-const RENEWAL_SHARE = 46 / 90;
-const IN_PROGRESS = new Set(['Creating', 'Updating', 'Deleting', 'Accepted']);
 
 export class SimulatedAgents {
   /** `services` is read when the agents act (they are built with the services they use). */
@@ -67,11 +65,11 @@ export class SimulatedAgents {
 
   /** The cluster comes online: certificate (refused once expired), heartbeat, then every configuration reconciled. */
   connect(cluster: StoredResource): StoredResource {
-    requireRenewable(this.s, cluster);
     return this.s.store.transaction(() => {
-      issueIdentityCertificate(this.s, cluster);
-      const state: SimulatedState = { failing: {}, ...this.state(this.reload(cluster)), online: true };
-      const online = updateClusterAsAgent(this.s, this.reload(cluster), { ...CLUSTER_METADATA, lastConnectivityTime: this.s.clock.iso() }, { [STATE_KEY]: state });
+      issueIdentityCertificate(this.s, cluster); // refused once the certificate has expired
+      const current = this.s.store.resources.get(cluster.key)!;
+      const state: SimulatedState = { failing: {}, ...this.state(current), online: true };
+      const online = recordHeartbeat(this.s, current, CLUSTER_METADATA, { [STATE_KEY]: state });
       for (const config of this.s.store.resources.descendants(online.key)) this.report(online, config);
       return online;
     });
@@ -115,7 +113,7 @@ export class SimulatedAgents {
 
   /** Reports one configuration, unless ARM is still provisioning it (its completion reports it). */
   private report(cluster: StoredResource, config: StoredResource): StoredResource {
-    if (IN_PROGRESS.has(config.body.properties?.provisioningState) || !this.state(cluster)?.online) return config;
+    if (awaitingProvisioning(config.body.properties) || !this.state(cluster)?.online) return config;
     const collection = config.type.split('/')[1];
     const report = agentReport(collection, config.body.name, config.body.properties, this.s.clock.iso(), this.state(cluster)!.failing[config.key]);
     return applyConfigurationReport(this.s, config, report);
@@ -124,9 +122,5 @@ export class SimulatedAgents {
   private clusterOf(config: StoredResource): StoredResource | undefined {
     const parent = this.s.store.resources.get(config.parentKey);
     return parent?.type === CLUSTER_TYPE ? parent : undefined;
-  }
-
-  private reload(cluster: StoredResource): StoredResource {
-    return this.s.store.resources.get(cluster.key) ?? cluster;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The ARM request pipeline, in the order Azure's front door applies it:
  *   api-version -> provider and spec route -> body -> validation -> authentication ->
- *   due operations settled -> subscription, resource group and registration checks ->
+ *   subscription, resource group and registration checks (due operations were settled first, in app.ts) ->
  *   the provider's handler (one store transaction) -> rendering for the api-version.
  */
 import type { Request, Response } from 'express';
@@ -81,8 +81,6 @@ async function handle(s: Services, req: Request): Promise<ArmResponse & { body?:
   const errors = definition.validateRequest(operation, params, declared, method === 'PATCH' ? withoutNulls(body) : body);
   if (errors) throw validationError(errors);
 
-  // Operations that are due take effect before anything is looked up (a deleted group is gone).
-  s.operations.settleDue();
   const subscription = params.subscriptionId !== undefined ? s.store.directory.subscription(params.subscriptionId) : undefined;
   const baseUrl = `${(req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
   const caller = s.auth.authenticate({

@@ -1,6 +1,6 @@
 /**
  * The request pipeline, in order, in one place:
- *   request ids and access log -> /_arclight test control -> cloud metadata ->
+ *   request ids and access log -> due operations settled -> /_arclight test control -> cloud metadata ->
  *   identity (token service, managed identity) -> Arc agent endpoints -> ARM
  *   (api-version, spec route and validation, auth, the provider's handler, rendering).
  */
@@ -24,6 +24,12 @@ export function createApp(s: Services, hooks: AdminHooks, routes: AppRoutes = {}
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestContext(s.logger, s.regions.regions[0]?.name ?? 'local'));
+  // Operations that are due take effect before anything is read, whoever reads: ARM, the
+  // agents' endpoints, test control. (Free while none can be due: see OperationStore.dueBy.)
+  app.use((_req: Request, _res: Response, next: NextFunction) => {
+    s.operations.settleDue();
+    next();
+  });
   app.use('/_arclight', adminRoutes(s, hooks));
   app.get('/metadata/endpoints', cloudMetadataHandler(s));
   if (routes.identity) app.use(routes.identity);

@@ -65,7 +65,7 @@ function omit(o: Props, keys: readonly string[]): Props {
   return out;
 }
 
-export function typeOf(t: ConfigurationType): string {
+function typeOf(t: ConfigurationType): string {
   return `${NAMESPACE}/${t.collection}`.toLowerCase();
 }
 

@@ -16,7 +16,7 @@ import { KUBERNETES_NAME, requireGitUrl, requireNamespace, validationFailed } fr
 type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The property that holds each source kind's definition. */
-const SOURCE_PROPERTY: Record<string, string> = {
+export const SOURCE_PROPERTY: Record<string, string> = {
   GitRepository: 'gitRepository',
   Bucket: 'bucket',
   AzureBlob: 'azureBlob',
