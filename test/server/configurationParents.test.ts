@@ -129,7 +129,7 @@ describe('configuration parents and cascades', () => {
     });
   }
 
-  it('answers NoRegisteredProviderFound-style errors for a type missing from a version', async () => {
+  it('answers InvalidResourceType, with the supported versions, for a type an api-version does not serve', async () => {
     await createCluster(a.app, 'rg', 'c1');
     const res = await call('get', `${configPath('rg', 'c1', 'extensions')}?api-version=2025-04-01`).expect(404);
     assert.equal(res.body.error.code, 'InvalidResourceType');
