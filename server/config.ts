@@ -35,6 +35,14 @@ export interface ArclightConfig {
   /** Days a managed identity certificate issued to a cluster stays valid. */
   certificateLifetimeDays: number;
   agents: AgentMode;
+  /**
+   * The base URL Arclight writes into the URLs it hands out (Azure-AsyncOperation, Location,
+   * nextLink, metadata, token issuers). Without it: the request's Host when it is a valid
+   * host[:port], else the listening address.
+   */
+  publicUrl?: string;
+  /** When set, /_arclight/* (but health, ready and ca.pem) needs `Authorization: Bearer <adminKey>`. */
+  adminKey?: string;
 }
 
 export const DEFAULT_CONFIG: ArclightConfig = {
@@ -80,6 +88,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'offlineAfter', flag: 'offline-after', kind: 'number', help: 'seconds without heartbeat before a cluster is Offline' },
   { key: 'certificateLifetimeDays', flag: 'certificate-lifetime-days', kind: 'number', help: 'validity of cluster identity certificates' },
   { key: 'agents', flag: 'agents', kind: { oneOf: ['none', 'simulated'] }, help: 'simulated: Arclight plays every cluster\'s agents' },
+  { key: 'publicUrl', flag: 'public-url', kind: 'string', help: 'base URL written into the URLs Arclight hands out (default: from the Host header)' },
+  { key: 'adminKey', flag: 'admin-key', kind: 'string', help: 'bearer key /_arclight/* requires (but health, ready, ca.pem)' },
 ];
 
 export function envName(flag: string): string {
