@@ -3,6 +3,7 @@
  * Secrets (client secrets, tokens, protected settings, private keys) never reach the sink.
  */
 import type { LogLevel } from './config';
+import { setOwn } from './core/plainData';
 
 const LEVELS: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 
@@ -78,7 +79,7 @@ export function redact(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = SECRET_FIELD.test(k) && v !== null && v !== undefined ? '[redacted]' : redact(v, depth + 1);
+    setOwn(out, k, SECRET_FIELD.test(k) && v !== null && v !== undefined ? '[redacted]' : redact(v, depth + 1));
   }
   return out;
 }

@@ -10,7 +10,7 @@
  */
 import express, { Request, Response, Router } from 'express';
 import { sendArmError, sendJson } from '../http/responses';
-import { baseUrlOf } from '../providers/resources/cloudMetadata';
+import { baseUrlOf } from '../http/baseUrl';
 import type { Services } from '../services';
 import { authenticateClusterAgent } from './agentAuthentication';
 import { desiredState, heartbeat, reportStatus } from './dataPlane';

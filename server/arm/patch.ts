@@ -6,6 +6,7 @@
 import { isDeepStrictEqual } from 'util';
 import { ArmError } from '../http/armErrors';
 import type { ArmRequest } from './handlers';
+import { setOwn } from '../core/plainData';
 
 /** JSON merge-patch (RFC 7396): null deletes, objects merge, everything else replaces. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
@@ -14,7 +15,7 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   const out: Record<string, unknown> = target && typeof target === 'object' && !Array.isArray(target) ? Object.assign({}, target as Record<string, unknown>) : {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
-    else out[k] = mergePatch(out[k], v);
+    else setOwn(out, k, mergePatch(Object.hasOwn(out, k) ? out[k] : undefined, v));
   }
   return out;
 }
@@ -39,9 +40,9 @@ export function refuseUnpatchable(
   for (const [k, v] of Object.entries(raw)) {
     if (k === 'properties' && v && typeof v === 'object' && !Array.isArray(v)) {
       for (const [p, pv] of Object.entries(v)) {
-        if (!(p in keptProperties) && !same(`properties.${p}`, pv, current.properties?.[p])) refused.push(`properties.${p}`);
+        if (!Object.hasOwn(keptProperties, p) && !same(`properties.${p}`, pv, current.properties?.[p])) refused.push(`properties.${p}`);
       }
-    } else if (!(k in kept) && !same(k, v, current[k])) {
+    } else if (!Object.hasOwn(kept, k) && !same(k, v, current[k])) {
       refused.push(k);
     }
   }

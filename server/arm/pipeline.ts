@@ -1,18 +1,24 @@
 /**
  * The ARM request pipeline, in the order Azure's front door applies it:
- *   api-version -> provider and spec route -> body -> validation -> authentication ->
- *   subscription, resource group and registration checks (due operations were settled first, in app.ts) ->
- *   the provider's handler (one store transaction) -> rendering for the api-version.
+ *   authentication -> api-version -> provider and spec route -> body -> validation ->
+ *   one store transaction: subscription, resource group, registration and parent checks, then
+ *   the provider's handler -> rendering for the api-version.
+ * Authentication comes first: a caller ARM refuses learns nothing about routes or bodies, and
+ * nothing of its body is read. Due operations were settled before (see http/app.ts).
  */
 import type { Request, Response } from 'express';
 import { ArmError, armErrors } from '../http/armErrors';
+import { baseUrlOf } from '../http/baseUrl';
 import { readJsonBody } from '../http/body';
 import { sendArmError, sendJson } from '../http/responses';
 import { validationError } from '../openapi/validationMessages';
+import type { ArmOperation, Definition } from '../openapi/definitions';
 import type { Services } from '../services';
 import type { ArmRequest, ArmResponse } from './handlers';
 import { requestProjector, responseProjector } from './rendering';
-import { ARM_NAMESPACE, namespaceOf, pathSegments, resourceGroupId, resourceTypeOf } from './resourceIds';
+import { ancestorIds, ARM_NAMESPACE, armKey, namespaceOf, pathSegments, resourceGroupId, resourceTypeOf } from './resourceIds';
+import { refuseInvalidPathParameters } from './pathParameters';
+import { setOwn } from '../core/plainData';
 
 const WRITE_METHODS = new Set(['PUT', 'PATCH', 'POST']);
 
@@ -29,18 +35,25 @@ export function armPipeline(s: Services) {
 }
 
 /** Query parameters of the raw URL, first value wins, keys as sent. */
-function rawQuery(url: string): Record<string, string> {
+function rawQuery(url: string): Map<string, string> {
   const q = url.indexOf('?');
-  const out: Record<string, string> = {};
+  const out = new Map<string, string>();
   if (q < 0) return out;
-  for (const [k, v] of new URLSearchParams(url.slice(q + 1))) if (!(k in out)) out[k] = v;
+  for (const [k, v] of new URLSearchParams(url.slice(q + 1))) if (!out.has(k)) out.set(k, v);
   return out;
 }
 
-function findApiVersion(query: Record<string, string>): string | undefined {
-  for (const [k, v] of Object.entries(query)) if (k.toLowerCase() === 'api-version') return v;
+function findApiVersion(query: Map<string, string>): string | undefined {
+  for (const [k, v] of query) if (k.toLowerCase() === 'api-version') return v;
   return undefined;
 }
+
+/** The subscription a path names, before any route is known (what authentication checks the token against). */
+function subscriptionIdOf(segments: string[]): string | undefined {
+  return segments.length >= 2 && segments[0].toLowerCase() === 'subscriptions' ? decodeURIComponent(segments[1]) : undefined;
+}
+
+type Routed = { operation: ArmOperation; params: Record<string, string>; definition: Definition } | { error: (location: string) => ArmError };
 
 async function handle(s: Services, req: Request): Promise<ArmResponse & { body?: unknown }> {
   const method = req.method.toUpperCase();
@@ -48,70 +61,90 @@ async function handle(s: Services, req: Request): Promise<ArmResponse & { body?:
   const segments = pathSegments(rawPath);
   const path = '/' + segments.join('/');
   const sent = rawQuery(req.url);
+  const namespace = namespaceOf(segments);
+  const baseUrl = baseUrlOf(req);
+
+  const subscriptionId = subscriptionIdOf(segments);
+  const subscription = subscriptionId !== undefined ? s.store.directory.subscription(subscriptionId) : undefined;
+  const caller = s.auth.authenticate({ header: req.headers.authorization, subscription, subscriptionId, baseUrl, method, path, namespace });
 
   const apiVersion = findApiVersion(sent);
   if (!apiVersion) throw armErrors.missingApiVersion();
-
-  const rawBody = WRITE_METHODS.has(method) ? await readJsonBody(req, s.config.bodyLimit) : undefined;
-  s.logger.debugBody(`${method} ${path} request`, rawBody);
-  const location = typeof (rawBody as { location?: unknown })?.location === 'string' ? (rawBody as { location: string }).location : '';
-
-  const namespace = namespaceOf(segments);
   const provider = s.catalog.provider(namespace);
   if (!provider) throw armErrors.invalidResourceNamespace(namespace);
-  const definition = s.catalog.definition(namespace, apiVersion);
-  if (!definition) throw unsupportedVersion(s, provider.namespace, segments, method, apiVersion, location);
+  const routed = route(s, provider.namespace, segments, method, apiVersion, path);
 
-  const match = definition.match(method.toLowerCase(), path.toLowerCase(), segments);
-  if (match.kind === 'method-not-allowed') throw armErrors.methodNotAllowed(method);
-  if (match.kind === 'none') throw unknownRoute(s, provider.namespace, segments, method, apiVersion, path, location);
-  const { operation, params } = match;
+  const rawBody = WRITE_METHODS.has(method) ? await readJsonBody(req, s.config.bodyLimit) : undefined;
+  // Some refusals name the location the body asks for.
+  if ('error' in routed) throw routed.error(typeof (rawBody as { location?: unknown })?.location === 'string' ? (rawBody as { location: string }).location : '');
+  const { operation, params, definition } = routed;
+  refuseInvalidPathParameters(params);
+  s.logger.debugBody(`${method} ${path} request`, rawBody);
 
   // Parameters the operation declares are matched case-insensitively and validated; ARM
   // ignores the others, but they stay visible to handlers ($skipToken on lists that omit it).
   const query: Record<string, string> = {};
   const declared: Record<string, string> = {};
-  for (const [k, v] of Object.entries(sent)) {
-    const name = operation.queryNames.get(k.toLowerCase());
-    query[name ?? k] = v;
-    if (name) declared[name] = v;
+  for (const [k, v] of sent) {
+    const name = operation.queryNames.get(k.toLowerCase()) ?? k;
+    if (Object.hasOwn(query, name)) continue;
+    setOwn(query, name, v);
+    if (operation.queryNames.has(k.toLowerCase())) declared[name] = v;
   }
 
   const body = operation.requestSchema && rawBody !== undefined ? requestProjector(operation.requestSchema, method === 'PATCH')(rawBody) : rawBody;
   const errors = definition.validateRequest(operation, params, declared, method === 'PATCH' ? withoutNulls(body) : body);
   if (errors) throw validationError(errors);
 
-  const subscription = params.subscriptionId !== undefined ? s.store.directory.subscription(params.subscriptionId) : undefined;
-  const baseUrl = `${(req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
-  const caller = s.auth.authenticate({
-    header: req.headers.authorization, subscription, subscriptionId: params.subscriptionId, baseUrl, method, path, namespace: provider.namespace,
-  });
-  if (params.subscriptionId !== undefined && !subscription) throw armErrors.subscriptionNotFound(params.subscriptionId);
-
-  // A group must exist before anything inside it can be read or written.
-  if (params.resourceGroupName !== undefined && segments.length > 4 && subscription) {
-    if (!s.store.resources.exists(resourceGroupId(subscription.subscriptionId, params.resourceGroupName).toLowerCase())) {
-      throw armErrors.resourceGroupNotFound(params.resourceGroupName);
-    }
-  }
-  if (subscription && WRITE_METHODS.has(method) && !provider.armOwned) {
-    const state = s.store.directory.registrationState(subscription.subscriptionId, provider.namespace);
-    if (state !== 'Registered' && state !== 'Registering') throw armErrors.missingSubscriptionRegistration(provider.namespace);
-  }
-
   const handler = s.handlers.get(operation.routeKey);
   if (!handler) throw new ArmError(501, 'NotImplemented', `Arclight does not implement ${operation.operationId} yet.`);
-
   const armReq: ArmRequest = {
     method, path, segments, params, query, apiVersion, namespace: provider.namespace, body, rawBody, operation, caller, baseUrl,
   };
-  const result = handler(armReq);
+
+  // One transaction for everything the request reads to decide and everything it writes.
+  const result = s.store.transaction(() => {
+    if (params.subscriptionId !== undefined && !subscription) throw armErrors.subscriptionNotFound(params.subscriptionId);
+    if (subscription && params.resourceGroupName !== undefined && segments.length > 4) {
+      requireGroup(s, subscription.subscriptionId, params.resourceGroupName, WRITE_METHODS.has(method));
+    }
+    if (subscription && WRITE_METHODS.has(method) && !provider.armOwned) {
+      const state = s.store.directory.registrationState(subscription.subscriptionId, provider.namespace);
+      if (state !== 'Registered' && state !== 'Registering') throw armErrors.missingSubscriptionRegistration(provider.namespace);
+      refuseWritesUnderDeletion(s, segments);
+    }
+    return handler(armReq);
+  });
   if (result.body === undefined || result.verbatim) return result;
   const schema = operation.responseSchemas[result.schemaStatus ?? String(result.status)] ?? operation.responseSchemas['200'];
   const rendered = responseProjector(schema)(result.body);
   s.logger.debugBody(`${method} ${path} response ${result.status}`, rendered);
   s.onArmResponse?.({ definition, operation, status: result.status, body: rendered, schemaStatus: result.schemaStatus });
-  return { ...result, body: rendered };
+  return Object.assign({}, result, { body: rendered });
+}
+
+function route(s: Services, namespace: string, segments: string[], method: string, apiVersion: string, path: string): Routed {
+  const definition = s.catalog.definition(namespace, apiVersion);
+  if (!definition) return { error: (location) => unsupportedVersion(s, namespace, segments, method, apiVersion, location) };
+  const match = definition.match(method.toLowerCase(), path.toLowerCase(), segments);
+  if (match.kind === 'method-not-allowed') return { error: () => armErrors.methodNotAllowed(method) };
+  if (match.kind === 'none') return { error: (location) => unknownRoute(s, namespace, segments, method, apiVersion, path, location) };
+  return { operation: match.operation, params: match.params, definition };
+}
+
+/** A group must exist before anything inside it is read or written; nothing new goes into one being deleted. */
+function requireGroup(s: Services, subscriptionId: string, group: string, writing: boolean): void {
+  const stored = s.store.resources.get(armKey(resourceGroupId(subscriptionId, group)));
+  if (!stored) throw armErrors.resourceGroupNotFound(group);
+  if (writing && stored.body.properties?.provisioningState === 'Deleting') throw armErrors.resourceGroupBeingDeleted(group);
+}
+
+/** Nothing new is written under a resource whose deletion is under way: it would be acknowledged, then lost. */
+function refuseWritesUnderDeletion(s: Services, segments: string[]): void {
+  for (const id of ancestorIds(segments)) {
+    const ancestor = s.store.resources.get(armKey(id));
+    if (ancestor?.body.properties?.provisioningState === 'Deleting') throw armErrors.parentResourceBeingDeleted(ancestor.id);
+  }
 }
 
 /** ARM's answer to an api-version the provider does not serve at all. */
@@ -157,6 +190,6 @@ function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNulls);
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
+  for (const [k, v] of Object.entries(value)) if (v !== null) setOwn(out, k, withoutNulls(v));
   return out;
 }

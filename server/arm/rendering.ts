@@ -5,6 +5,8 @@
  * Requests go the other way: read-only and unknown properties are dropped before validation.
  * Projections are compiled once per schema object and cached.
  */
+import { isPlainObject, setOwn } from '../core/plainData';
+
 type Schema = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Projector = (value: unknown) => unknown; // undefined means "leave out"
 
@@ -47,7 +49,6 @@ function flatten(schema: Schema, into?: FlatSchema): FlatSchema {
   return flat;
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const outputCache = new WeakMap<object, Projector>();
 
@@ -78,11 +79,11 @@ function compileOutput(s: FlatSchema): Projector {
       const out: Record<string, unknown> = {};
       for (const key in v) {
         const value = v[key];
-        if (value === undefined || key === '__proto__') continue;
+        if (value === undefined) continue;
         const project = props.get(key) ?? additional;
         if (!project) continue;
         const projected = project(value);
-        if (projected !== undefined) out[key] = projected;
+        if (projected !== undefined) setOwn(out, key, projected);
       }
       return out;
     });
@@ -138,7 +139,7 @@ function compileInput(s: FlatSchema, keepNulls: boolean): Projector {
         if (value === undefined || (value === null && !keepNulls)) continue;
         out[name] = value === null ? null : project(value);
       }
-      if (additional) for (const key of Object.keys(v)) if (!known.has(key) && (v[key] !== null || keepNulls)) out[key] = additional(v[key]);
+      if (additional) for (const key of Object.keys(v)) if (!known.has(key) && (v[key] !== null || keepNulls)) setOwn(out, key, additional(v[key]));
       return out;
     };
   }
@@ -166,8 +167,8 @@ export function carryOverUndeclared(schema: Schema, previous: unknown, next: unk
   for (const [key, value] of Object.entries(previous)) {
     const declared = s.properties.get(key);
     if (!declared) {
-      if (!(key in out)) out[key] = value;
-    } else if (key in out) {
+      if (!Object.hasOwn(out, key)) setOwn(out, key, value);
+    } else if (Object.hasOwn(out, key)) {
       out[key] = carryOverUndeclared(declared, value, out[key]);
     }
   }

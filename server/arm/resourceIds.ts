@@ -77,3 +77,24 @@ export function resourceGroupId(subscriptionId: string, group: string): string {
 export function subscriptionKey(subscriptionId: string): string {
   return `/subscriptions/${subscriptionId.toLowerCase()}`;
 }
+
+/**
+ * The ids of the resources a request path lies inside, below its resource group: for
+ * `.../providers/Microsoft.Kubernetes/connectedClusters/c/providers/Microsoft.KubernetesConfiguration/extensions/e`
+ * that is the cluster. The addressed resource itself (also when an action follows it) is not one.
+ */
+export function ancestorIds(segments: readonly string[]): string[] {
+  if (segments.length < 6 || segments[0].toLowerCase() !== 'subscriptions' || segments[2].toLowerCase() !== 'resourcegroups') return [];
+  const decoded = segments.map((s) => decodeURIComponent(s));
+  const ends: number[] = [];
+  for (let i = 4; i + 1 < decoded.length;) {
+    if (decoded[i].toLowerCase() === 'providers') {
+      i += 2;
+    } else {
+      ends.push(i + 2);
+      i += 2;
+    }
+  }
+  ends.pop();
+  return ends.map((end) => `/${decoded.slice(0, end).join('/')}`);
+}

@@ -13,6 +13,7 @@ import { sendArmError } from './responses';
 import { adminRoutes, AdminHooks } from '../admin/routes';
 import { cloudMetadataHandler } from '../providers/resources/cloudMetadata';
 import { armPipeline } from '../arm/pipeline';
+import { normalisePublicUrl, PUBLIC_URL_SETTING } from './baseUrl';
 
 export interface AppRoutes {
   identity?: Router;
@@ -23,6 +24,7 @@ export function createApp(s: Services, hooks: AdminHooks, routes: AppRoutes = {}
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.set(PUBLIC_URL_SETTING, normalisePublicUrl(s.config.publicUrl));
   app.use(requestContext(s.logger, s.regions.regions[0]?.name ?? 'local'));
   // Operations that are due take effect before anything is read, whoever reads: ARM, the
   // agents' endpoints, test control. (Free while none can be due: see OperationStore.dueBy.)

@@ -57,6 +57,11 @@ export const armErrors = {
       `The Resource '${typeAndName}' under resource group '${group}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`, gateway),
   parentResourceNotFound: (parentName: string) =>
     new ArmError(404, 'ParentResourceNotFound', `Can not perform requested operation on nested resource. Parent resource '${parentName}' not found.`),
+  resourceGroupBeingDeleted: (group: string) =>
+    new ArmError(409, 'ResourceGroupBeingDeleted', `The resource group '${group}' is in deprovisioning state and cannot perform this operation.`, gateway),
+  /** A write under a resource whose delete is running (Arclight's wording; Azure's RPs answer a 409 conflict). */
+  parentResourceBeingDeleted: (parentId: string) =>
+    new ArmError(409, 'ParentResourceBeingDeleted', `The parent resource '${parentId}' is being deleted. Wait for the deletion to complete before writing resources under it.`),
   missingSubscriptionRegistration: (namespace: string) =>
     new ArmError(409, 'MissingSubscriptionRegistration',
       `The subscription is not registered to use namespace '${namespace}'. See https://aka.ms/rps-not-found for how to register subscriptions.`,
@@ -75,5 +80,8 @@ export const armErrors = {
   locationNotAvailable: (location: string, type: string, available: readonly string[]) =>
     new ArmError(400, 'LocationNotAvailableForResourceType',
       `The provided location '${location}' is not available for resource type '${type}'. List of available regions for the resource type is '${list(available)}'.`, gateway),
+  /** Percent-encoding that does not decode (Arclight's wording: ARM's own answer is not documented). */
+  invalidRequestUri: () =>
+    new ArmError(400, 'InvalidRequestUri', 'The request URI is invalid: a path segment or query parameter has a malformed percent-encoding.', gateway),
   internal: () => new ArmError(500, 'InternalServerError', 'Encountered internal server error. Diagnostic information: see the emulator log.'),
 };

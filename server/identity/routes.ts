@@ -8,9 +8,10 @@
  * `{tenant}` is a tenant id or domain, or common/organizations/consumers.
  */
 import express, { Request, Response, Router } from 'express';
+import { setOwn } from '../core/plainData';
 import { readRawBody } from '../http/body';
 import { sendArmError, sendJson } from '../http/responses';
-import { baseUrlOf } from '../providers/resources/cloudMetadata';
+import { baseUrlOf } from '../http/baseUrl';
 import type { Services } from '../services';
 import { Authority, resolveAuthority } from './authority';
 import { EntraError, entraErrorBody, entraErrors } from './entraErrors';
@@ -26,7 +27,7 @@ type Handler = (req: Request, res: Response) => Promise<void> | void;
 /** First value of each parameter, keys as sent. */
 function firstValues(text: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of new URLSearchParams(text)) if (!(k in out)) out[k] = v;
+  for (const [k, v] of new URLSearchParams(text)) if (!Object.hasOwn(out, k)) setOwn(out, k, v);
   return out;
 }
 

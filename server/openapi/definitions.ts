@@ -10,6 +10,8 @@ import type { OpenAPIBackend, Operation, Request as OpenApiRequest } from 'opena
 import type Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 
+import { setOwn } from '../core/plainData';
+
 type Schema = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface ArmOperation {
@@ -127,7 +129,8 @@ export class Definition {
     const m = this.routes.match(method, lowerPath, originalSegments.length);
     if (m.kind !== 'operation') return m;
     const params: Record<string, string> = {};
-    for (const [name, index] of m.operation.pathParams) params[name] = safeDecode(originalSegments[index]);
+    // A malformed percent-encoding throws URIError: the client's fault, answered 400.
+    for (const [name, index] of m.operation.pathParams) params[name] = decodeURIComponent(originalSegments[index] ?? '');
     return { kind: 'operation', operation: m.operation, params };
   }
 
@@ -149,7 +152,7 @@ export class Definition {
     if (body !== undefined && body !== null && typeof body !== 'object') return this.validateThroughBackend(operation, params, query, body);
     // Fresh objects: the parameter validators coerce types in place.
     const queryValues: Record<string, unknown> = {};
-    for (const name in query) queryValues[name] = operation.arrayQueryNames.has(name) ? [query[name]] : query[name];
+    for (const name in query) setOwn(queryValues, name, operation.arrayQueryNames.has(name) ? [query[name]] : query[name]);
     const parameters: Record<string, unknown> = {
       path: { ...params },
       query: queryValues,
@@ -240,14 +243,5 @@ export class Definition {
       definition: this,
       raw,
     };
-  }
-}
-
-function safeDecode(segment: string | undefined): string {
-  if (segment === undefined) return '';
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
   }
 }

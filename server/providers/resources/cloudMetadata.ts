@@ -16,14 +16,11 @@ import { armErrors } from '../../http/armErrors';
 import { sendArmError, sendJson } from '../../http/responses';
 import type { Services } from '../../services';
 import { agentEndpoints } from '../../agents/endpoints';
+import { baseUrlOf } from '../../http/baseUrl';
 
 export const CLOUD_NAME = 'Arclight';
 
 const ARM_AUDIENCES = ['https://management.core.windows.net/', 'https://management.azure.com/'];
-
-export function baseUrlOf(req: Request): string {
-  return `${(req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
-}
 
 function suffixes() {
   return {

@@ -81,7 +81,7 @@ export function registerResourceGroups(s: Services): void {
     const previous = store.resources.get(key);
     if (previous && previous.body.location !== region.name) throw armErrors.invalidResourceGroupLocation(region.name, previous.body.location);
     if (previous?.body.properties?.provisioningState === 'Deleting') {
-      throw new ArmError(409, 'ResourceGroupBeingDeleted', `The resource group '${name}' is in deprovisioning state and cannot perform this operation.`);
+      throw armErrors.resourceGroupBeingDeleted(name);
     }
     const body = store.transaction(() => writeGroup(s, req.params.subscriptionId, name, region.name, tags, req.body.managedBy, previous));
     return { status: previous ? 200 : 201, body };
