@@ -92,7 +92,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     store,
     catalog: specs,
     regions,
-    operations: new AsyncOperations(store, clock, () => config.lroDelay),
+    operations: new AsyncOperations(store, clock, () => config.lroDelay, logger),
     handlers: new HandlerRegistry(),
     auth: new ArmAuthenticator(config.auth, clock, tokens),
     ca,

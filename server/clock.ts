@@ -13,6 +13,18 @@ export interface ClockState {
 
 export class ClockError extends Error {}
 
+/**
+ * The instants the clock can stand at: 1970 to the end of year 9999. Every timestamp Arclight
+ * writes is ISO 8601 with a four-digit year, and a Date beyond +/-8.64e15 ms cannot be written at
+ * all, so an instant outside this range would break every later response.
+ */
+export const MIN_INSTANT_MS = 0;
+export const MAX_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+export function isValidInstant(ms: number): boolean {
+  return Number.isFinite(ms) && ms >= MIN_INSTANT_MS && ms <= MAX_INSTANT_MS;
+}
+
 export class Clock {
   private state: ClockState = { offsetMs: 0 };
   /** Called after every change, so the state can be persisted. */
@@ -47,13 +59,17 @@ export class Clock {
 
   advance(ms: number): void {
     if (!(ms >= 0) || !Number.isFinite(ms)) throw new ClockError('the clock only moves forward: give a non-negative duration');
-    this.setMs(this.nowMs() + ms, this.frozen);
+    const target = this.nowMs() + ms;
+    if (!isValidInstant(target)) throw new ClockError(`advancing by ${ms / 1000} seconds would move the clock past ${new Date(MAX_INSTANT_MS).toISOString()}, the last instant it can show`);
+    this.setMs(target, this.frozen);
   }
 
   /** Moves the clock to an instant at or after now; `frozen` stops (or restarts) it there. */
   setMs(instantMs: number, frozen = this.frozen): void {
     const now = this.nowMs();
-    if (!Number.isFinite(instantMs)) throw new ClockError('not a valid instant');
+    if (!isValidInstant(instantMs)) {
+      throw new ClockError(`not an instant the clock can show: give one from ${new Date(MIN_INSTANT_MS).toISOString()} to ${new Date(MAX_INSTANT_MS).toISOString()}`);
+    }
     if (instantMs < now) {
       throw new ClockError(`the clock never moves backwards: ${new Date(instantMs).toISOString()} is before ${new Date(now).toISOString()}`);
     }
@@ -65,7 +81,7 @@ export class Clock {
 /** Parses an ISO 8601 duration (PnDTnHnMnS, PnW) into milliseconds. */
 export function parseIsoDuration(text: string): number {
   const m = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i.exec(text.trim());
-  if (!m || text.trim().toUpperCase() === 'P' || /T$/i.test(text.trim())) throw new ClockError(`'${text}' is not an ISO 8601 duration such as PT16M or P90D`);
+  if (!m || text.trim().toUpperCase() === 'P' || /T$/i.test(text.trim())) throw new ClockError(`'${text.slice(0, 64)}' is not an ISO 8601 duration such as PT16M or P90D`);
   const [, w, d, h, min, s] = m.map((v) => (v === undefined ? 0 : Number(v)));
   return ((((w * 7 + d) * 24 + h) * 60 + min) * 60 + s) * 1000;
 }

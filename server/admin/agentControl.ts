@@ -7,7 +7,7 @@
  *        the agents report that configuration failed (Failed / Non-Compliant) until recovered.
  * The ARM id may be given as it is (`/_arclight/clusters/subscriptions/...`) or URL-encoded.
  */
-import type { Request, Response, Router } from 'express';
+import type { Request } from 'express';
 import { ArmError } from '../http/armErrors';
 import { readJsonBody } from '../http/body';
 import { sendJson } from '../http/responses';
@@ -15,8 +15,7 @@ import type { Services } from '../services';
 import { loadResource } from '../arm/resources';
 import { CLUSTER_TYPE } from '../providers/kubernetes/connectedClusters';
 import { clusterState } from '../agents/dataPlane';
-
-type Route = (fn: (req: Request, res: Response) => Promise<void> | void) => (req: Request, res: Response) => Promise<void>;
+import type { AdminRoute } from './routes';
 
 const CONFIGURATION = /\/providers\/microsoft\.kubernetesconfiguration\/(extensions|fluxconfigurations|sourcecontrolconfigurations)\/[^/]+$/i;
 
@@ -26,30 +25,37 @@ function armIdOf(req: Request, action: string): string {
   return `/${decodeURIComponent(path).replace(/^\/+/, '')}`;
 }
 
-export function agentControlRoutes(s: Services, router: Router, route: Route): void {
+export function agentControlRoutes(s: Services): AdminRoute[] {
   const clusterFor = (req: Request, action: string) => {
     const id = armIdOf(req, action);
     const cluster = loadResource(s, id);
     if (!cluster || cluster.type !== CLUSTER_TYPE) throw new ArmError(404, 'ResourceNotFound', `Connected cluster '${id}' was not found.`);
     return cluster;
   };
-
-  router.post(/^\/clusters\/.+\/connect$/i, route((req, res) => {
-    sendJson(res, 200, clusterState(s, s.agents.connect(clusterFor(req, 'connect'))));
-  }));
-  router.post(/^\/clusters\/.+\/disconnect$/i, route((req, res) => {
-    sendJson(res, 200, clusterState(s, s.agents.disconnect(clusterFor(req, 'disconnect'))));
-  }));
-
+  const routes: AdminRoute[] = [
+    {
+      method: 'POST', path: /^\/clusters\/.+\/connect$/i,
+      handle: (req, res) => sendJson(res, 200, clusterState(s, s.agents.connect(clusterFor(req, 'connect')))),
+    },
+    {
+      method: 'POST', path: /^\/clusters\/.+\/disconnect$/i,
+      handle: (req, res) => sendJson(res, 200, clusterState(s, s.agents.disconnect(clusterFor(req, 'disconnect')))),
+    },
+  ];
   for (const action of ['fail', 'recover'] as const) {
-    router.post(new RegExp(`^/clusters/.+/${action}$`, 'i'), route(async (req, res) => {
-      const id = armIdOf(req, action);
-      const config = CONFIGURATION.test(id) ? loadResource(s, id) : undefined;
-      if (!config) throw new ArmError(404, 'ResourceNotFound', `Configuration '${id}' was not found (give the ARM id of an extension, flux configuration or source control configuration).`);
-      const body = action === 'fail' ? ((await readJsonBody(req, s.config.bodyLimit)) ?? {}) as { message?: unknown } : {};
-      const message = typeof body.message === 'string' && body.message ? body.message : 'Simulated failure (POST /_arclight/.../fail).';
-      const updated = s.agents.setFailure(config, action === 'fail' ? message : undefined);
-      sendJson(res, 200, { id: updated.id, properties: updated.body.properties });
-    }));
+    routes.push({
+      method: 'POST', path: new RegExp(`^/clusters/.+/${action}$`, 'i'),
+      handle: async (req, res) => {
+        // The body first: the configuration is read after it has arrived, so nothing written meanwhile is lost.
+        const body = action === 'fail' ? ((await readJsonBody(req, s.config.bodyLimit)) ?? {}) as { message?: unknown } : {};
+        const id = armIdOf(req, action);
+        const config = CONFIGURATION.test(id) ? loadResource(s, id) : undefined;
+        if (!config) throw new ArmError(404, 'ResourceNotFound', `Configuration '${id}' was not found (give the ARM id of an extension, flux configuration or source control configuration).`);
+        const message = typeof body.message === 'string' && body.message ? body.message : 'Simulated failure (POST /_arclight/.../fail).';
+        const updated = s.agents.setFailure(config, action === 'fail' ? message : undefined);
+        sendJson(res, 200, { id: updated.id, properties: updated.body.properties });
+      },
+    });
   }
+  return routes;
 }

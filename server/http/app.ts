@@ -1,8 +1,8 @@
 /**
  * The request pipeline, in order, in one place:
- *   request ids and access log -> due operations settled -> /_arclight test control -> cloud metadata ->
+ *   request ids and access log -> /_arclight test control -> due operations settled -> cloud metadata ->
  *   identity (token service, managed identity) -> Arc agent endpoints -> ARM
- *   (api-version, spec route and validation, auth, the provider's handler, rendering).
+ *   (auth, api-version, spec route, body and validation, the provider's handler in one transaction, rendering).
  */
 import express, { Express, NextFunction, Request, Response, Router } from 'express';
 import * as http from 'http';
@@ -26,13 +26,14 @@ export function createApp(s: Services, hooks: AdminHooks, routes: AppRoutes = {}
   app.set('etag', false);
   app.set(PUBLIC_URL_SETTING, normalisePublicUrl(s.config.publicUrl));
   app.use(requestContext(s.logger, s.regions.regions[0]?.name ?? 'local'));
+  // Test control settles what it reads itself: health, ready, ca.pem and reset answer whatever happens to operations.
+  app.use('/_arclight', adminRoutes(s, hooks));
   // Operations that are due take effect before anything is read, whoever reads: ARM, the
-  // agents' endpoints, test control. (Free while none can be due: see OperationStore.dueBy.)
+  // agents' endpoints. (Free while none can be due: see OperationStore.dueBy.)
   app.use((_req: Request, _res: Response, next: NextFunction) => {
     s.operations.settleDue();
     next();
   });
-  app.use('/_arclight', adminRoutes(s, hooks));
   app.get('/metadata/endpoints', cloudMetadataHandler(s));
   if (routes.identity) app.use(routes.identity);
   if (routes.agents) app.use(routes.agents);

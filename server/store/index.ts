@@ -41,8 +41,19 @@ export class Store {
     return new Store(openDatabase(dataDir ? path.join(dataDir, 'arclight.db') : ':memory:'));
   }
 
+  /**
+   * Runs `fn` in a transaction (a savepoint when nested). The directory and principal caches
+   * follow each write as it is made; when a transaction rolls back they are dropped, to be
+   * read again from what the database kept.
+   */
   transaction<T>(fn: () => T): T {
-    return this.inTransaction(fn) as T;
+    try {
+      return this.inTransaction(fn) as T;
+    } catch (err) {
+      this.directory.invalidate();
+      this.principals.invalidate();
+      throw err;
+    }
   }
 
   setting<T>(name: string): T | undefined {

@@ -55,6 +55,7 @@ export class OperationStore {
   private readonly dueStmt;
   private readonly pendingUnderStmt;
   private readonly nextDueStmt;
+  private readonly deleteFinishedStmt;
   /**
    * No operation in progress is due before this instant: a lower bound, -Infinity until the
    * table has been read. Every ARM request first asks for the operations that are due; this
@@ -73,6 +74,7 @@ export class OperationStore {
     this.pendingUnderStmt = db.prepare<[string, string], Row>(
       "SELECT * FROM operations WHERE resource_key >= ? AND resource_key < ? AND status = 'InProgress' ORDER BY start_time");
     this.nextDueStmt = db.prepare<[], number | null>("SELECT MIN(due_at) FROM operations WHERE status = 'InProgress'").pluck();
+    this.deleteFinishedStmt = db.prepare<[number]>("DELETE FROM operations WHERE status != 'InProgress' AND end_time < ?");
   }
 
   get(id: string): OperationRecord | undefined {
@@ -92,6 +94,11 @@ export class OperationStore {
   /** Operations still running on resources nested under `resourceKey`. */
   pendingUnder(resourceKey: string): OperationRecord[] {
     return this.pendingUnderStmt.all(`${resourceKey}/`, `${resourceKey}0`).map(fromRow);
+  }
+
+  /** Removes finished operations that ended before `beforeMs`. */
+  deleteFinishedBefore(beforeMs: number): void {
+    this.deleteFinishedStmt.run(beforeMs);
   }
 
   dueBy(nowMs: number): OperationRecord[] {

@@ -82,7 +82,9 @@ export class PrincipalStore {
     this.stmts.deleteCertificates.run(id);
     for (const s of secrets) this.stmts.putSecret.run(id, s.salt, s.hash);
     for (const c of certificates) this.stmts.putCertificate.run(id, c.sha256, c.sha1, c.notBefore, c.notAfter, c.pem);
-    this.cache = undefined;
+    // The cache follows the write entry by entry (Store.transaction drops it on a rollback).
+    const unique = [...new Map(certificates.map((c) => [c.sha256, c])).values()];
+    this.cache?.set(id, { principal: record, secrets: [...secrets], certificates: unique });
   }
 
   delete(clientId: string): void {
@@ -90,7 +92,7 @@ export class PrincipalStore {
     this.stmts.deleteSecrets.run(id);
     this.stmts.deleteCertificates.run(id);
     this.stmts.delete.run(id);
-    this.cache = undefined;
+    this.cache?.delete(id);
   }
 
   /** Client ids of the managed identities whose resource id is `resourceKey` or lies inside it. */
