@@ -8,3 +8,8 @@ CREATE TABLE used_proofs (
   expires_at INTEGER NOT NULL    -- epoch ms after which neither clock can accept the proof
 ) WITHOUT ROWID;
 CREATE INDEX used_proofs_by_expiry ON used_proofs (expires_at);
+
+-- Connected clusters' identities get tokens only with their certificate, never from the
+-- managed identity endpoints (identities registered before this flag existed get it here).
+UPDATE principals SET body = json_set(body, '$.certificateOnly', json('true'))
+  WHERE kind = 'ManagedIdentity' AND resource_key LIKE '%/providers/microsoft.kubernetes/connectedclusters/%';

@@ -28,28 +28,28 @@ export function updateClusterAsAgent(s: Services, cluster: StoredResource, prope
 }
 
 /** The fields agents report for each configuration type, and what each must be. */
-const REPORTABLE: Record<string, Record<string, (v: unknown) => boolean>> = {
-  extensions: {
-    provisioningState: (v) => v === 'Succeeded' || v === 'Failed',
-    currentVersion: isString,
-    statuses: Array.isArray,
-    errorInfo: isObject,
-  },
-  fluxconfigurations: {
-    provisioningState: (v) => v === 'Succeeded' || v === 'Failed',
-    complianceState: (v) => ['Compliant', 'Non-Compliant', 'Pending', 'Suspended', 'Unknown'].includes(v as string),
-    statuses: Array.isArray,
-    sourceSyncedCommitId: isString,
-    sourceUpdatedAt: isInstant,
-    statusUpdatedAt: isInstant,
-    repositoryPublicKey: isString,
-    errorMessage: isString,
-  },
-  sourcecontrolconfigurations: {
-    complianceStatus: isObject,
-    repositoryPublicKey: isString,
-  },
-};
+const REPORTABLE = new Map<string, Map<string, (v: unknown) => boolean>>([
+  ['extensions', new Map([
+    ['provisioningState', (v) => v === 'Succeeded' || v === 'Failed'],
+    ['currentVersion', isString],
+    ['statuses', Array.isArray],
+    ['errorInfo', isObject],
+  ])],
+  ['fluxconfigurations', new Map([
+    ['provisioningState', (v) => v === 'Succeeded' || v === 'Failed'],
+    ['complianceState', (v) => ['Compliant', 'Non-Compliant', 'Pending', 'Suspended', 'Unknown'].includes(v as string)],
+    ['statuses', Array.isArray],
+    ['sourceSyncedCommitId', isString],
+    ['sourceUpdatedAt', isInstant],
+    ['statusUpdatedAt', isInstant],
+    ['repositoryPublicKey', isString],
+    ['errorMessage', isString],
+  ])],
+  ['sourcecontrolconfigurations', new Map([
+    ['complianceStatus', isObject],
+    ['repositoryPublicKey', isString],
+  ])],
+]);
 
 function isString(v: unknown): boolean {
   return typeof v === 'string';
@@ -64,12 +64,12 @@ function isInstant(v: unknown): boolean {
 /** Applies what the agents report about one configuration; refuses fields they do not report. */
 export function applyConfigurationReport(s: Services, config: StoredResource, report: Props): StoredResource {
   const collection = config.type.split('/')[1];
-  const allowed = REPORTABLE[collection];
+  const allowed = REPORTABLE.get(collection)!;
   for (const [field, value] of Object.entries(report)) {
-    const check = allowed[field];
+    const check = allowed.get(field);
     if (!check) {
       throw new ArmError(400, 'InvalidStatusReport',
-        `Agents do not report '${field}' for ${config.type.split('/')[1]}. They report ${Object.keys(allowed).map((f) => `'${f}'`).join(', ')}.`);
+        `Agents do not report '${field}' for ${collection}. They report ${[...allowed.keys()].map((f) => `'${f}'`).join(', ')}.`);
     }
     // null clears what an earlier report said (an error once the install succeeds); states cannot be cleared.
     const clearable = value === null && field !== 'provisioningState' && field !== 'complianceState';

@@ -78,7 +78,9 @@ export function issueIdentityCertificate(s: Services, cluster: StoredResource, p
   });
   const clientId = clusterIdentityClientId(principalId);
   s.store.transaction(() => {
-    s.principals.putManagedIdentity({ clientId, objectId: principalId, tenantId, resourceId: cluster.id, displayName: cluster.body.name, certificates: [certificate] });
+    s.principals.putManagedIdentity({
+      clientId, objectId: principalId, tenantId, resourceId: cluster.id, displayName: cluster.body.name, certificates: [certificate], certificateOnly: true,
+    });
     updateClusterAsAgent(s, cluster, { managedIdentityCertificateExpirationTime: notAfter.toISOString() });
   });
   return {

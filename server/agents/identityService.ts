@@ -13,7 +13,7 @@ import { CLUSTER_TYPE } from '../providers/kubernetes/connectedClusters';
 import { requireRegion } from './agentAuthentication';
 import { regionalEndpoints } from './endpoints';
 import { issueIdentityCertificate, parsePublicKeyPem } from './identityCertificates';
-import { verifyProof } from './proofOfPossession';
+import { proofReused, verifyProof } from './proofOfPossession';
 
 /** The region Arc serves under `name` (case and spaces ignored), or 404. */
 export function arcRegion(s: Services, name: string): string {
@@ -42,20 +42,26 @@ export async function issueCertificate(s: Services, req: Request, region: string
   if (!body || typeof body.clusterId !== 'string' || typeof body.proof !== 'string') {
     throw new ArmError(400, 'InvalidRequestContent', "The request needs 'clusterId' (the connected cluster's ARM id) and 'proof' (a JWT signed with its onboarding private key).");
   }
-  const cluster = loadResource(s, body.clusterId);
-  if (!cluster || cluster.type !== CLUSTER_TYPE) throw new ArmError(404, 'ClusterNotFound', `Connected cluster '${body.clusterId}' was not found.`);
-  const onboardingKey = parseAgentPublicKey(String(cluster.body.properties?.agentPublicKeyCertificate ?? ''));
-  if (!onboardingKey) throw new ArmError(400, 'AgentlessCluster', `Connected cluster '${cluster.id}' has no onboarding key: it is onboarded without agents.`);
-  requireRegion(s, cluster, region, baseUrl, 'identityEndpoint');
-  const endpoints = regionalEndpoints(baseUrl, cluster.body.location);
-  verifyProof(body.proof, onboardingKey, cluster.id, `${endpoints.identityEndpoint}/certificates`, s.clock.nowMs());
+  const { clusterId, proof } = body;
   const publicKey = body.publicKey === undefined ? undefined : parsePublicKeyPem(body.publicKey);
-  const issued = issueIdentityCertificate(s, cluster, publicKey);
-  return {
-    clusterId: cluster.id,
-    location: cluster.body.location,
-    ...issued,
-    tokenEndpoint: `${baseUrl}/${issued.tenantId}/oauth2/v2.0/token`,
-    dataPlaneEndpoint: endpoints.dataPlaneEndpoint,
-  };
+  // The cluster is read in the transaction that issues: nothing written while the body arrived is undone.
+  return s.store.transaction(() => {
+    const cluster = loadResource(s, clusterId);
+    if (!cluster || cluster.type !== CLUSTER_TYPE) throw new ArmError(404, 'ClusterNotFound', `Connected cluster '${clusterId}' was not found.`);
+    const onboardingKey = parseAgentPublicKey(String(cluster.body.properties?.agentPublicKeyCertificate ?? ''));
+    if (!onboardingKey) throw new ArmError(400, 'AgentlessCluster', `Connected cluster '${cluster.id}' has no onboarding key: it is onboarded without agents.`);
+    requireRegion(s, cluster, region, baseUrl, 'identityEndpoint');
+    const endpoints = regionalEndpoints(baseUrl, cluster.body.location);
+    const accepted = verifyProof(proof, onboardingKey, cluster.id, `${endpoints.identityEndpoint}/certificates`, s.clock.nowMs());
+    const earliestNow = Math.min(s.clock.nowMs(), Date.now());
+    if (!s.store.usedProofs.claim(`${cluster.key}|${accepted.id}`, accepted.expiresAtMs, earliestNow)) throw proofReused();
+    const issued = issueIdentityCertificate(s, cluster, publicKey);
+    return {
+      clusterId: cluster.id,
+      location: cluster.body.location,
+      ...issued,
+      tokenEndpoint: `${baseUrl}/${issued.tenantId}/oauth2/v2.0/token`,
+      dataPlaneEndpoint: endpoints.dataPlaneEndpoint,
+    };
+  });
 }

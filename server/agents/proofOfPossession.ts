@@ -5,7 +5,7 @@
  * `agentPublicKeyCertificate` the cluster was created with. Time is judged on the emulator clock
  * or on real time: agents stamp proofs with real time and cannot know the emulator clock.
  */
-import type { KeyObject } from 'crypto';
+import { createHash, KeyObject } from 'crypto';
 import jwt from 'jsonwebtoken';
 import { ArmError } from '../http/armErrors';
 
@@ -16,7 +16,14 @@ const SKEW_SECONDS = 60;
 const refused = (why: string) => new ArmError(401, 'InvalidProofOfPossession',
   `The proof of possession of the cluster's onboarding key was refused: ${why}.`);
 
-export function verifyProof(proof: unknown, onboardingKey: KeyObject, clusterId: string, audience: string, nowMs: number): void {
+export interface AcceptedProof {
+  /** What identifies this proof: its `jti`, or its SHA-256 when it has none. */
+  id: string;
+  /** Epoch ms after which no clock accepts it any more. */
+  expiresAtMs: number;
+}
+
+export function verifyProof(proof: unknown, onboardingKey: KeyObject, clusterId: string, audience: string, nowMs: number): AcceptedProof {
   if (typeof proof !== 'string' || proof.split('.').length !== 3) throw refused('it is not a JWT');
   let claims: jwt.JwtPayload;
   try {
@@ -34,4 +41,9 @@ export function verifyProof(proof: unknown, onboardingKey: KeyObject, clusterId:
   }
   const inRange = (now: number) => iat - SKEW_SECONDS <= now && now <= exp + SKEW_SECONDS;
   if (!inRange(Math.floor(nowMs / 1000)) && !inRange(Math.floor(Date.now() / 1000))) throw refused('it has expired or is not valid yet');
+  const id = typeof claims.jti === 'string' && claims.jti ? `jti:${claims.jti}` : `sha256:${createHash('sha256').update(proof).digest('hex')}`;
+  return { id, expiresAtMs: (exp + SKEW_SECONDS) * 1000 };
 }
+
+/** The refusal of a proof that was accepted before: a captured proof cannot certify another key. */
+export const proofReused = () => refused('it has been used already; sign a new proof (with a new jti) for each certificate request');

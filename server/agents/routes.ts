@@ -13,7 +13,7 @@ import { sendArmError, sendJson } from '../http/responses';
 import { baseUrlOf } from '../http/baseUrl';
 import type { Services } from '../services';
 import { authenticateClusterAgent } from './agentAuthentication';
-import { desiredState, heartbeat, reportStatus } from './dataPlane';
+import { desiredState, heartbeat, jsonObject, reportStatus } from './dataPlane';
 import { AGENTS_ROOT } from './endpoints';
 import { arcRegion, discover, issueCertificate } from './identityService';
 import { helmSettings, latestHelmPackagePath } from './onboardingCalls';
@@ -45,11 +45,18 @@ export function agentRoutes(s: Services): Router {
   router.get(`${AGENTS_ROOT}/his/discovery`, json((req) => discover(s, req.query, baseUrlOf(req))));
   router.post(`${AGENTS_ROOT}/regions/:region/his/certificates`, json((req) => issueCertificate(s, req, region(req), baseUrlOf(req))));
 
+  // Data-plane writes read their body first, then authenticate and load the cluster in the
+  // transaction that writes: a PATCH or DELETE made while the body was arriving is not undone.
   const dataPlane = `${AGENTS_ROOT}/regions/:region/dataplane`;
-  router.post(`${dataPlane}/heartbeat`, json((req) => heartbeat(s, req, asCluster(req))));
-  router.get(`${dataPlane}/configurations`, json((req) => desiredState(s, asCluster(req))));
-  router.post(`${dataPlane}/configurations/:collection/:name/status`,
-    json((req) => reportStatus(s, req, asCluster(req), String(req.params.collection), String(req.params.name))));
+  router.post(`${dataPlane}/heartbeat`, json(async (req) => {
+    const report = await jsonObject(s, req);
+    return s.store.transaction(() => heartbeat(s, asCluster(req), report));
+  }));
+  router.get(`${dataPlane}/configurations`, json((req) => s.store.transaction(() => desiredState(s, asCluster(req)))));
+  router.post(`${dataPlane}/configurations/:collection/:name/status`, json(async (req) => {
+    const report = await jsonObject(s, req);
+    return s.store.transaction(() => reportStatus(s, asCluster(req), String(req.params.collection), String(req.params.name), report));
+  }));
 
   for (const prefix of [`${AGENTS_ROOT}/dataplane`, dataPlane]) {
     router.post(`${prefix}/azure-arc-k8sagents/healthCheck`, json((req) => {

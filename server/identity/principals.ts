@@ -28,6 +28,8 @@ export interface ManagedIdentityRegistration {
   displayName?: string;
   /** Public certificates (PEM) whose keys may sign client assertions for this identity. */
   certificates: string[];
+  /** Tokens only with a client assertion, never from the managed identity endpoints (see PrincipalRecord). */
+  certificateOnly?: boolean;
 }
 
 /** A stable GUID for ids the seed file leaves out, so they survive restarts. */
@@ -58,6 +60,7 @@ export class Principals {
       clientId: reg.clientId, objectId: reg.objectId, tenantId: reg.tenantId, kind: 'ManagedIdentity',
       displayName: reg.displayName ?? reg.resourceId.split('/').pop() ?? reg.clientId, resourceId: reg.resourceId,
     };
+    if (reg.certificateOnly) principal.certificateOnly = true;
     this.store.transaction(() => this.store.principals.put(principal, [], certificates));
     return this.get(reg.clientId)!.principal;
   }
@@ -75,10 +78,12 @@ export class Principals {
 
   /**
    * The managed identity an MSI request selects: by client id, object (principal) id or
-   * resource id, or the default one when it names none.
+   * resource id, or the default one when it names none. Identities that get tokens only by
+   * proving their certificate are never selected: whoever can reach the endpoint would
+   * otherwise act as the cluster (and read its protected settings).
    */
   managedIdentity(by: { clientId?: string; objectId?: string; resourceId?: string }): PrincipalRecord | undefined {
-    const identities = this.store.principals.all().map((e) => e.principal).filter((p) => p.kind === 'ManagedIdentity');
+    const identities = this.store.principals.all().map((e) => e.principal).filter((p) => p.kind === 'ManagedIdentity' && !p.certificateOnly);
     if (by.clientId) return identities.find((p) => p.clientId === by.clientId!.toLowerCase());
     if (by.objectId) return identities.find((p) => p.objectId === by.objectId!.toLowerCase());
     if (by.resourceId) return identities.find((p) => p.resourceId?.toLowerCase() === by.resourceId!.toLowerCase());

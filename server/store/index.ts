@@ -9,6 +9,7 @@ import { OperationStore } from './operations';
 import { PrincipalStore } from './principals';
 import { ResourceStore } from './resources';
 import { SecretStore } from './secrets';
+import { UsedProofStore } from './usedProofs';
 
 export class Store {
   readonly resources: ResourceStore;
@@ -16,6 +17,7 @@ export class Store {
   readonly operations: OperationStore;
   readonly directory: DirectoryStore;
   readonly principals: PrincipalStore;
+  readonly usedProofs: UsedProofStore;
   private readonly getSetting;
   private readonly putSetting;
   /**
@@ -31,6 +33,7 @@ export class Store {
     this.operations = new OperationStore(db);
     this.directory = new DirectoryStore(db);
     this.principals = new PrincipalStore(db);
+    this.usedProofs = new UsedProofStore(db);
     this.getSetting = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE name = ?');
     this.putSetting = db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value');
     this.inTransaction = db.transaction((fn: () => unknown) => fn());
@@ -69,7 +72,7 @@ export class Store {
   clearAll(): void {
     this.transaction(() => {
       for (const table of ['resources', 'secrets', 'operations', 'provider_registrations', 'subscriptions', 'tenants',
-        'principal_secrets', 'principal_certificates', 'principals']) {
+        'principal_secrets', 'principal_certificates', 'principals', 'used_proofs']) {
         this.db.exec(`DELETE FROM ${table}`);
       }
     });

@@ -19,6 +19,12 @@ export interface PrincipalRecord {
   resourceId?: string;
   /** The managed identity the MSI endpoints use when a request names none. */
   isDefault?: boolean;
+  /**
+   * Gets tokens only by proving its certificate (a client assertion), never from the managed
+   * identity endpoints: the identity of an ARM resource whose agents hold the certificate,
+   * such as a connected cluster's.
+   */
+  certificateOnly?: boolean;
 }
 
 export interface SecretRecord {

@@ -8,6 +8,7 @@ import request from 'supertest';
 import { bearer, testArclight, TestArclight } from '../support/arclight';
 import { clusterPath, createCluster } from '../support/clusters';
 import { configPath, extensionBody, fluxBody, sourceControlBody } from '../support/configurations';
+import { clusterIdentityClientId } from '../../server/agents/identityCertificates';
 
 const DAY_MS = 24 * 3600 * 1000;
 const KUBERNETES_APP = '64b12d6e-6549-484c-8cc6-6281839ba394';
@@ -43,7 +44,9 @@ describe('simulated agents', () => {
       assert.equal(c.properties.totalNodeCount, 3);
       assert.equal(Date.parse(c.properties.managedIdentityCertificateExpirationTime), a.services.clock.nowMs() + 90 * DAY_MS);
       assert.equal(c.systemData.lastModifiedBy, KUBERNETES_APP);
-      assert.ok(a.services.principals.managedIdentity({ resourceId: id }), 'the cluster identity has its certificate credential');
+      const identity = a.services.principals.get(clusterIdentityClientId(c.identity.principalId));
+      assert.equal(identity?.certificates.length, 1, 'the cluster identity has its certificate credential');
+      assert.equal(identity?.principal.certificateOnly, true, 'and gets tokens only with it');
       advance(3600 * 1000);
       assert.equal((await cluster()).properties.lastConnectivityTime, a.services.clock.iso(), 'online agents keep heartbeating');
     });
