@@ -21,6 +21,8 @@ export function openDatabase(file: string | ':memory:'): Db {
   // NORMAL is durable across process crashes in WAL mode; only a power cut can lose the last commits.
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  // Deleted rows are overwritten, not left in free pages: a protected value is gone once deleted.
+  db.pragma('secure_delete = ON');
   migrate(db);
   return db;
 }

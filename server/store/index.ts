@@ -10,6 +10,9 @@ import { PrincipalStore } from './principals';
 import { ResourceStore } from './resources';
 import { SecretStore } from './secrets';
 import { UsedProofStore } from './usedProofs';
+import { Sealer, SealingError } from './sealing';
+
+const STORE_KEY_SETTING = 'storeKeyId';
 
 export class Store {
   readonly resources: ResourceStore;
@@ -27,9 +30,9 @@ export class Store {
    */
   private readonly inTransaction: (fn: () => unknown) => unknown;
 
-  private constructor(readonly db: Db) {
+  private constructor(readonly db: Db, sealer: Sealer) {
     this.resources = new ResourceStore(db);
-    this.secrets = new SecretStore(db);
+    this.secrets = new SecretStore(db, sealer);
     this.operations = new OperationStore(db);
     this.directory = new DirectoryStore(db);
     this.principals = new PrincipalStore(db);
@@ -39,9 +42,30 @@ export class Store {
     this.inTransaction = db.transaction((fn: () => unknown) => fn());
   }
 
-  /** `dataDir` undefined means in memory. */
+  /**
+   * `dataDir` undefined means in memory. The store key is created with the database; a data
+   * dir whose database records a key needs that key (see sealing.ts).
+   */
   static open(dataDir: string | undefined): Store {
-    return new Store(openDatabase(dataDir ? path.join(dataDir, 'arclight.db') : ':memory:'));
+    const db = openDatabase(dataDir ? path.join(dataDir, 'arclight.db') : ':memory:');
+    try {
+      const recorded = db.prepare<[string], string>('SELECT value FROM settings WHERE name = ?').pluck().get(STORE_KEY_SETTING);
+      const sealer = dataDir ? Sealer.forDataDir(dataDir, recorded === undefined) : Sealer.random();
+      if (recorded !== undefined && JSON.parse(recorded) !== sealer.keyId) {
+        throw new SealingError(`${path.join(dataDir!, 'keys', 'store.key')} is not the key this data dir's database was sealed with: restore the right one, or start with a new --data-dir`);
+      }
+      const store = new Store(db, sealer);
+      if (recorded === undefined) {
+        store.transaction(() => {
+          store.secrets.sealPlainValues();
+          store.setSetting(STORE_KEY_SETTING, sealer.keyId);
+        });
+      }
+      return store;
+    } catch (err) {
+      db.close();
+      throw err;
+    }
   }
 
   /**

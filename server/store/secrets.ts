@@ -1,15 +1,17 @@
 /**
  * Write-only values (configurationProtectedSettings and the like), stored apart from resource
- * bodies. Only the agent data plane reads them back, for the cluster they belong to.
+ * bodies and sealed (see sealing.ts). Only the agent data plane reads them back, for the
+ * cluster they belong to.
  */
 import type { Db } from './database';
+import { isSealed, Sealer } from './sealing';
 
 export class SecretStore {
   private readonly getStmt;
   private readonly putStmt;
   private readonly deleteTreeStmt;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db, private readonly sealer: Sealer) {
     this.getStmt = db.prepare<[string], { body: string }>('SELECT body FROM secrets WHERE resource_key = ?');
     this.putStmt = db.prepare('INSERT INTO secrets (resource_key, body) VALUES (?, ?) ON CONFLICT (resource_key) DO UPDATE SET body = excluded.body');
     this.deleteTreeStmt = db.prepare<[string, string, string]>('DELETE FROM secrets WHERE resource_key = ? OR (resource_key >= ? AND resource_key < ?)');
@@ -17,14 +19,20 @@ export class SecretStore {
 
   get<T = Record<string, unknown>>(resourceKey: string): T | undefined {
     const row = this.getStmt.get(resourceKey);
-    return row ? (JSON.parse(row.body) as T) : undefined;
+    return row ? (JSON.parse(this.sealer.open(row.body)) as T) : undefined;
   }
 
   put(resourceKey: string, value: unknown): void {
-    this.putStmt.run(resourceKey, JSON.stringify(value));
+    this.putStmt.run(resourceKey, this.sealer.seal(JSON.stringify(value)));
   }
 
   deleteTree(resourceKey: string): void {
     this.deleteTreeStmt.run(resourceKey, `${resourceKey}/`, `${resourceKey}0`);
+  }
+
+  /** Seals the values a data dir from before sealing kept in plain text. */
+  sealPlainValues(): void {
+    const rows = this.db.prepare<[], { resource_key: string; body: string }>('SELECT resource_key, body FROM secrets').all();
+    for (const row of rows) if (!isSealed(row.body)) this.putStmt.run(row.resource_key, this.sealer.seal(row.body));
   }
 }
