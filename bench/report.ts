@@ -60,8 +60,8 @@ export function throughputTable(measurements: Measurement[], targetFor: (scenari
 export function summary(targets: Target[]): string {
   const rows = targets.map((t) => [
     t.label,
-    t.kind === 'ratio' ? `${num(t.value, 2)}x` : `${num(t.value, 0)} ${t.unit}`,
-    t.kind === 'ratio' ? `>= ${t.bound}x` : `<= ${t.bound} ${t.unit}`,
+    t.kind === 'ratio' || t.unit === 'x' ? `${num(t.value, 2)}x` : `${num(t.value, 0)} ${t.unit}`,
+    t.kind === 'ratio' ? `>= ${t.bound}x` : `<= ${t.bound}${t.unit === 'x' ? '' : ' '}${t.unit}`,
     verdict(t),
   ]);
   return table(['target', 'measured', 'goal', ''], rows, new Set([1]));

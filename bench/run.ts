@@ -6,16 +6,16 @@
  *
  * Flags (each with a BENCH_* environment twin): --duration <s> (3) and --warmup <s> (1) per
  * run, --group-conns 1,8,32, --cluster-conns 8, --cold-runs 7, --memory-creates 10000,
- * --list-items 1000, --quick (1 s runs, 3 cold starts, for a smoke check).
+ * --list-items 1000, --agent-creates 5000, --quick (1 s runs, 3 cold starts, for a smoke check).
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import { LoadGenerator, referenceTls, startArclight, startReference, ServerUnderTest } from './processes';
-import { BenchOptions, coldStart, compare, Measurement, memoryAfterCreates, Workload } from './scenarios';
+import { BenchOptions, coldStart, compare, createBatchSeconds, Measurement, memoryAfterCreates, Workload } from './scenarios';
 import { summary, Target, throughputTable } from './report';
 import { regionMoveMs } from './regionMove';
 
-const TARGETS = { coldStartMs: 400, get: 0.8, put: 0.5, walk: 0.5, rssMiB: 150 };
+const TARGETS = { coldStartMs: 400, get: 0.8, put: 0.5, walk: 0.5, rssMiB: 150, batchGrowth: 1.5 };
 const PAGE_SIZE = 100; // Arclight's default --page-size; the references page the same way
 
 function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
@@ -38,6 +38,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
     listItems: Number(value('list-items', '1000')),
     pageSize: PAGE_SIZE,
     memoryCreates: Number(value('memory-creates', '10000')),
+    agentCreates: Number(value('agent-creates', quick ? '2000' : '5000')),
   };
 }
 
@@ -111,6 +112,14 @@ async function main(): Promise<void> {
     const expressRss = await memoryAfterCreates(work, memoryExpress, options.memoryCreates);
     console.log(`\nresident memory after ${options.memoryCreates.toLocaleString('en-US')} connectedClusters creates: Arclight ${arclightRss.toFixed(0)} MiB (express+sqlite reference: ${expressRss.toFixed(0)} MiB)\n`);
     targets.push({ label: `RSS after ${options.memoryCreates.toLocaleString('en-US')} creates`, value: arclightRss, kind: 'max', bound: TARGETS.rssMiB, unit: 'MiB' });
+
+    // With simulated agents every create registers an identity: that must not get slower as they pile up.
+    const agentsArclight = await startArclight(['--agents', 'simulated']);
+    started.push(agentsArclight);
+    const batches = await createBatchSeconds(work, agentsArclight, options.agentCreates, 1000);
+    const growth = batches[batches.length - 1] / batches[0];
+    console.log(`${options.agentCreates.toLocaleString('en-US')} connectedClusters creates with --agents simulated, seconds per 1,000: ${batches.map((b) => b.toFixed(2)).join(', ')} (last / first: ${growth.toFixed(2)})`);
+    targets.push({ label: 'creates with simulated agents: last 1,000 / first 1,000', value: growth, kind: 'max', bound: TARGETS.batchGrowth, unit: 'x' });
 
     console.log(`region move of a cluster with 2 extensions, 1 flux and 1 source control configuration through the official SDKs (list, delete, reconnect in another region, recreate, list): median ${move.medianMs.toFixed(0)} ms (runs: ${move.runs.map((r) => r.toFixed(0)).join(', ')}; in Azure: many minutes)\n`);
     console.log(summary(targets));

@@ -8,6 +8,8 @@ import type { LoadJob, LoadResult } from './loadGenerator';
 import { get, LoadGenerator, rssMiB, ServerUnderTest, startArclight } from './processes';
 
 export interface BenchOptions {
+  /** Creates (in batches of 1,000) against an Arclight with --agents simulated. */
+  agentCreates: number;
   warmupMs: number;
   durationMs: number;
   /** Connections for the resource-group GET. */
@@ -170,3 +172,19 @@ export async function memoryAfterCreates(work: Workload, server: ServerUnderTest
   return rssMiB(server.pid);
 }
 
+
+/**
+ * Creates in batches of `batch` against a server whose agents are simulated (each create's
+ * completion fetches a certificate and registers the cluster identity): the seconds of each
+ * batch, so that a cost growing with what is stored shows as later batches getting slower.
+ */
+export async function createBatchSeconds(work: Workload, server: ServerUnderTest, total: number, batch: number): Promise<number[]> {
+  await work.run(work.job(server, { method: 'PUT', path: `${group('bench-agents')}?${GROUP_API}`, body: '{"location":"eastus"}', count: 1, expectStatus: [200, 201] }));
+  const seconds: number[] = [];
+  for (let done = 0; done < total; done += batch) {
+    const started = process.hrtime.bigint();
+    await work.run(work.job(server, { method: 'PUT', path: work.createPath('bench-agents'), body: work.clusterBody, count: batch, concurrency: 8, expectStatus: [201] }));
+    seconds.push(Number(process.hrtime.bigint() - started) / 1e9);
+  }
+  return seconds;
+}
