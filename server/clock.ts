@@ -64,6 +64,11 @@ export class Clock {
     this.setMs(target, this.frozen);
   }
 
+  /** Stops the clock where it stands now. */
+  freeze(): void {
+    this.setMs(this.nowMs(), true);
+  }
+
   /** Moves the clock to an instant at or after now; `frozen` stops (or restarts) it there. */
   setMs(instantMs: number, frozen = this.frozen): void {
     const now = this.nowMs();

@@ -325,7 +325,7 @@ describe('connectedClusters', () => {
   describe('long-running operations and --lro-delay', () => {
     it('keeps the create in progress on the emulator clock, with Retry-After', async () => {
       const slow = await testArclight({ lroDelay: 20 });
-      slow.services.clock.setMs(slow.services.clock.nowMs(), true); // frozen: exact Retry-After values
+      slow.services.clock.freeze(); // frozen: exact Retry-After values
       try {
         await createGroup(slow.app, 'rg');
         const res = await request(slow.app).put(`${clusterPath('rg', 'c1')}?api-version=2021-10-01`).set('Authorization', bearer()).send(clusterBody()).expect(201);

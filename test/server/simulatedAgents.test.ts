@@ -31,7 +31,7 @@ describe('simulated agents', () => {
     after(() => a.close());
     beforeEach(async () => {
       a.reset();
-      a.services.clock.setMs(a.services.clock.nowMs(), true); // frozen: window boundaries are exact
+      a.services.clock.freeze(); // frozen: window boundaries are exact
       await createCluster(a.app, 'rg', 'c1');
     });
 
