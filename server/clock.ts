@@ -66,7 +66,8 @@ export class Clock {
 
   /** Stops the clock where it stands now. */
   freeze(): void {
-    this.setMs(this.nowMs(), true);
+    this.state = { offsetMs: 0, frozenAtMs: this.nowMs() };
+    this.onChange?.(this.snapshot());
   }
 
   /** Moves the clock to an instant at or after now; `frozen` stops (or restarts) it there. */
