@@ -4,6 +4,7 @@
  */
 import * as path from 'path';
 import { Db, openDatabase } from './database';
+import { DATABASE_FILE, openDataDir } from './dataDir';
 import { DirectoryStore } from './directory';
 import { OperationStore } from './operations';
 import { PrincipalStore } from './principals';
@@ -25,7 +26,7 @@ export class Store {
    */
   private readonly inTransaction: (fn: () => unknown) => unknown;
 
-  private constructor(readonly db: Db) {
+  private constructor(readonly db: Db, private readonly release: () => void = () => undefined) {
     this.resources = new ResourceStore(db);
     this.secrets = new SecretStore(db);
     this.operations = new OperationStore(db);
@@ -36,9 +37,16 @@ export class Store {
     this.inTransaction = db.transaction((fn: () => unknown) => fn());
   }
 
-  /** `dataDir` undefined means in memory. */
+  /** `dataDir` undefined means in memory; a data dir is held by one Store at a time (see dataDir.ts). */
   static open(dataDir: string | undefined): Store {
-    return new Store(openDatabase(dataDir ? path.join(dataDir, 'arclight.db') : ':memory:'));
+    if (!dataDir) return new Store(openDatabase(':memory:'));
+    const { db, release } = openDataDir(dataDir);
+    return new Store(db, release);
+  }
+
+  /** Where the database is, for messages: its file, or "memory". */
+  static location(dataDir: string | undefined): string {
+    return dataDir ? path.join(dataDir, DATABASE_FILE) : 'memory';
   }
 
   transaction<T>(fn: () => T): T {
@@ -80,6 +88,9 @@ export class Store {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    // The PID file goes first, while the lock still keeps any other Arclight out.
+    this.release();
+    this.db.close();
   }
 }
