@@ -9,8 +9,9 @@ import * as os from 'os';
 import * as path from 'path';
 import type { AddressInfo } from 'net';
 import type { Express } from 'express';
-import { ArclightConfig, DEFAULT_CONFIG } from './config';
-import { Clock, ClockState } from './clock';
+import { ArclightConfig, configFromOptions } from './config';
+import { CLOCK_SETTING, startClock } from './storedClock';
+import { listen } from './listen';
 import { Logger, LogSink } from './log';
 import { Store } from './store';
 import { applyDirectorySeed, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_SUBSCRIPTION_ID, DEFAULT_TENANT_ID, readSeedFile, SeedFile } from './store/seed';
@@ -26,6 +27,8 @@ import { SimulatedAgents } from './agents/simulatedAgents';
 import { SigningKey } from './identity/signingKey';
 import { TokenService } from './identity/tokenService';
 import { CertificateAuthority } from './pki/certificateAuthority';
+import { settingSlot } from './pki/identityFiles';
+import { readTlsFiles } from './pki/tlsFiles';
 import { createApp, expressMessageClasses } from './http/app';
 import type { Services } from './services';
 import { registerResourcesProvider } from './providers/resources';
@@ -53,37 +56,34 @@ function catalog(): SpecCatalog {
   return (sharedCatalog ??= SpecCatalog.load());
 }
 
-const CLOCK_SETTING = 'clock';
-
-function startClock(config: ArclightConfig, store: Store): Clock {
-  const clock = new Clock();
-  const saved = store.setting<ClockState>(CLOCK_SETTING);
-  if (saved) clock.restore(saved);
-  if (config.clockStart) {
-    const frozen = /^frozen:|!$/.test(config.clockStart);
-    const at = Date.parse(config.clockStart.replace(/^frozen:|!$/g, ''));
-    if (Number.isNaN(at)) throw new Error(`--clock-start: '${config.clockStart}' is not an ISO 8601 instant`);
-    if (at >= clock.nowMs()) clock.setMs(at, frozen);
-    else if (!saved) clock.restore(frozen ? { offsetMs: 0, frozenAtMs: at } : { offsetMs: at - Date.now() });
+/** Runs a start-up step on an open store, closing it (and so releasing the data dir) if the step fails. */
+function closingOnFailure<T>(store: Store, step: () => T): T {
+  try {
+    return step();
+  } catch (err) {
+    store.close();
+    throw err;
   }
-  clock.onChange = (state) => store.setSetting(CLOCK_SETTING, state);
-  return clock;
 }
 
 export async function createArclight(options: ArclightOptions = {}): Promise<Arclight> {
   const { logSink, ...overrides } = options;
-  const config: ArclightConfig = { ...DEFAULT_CONFIG, ...overrides };
+  const config: ArclightConfig = configFromOptions(overrides);
   const logger = new Logger(config.logLevel, logSink);
   const dataDir = config.inMemory ? undefined : path.resolve(config.dataDir);
-  const seed: SeedFile | undefined = config.seed ? readSeedFile(config.seed) : undefined;
   const specs = catalog();
   const regions = new RegionCatalog(specs.regions, specs.bundle.regionSets, config.regions ? RegionCatalog.readFile(config.regions) : undefined);
+  const seed: SeedFile | undefined = config.seed ? readSeedFile(config.seed, (location) => regions.resolve(location) !== undefined) : undefined;
   const store = Store.open(dataDir);
-  const clock = startClock(config, store);
+  const { clock, ca, signingKey } = closingOnFailure(store, () => {
+    const databaseFile = Store.location(dataDir);
+    const clock = startClock(config.clockStart, store, dataDir ? `--data-dir ${dataDir}` : 'memory');
+    const ca = CertificateAuthority.loadOrCreate(dataDir && path.join(dataDir, 'certs'), settingSlot(store, 'certificateAuthority', databaseFile));
+    return { clock, ca, signingKey: new SigningKey(dataDir && path.join(dataDir, 'keys'), ca, settingSlot(store, 'tokenSigningKey', databaseFile)) };
+  });
   const initialClock = clock.snapshot();
-  const ca = CertificateAuthority.loadOrCreate(dataDir && path.join(dataDir, 'certs'));
   const principals = new Principals(store);
-  const tokens = new TokenService(clock, new SigningKey(dataDir && path.join(dataDir, 'keys'), ca), principals);
+  const tokens = new TokenService(clock, signingKey, principals);
 
   const services: Services = {
     config,
@@ -111,7 +111,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     applyPrincipalSeed(store, seed);
     seedResourceGroups(services, seed?.resourceGroups ?? []);
   };
-  applySeed();
+  closingOnFailure(store, applySeed);
 
   const reset = (subscriptionId?: string) => {
     if (subscriptionId) {
@@ -163,41 +163,39 @@ export async function startArclight(options: ArclightOptions = {}): Promise<Runn
   const { config, ca, logger } = instance.services;
   const dataDir = config.inMemory ? undefined : path.resolve(config.dataDir);
 
-  let tls: { cert: string; key: string };
+  // Every failure from here on closes the instance and removes the temporary CA file.
+  let tempDir: string | undefined;
+  let server: https.Server | undefined;
+  const release = () => {
+    server?.close();
+    instance.close();
+    if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
+  };
   try {
-    if (config.cert || config.key) {
-      if (!config.cert || !config.key) throw new Error('--cert and --key go together');
-      tls = { cert: fs.readFileSync(config.cert, 'utf8'), key: fs.readFileSync(config.key, 'utf8') };
-    } else {
-      const issued = ca.serverCertificate(dataDir && path.join(dataDir, 'certs'), certificateNames(config.host));
-      tls = { cert: issued.certPem, key: issued.keyPem };
+    const tls = config.cert && config.key
+      ? readTlsFiles(config.cert, config.key)
+      : ca.serverCertificate(dataDir && path.join(dataDir, 'certs'), certificateNames(config.host));
+    server = https.createServer({ cert: tls.certPem, key: tls.keyPem, ...expressMessageClasses(instance.app) }, instance.app);
+    await listen(server, config.port, config.host);
+    // In memory, the CA still needs a file for NODE_EXTRA_CA_CERTS / REQUESTS_CA_BUNDLE.
+    if (!dataDir) {
+      tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'arclight-'));
+      fs.writeFileSync(path.join(tempDir, 'ca.pem'), ca.certPem);
     }
   } catch (err) {
-    instance.close();
+    release();
     throw err;
   }
-
-  // In memory, the CA still needs a file for NODE_EXTRA_CA_CERTS / REQUESTS_CA_BUNDLE.
-  const tempDir = dataDir ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'arclight-'));
-  const caCertPath = dataDir ? path.join(dataDir, 'certs', 'ca.pem') : path.join(tempDir!, 'ca.pem');
-  if (tempDir) fs.writeFileSync(caCertPath, ca.certPem);
-
-  const server = https.createServer({ cert: tls.cert, key: tls.key, ...expressMessageClasses(instance.app) }, instance.app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      instance.close();
-      reject(err.code === 'EADDRINUSE' ? new Error(`port ${config.port} on ${config.host} is already in use (use --port 0 for a free one)`) : err);
-    });
-    server.listen(config.port, config.host, () => resolve());
-  });
+  const caCertPath = tempDir ? path.join(tempDir, 'ca.pem') : path.join(dataDir!, 'certs', 'ca.pem');
   const port = (server.address() as AddressInfo).port;
   const urlHost = ['0.0.0.0', '::'].includes(config.host) ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `https://${urlHost}:${port}`;
 
   let stopped: Promise<void> | undefined;
+  const listening = server;
   const stop = () => (stopped ??= new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
+    listening.close(() => resolve());
+    listening.closeAllConnections();
   }).then(() => {
     instance.close();
     if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });

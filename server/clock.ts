@@ -84,6 +84,46 @@ export class Clock {
   }
 }
 
+/** The instants the clock may stand at: years 1970 to 9999 (what ISO 8601 timestamps and certificates can carry). */
+export const EARLIEST_INSTANT_MS = 0;
+export const LATEST_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+const inClockRange = (ms: number) => Number.isFinite(ms) && ms >= EARLIEST_INSTANT_MS && ms <= LATEST_INSTANT_MS;
+
+/** --clock-start: an ISO 8601 instant, optionally "frozen:<instant>" or "<instant>!". */
+export interface ClockStart {
+  atMs: number;
+  frozen: boolean;
+}
+
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})?)?$/i;
+
+/** The instant --clock-start names, or undefined when it is not one (Date.parse alone takes "2030-02-30"). */
+export function parseClockStart(text: string): ClockStart | undefined {
+  const frozen = /^frozen:|!$/.test(text);
+  const instant = text.replace(/^frozen:|!$/g, '');
+  const m = ISO_INSTANT.exec(instant);
+  if (!m) return undefined;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return undefined;
+  const atMs = Date.parse(instant);
+  return inClockRange(atMs) ? { atMs, frozen } : undefined;
+}
+
+/**
+ * What is wrong with a clock state read back from the database, or undefined when it is a
+ * state this clock can run from: numbers, and a now within years 1970 to 9999.
+ */
+export function clockStateProblem(state: unknown, realNowMs: number): string | undefined {
+  if (typeof state !== 'object' || state === null || Array.isArray(state)) return `expected {offsetMs, frozenAtMs?}, found ${JSON.stringify(state)}`;
+  const { offsetMs, frozenAtMs } = state as Record<string, unknown>;
+  if (typeof offsetMs !== 'number' || !Number.isFinite(offsetMs)) return `offsetMs is ${JSON.stringify(offsetMs)}, not a number`;
+  if (frozenAtMs !== undefined && (typeof frozenAtMs !== 'number' || !Number.isFinite(frozenAtMs))) return `frozenAtMs is ${JSON.stringify(frozenAtMs)}, not a number`;
+  if (frozenAtMs !== undefined) return inClockRange(frozenAtMs) ? undefined : `frozenAtMs ${frozenAtMs} is outside years 1970 to 9999`;
+  return inClockRange(realNowMs + offsetMs) ? undefined : `offsetMs ${offsetMs} puts now outside years 1970 to 9999`;
+}
+
 /** Parses an ISO 8601 duration (PnDTnHnMnS, PnW) into milliseconds. */
 export function parseIsoDuration(text: string): number {
   const m = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i.exec(text.trim());

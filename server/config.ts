@@ -2,6 +2,9 @@
  * One typed configuration object. Every option has a command-line flag and an environment
  * variable twin (ARCLIGHT_ + the flag in upper snake case); defaults live here and only here.
  */
+import { parseClockStart } from './clock';
+import { StartupError, USAGE_ERROR_CODE } from './startupError';
+
 export type AuthMode = 'off' | 'lenient' | 'strict';
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 export type AgentMode = 'none' | 'simulated';
@@ -60,7 +63,22 @@ export const DEFAULT_CONFIG: ArclightConfig = {
   agents: 'none',
 };
 
-type Kind = 'string' | 'number' | 'boolean' | { oneOf: readonly string[] };
+/**
+ * What values an option takes. Numbers carry their range (and whether they must be whole),
+ * so the command line, the environment and startArclight() refuse the same values and
+ * `--help` prints the same ranges.
+ */
+type Kind =
+  | 'string'
+  | 'path'
+  | 'boolean'
+  /** An absolute http(s) URL with nothing after the host and port (a trailing "/" is fine). */
+  | 'baseUrl'
+  /** An ISO 8601 instant, optionally frozen (see parseClockStart). */
+  | 'instant'
+  | { oneOf: readonly string[] }
+  | { integer: { min: number; max: number } }
+  | { number: { min: number; max: number } };
 
 interface OptionSpec {
   key: keyof ArclightConfig;
@@ -69,36 +87,92 @@ interface OptionSpec {
   help: string;
 }
 
-/** The command-line surface, in the order `arclight --help` prints it. */
+const DAY_SECONDS = 24 * 3600;
+
+/**
+ * The command-line surface, in the order `arclight --help` prints it. The ranges are wide
+ * enough for any test and narrow enough to catch slips: pages of at most 1000 items (ARM's
+ * largest), operations held at most a day (advance the clock for longer), bodies from 1 KiB
+ * (smaller refuses every ARM PUT) to 1 GiB, heartbeats missed for up to a year, and cluster
+ * certificates of at most ten years (the CA's own lifetime).
+ */
 export const OPTIONS: readonly OptionSpec[] = [
   { key: 'host', flag: 'host', kind: 'string', help: 'address to listen on' },
-  { key: 'port', flag: 'port', kind: 'number', help: 'HTTPS port (0 picks a free one)' },
-  { key: 'dataDir', flag: 'data-dir', kind: 'string', help: 'where the database, certificates and keys are kept' },
+  { key: 'port', flag: 'port', kind: { integer: { min: 0, max: 65535 } }, help: 'HTTPS port (0 picks a free one)' },
+  { key: 'dataDir', flag: 'data-dir', kind: 'path', help: 'where the database, certificates and keys are kept (one Arclight at a time)' },
   { key: 'inMemory', flag: 'in-memory', kind: 'boolean', help: 'keep nothing on disk' },
-  { key: 'cert', flag: 'cert', kind: 'string', help: 'TLS certificate (PEM) to serve instead of the generated one' },
-  { key: 'key', flag: 'key', kind: 'string', help: 'private key (PEM) of --cert' },
+  { key: 'cert', flag: 'cert', kind: 'path', help: 'TLS certificate (PEM) to serve instead of the generated one' },
+  { key: 'key', flag: 'key', kind: 'path', help: 'private key (PEM) of --cert' },
   { key: 'logLevel', flag: 'log-level', kind: { oneOf: ['error', 'warn', 'info', 'debug'] }, help: 'info logs one line per request; debug adds redacted bodies' },
   { key: 'auth', flag: 'auth', kind: { oneOf: ['off', 'lenient', 'strict'] }, help: 'bearer-token checks on ARM requests' },
-  { key: 'seed', flag: 'seed', kind: 'string', help: 'JSON file of tenants, subscriptions and principals to add' },
-  { key: 'regions', flag: 'regions', kind: 'string', help: 'JSON file that replaces or extends the region catalog' },
-  { key: 'pageSize', flag: 'page-size', kind: 'number', help: 'items per page of list operations' },
-  { key: 'lroDelay', flag: 'lro-delay', kind: 'number', help: 'seconds long-running operations stay in progress' },
-  { key: 'bodyLimit', flag: 'body-limit', kind: 'number', help: 'largest request body in bytes' },
-  { key: 'clockStart', flag: 'clock-start', kind: 'string', help: 'start the clock at an ISO 8601 instant ("frozen:<instant>" stops it)' },
-  { key: 'offlineAfter', flag: 'offline-after', kind: 'number', help: 'seconds without heartbeat before a cluster is Offline' },
-  { key: 'certificateLifetimeDays', flag: 'certificate-lifetime-days', kind: 'number', help: 'validity of cluster identity certificates' },
+  { key: 'seed', flag: 'seed', kind: 'path', help: 'JSON file of tenants, subscriptions and principals to add' },
+  { key: 'regions', flag: 'regions', kind: 'path', help: 'JSON file that replaces or extends the region catalog' },
+  { key: 'pageSize', flag: 'page-size', kind: { integer: { min: 1, max: 1000 } }, help: 'items per page of list operations' },
+  { key: 'lroDelay', flag: 'lro-delay', kind: { number: { min: 0, max: DAY_SECONDS } }, help: 'seconds long-running operations stay in progress (fractions allowed)' },
+  { key: 'bodyLimit', flag: 'body-limit', kind: { integer: { min: 1024, max: 1024 * 1024 * 1024 } }, help: 'largest request body in bytes' },
+  { key: 'clockStart', flag: 'clock-start', kind: 'instant', help: 'start the clock at an ISO 8601 instant ("frozen:<instant>" stops it); never before a stored clock' },
+  { key: 'offlineAfter', flag: 'offline-after', kind: { integer: { min: 1, max: 365 * DAY_SECONDS } }, help: 'seconds without heartbeat before a cluster is Offline' },
+  { key: 'certificateLifetimeDays', flag: 'certificate-lifetime-days', kind: { integer: { min: 1, max: 3650 } }, help: 'validity of cluster identity certificates' },
   { key: 'agents', flag: 'agents', kind: { oneOf: ['none', 'simulated'] }, help: 'simulated: Arclight plays every cluster\'s agents' },
-  { key: 'publicUrl', flag: 'public-url', kind: 'string', help: 'base URL written into the URLs Arclight hands out (default: from the Host header)' },
+  { key: 'publicUrl', flag: 'public-url', kind: 'baseUrl', help: 'base URL written into the URLs Arclight hands out (default: from the Host header)' },
   { key: 'adminKey', flag: 'admin-key', kind: 'string', help: 'bearer key /_arclight/* requires (but health, ready, ca.pem)' },
 ];
+
+const OPTION_BY_KEY = new Map<string, OptionSpec>(OPTIONS.map((o) => [o.key, o]));
+const OPTION_BY_FLAG = new Map<string, OptionSpec>(OPTIONS.map((o) => [o.flag, o]));
 
 export function envName(flag: string): string {
   return `ARCLIGHT_${flag.replace(/-/g, '_').toUpperCase()}`;
 }
 
-export class ConfigError extends Error {}
+/** An invalid option or option value: a usage error (EINVAL, exit code 2). */
+export class ConfigError extends StartupError {
+  constructor(message: string) {
+    super(USAGE_ERROR_CODE, message);
+    this.name = 'ConfigError';
+  }
+}
 
-function coerce(spec: OptionSpec, raw: string | boolean, source: string): unknown {
+/** The values a kind takes, as error messages and --help word them. */
+function describeKind(kind: Kind): string {
+  if (kind === 'string') return 'a non-empty value';
+  if (kind === 'path') return 'a path';
+  if (kind === 'boolean') return 'true or false';
+  if (kind === 'baseUrl') return 'an absolute http or https URL with no path, query or fragment (e.g. https://arclight.example:8443)';
+  if (kind === 'instant') return 'an ISO 8601 instant such as 2030-01-01T00:00:00Z, "frozen:<instant>" or "<instant>!"';
+  if ('oneOf' in kind) return `one of ${kind.oneOf.join(', ')}`;
+  if ('integer' in kind) return `an integer from ${kind.integer.min} to ${kind.integer.max}`;
+  return `a number from ${kind.number.min} to ${kind.number.max}`;
+}
+
+/** The value placeholder --help prints after a flag. */
+function placeholder(kind: Kind): string {
+  if (kind === 'boolean') return '';
+  if (typeof kind === 'string') return ` <${kind === 'baseUrl' ? 'url' : kind === 'string' ? 'value' : kind}>`;
+  if ('oneOf' in kind) return ` <${kind.oneOf.join('|')}>`;
+  const range = 'integer' in kind ? kind.integer : kind.number;
+  return ` <${range.min}..${range.max}>`;
+}
+
+/** Why `url` is not a --public-url, or undefined when it is one. */
+function baseUrlProblem(url: string): string | undefined {
+  if (!/^https?:\/\//i.test(url)) return 'not an absolute http or https URL';
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'not a valid URL';
+  }
+  if (parsed.username || parsed.password) return 'a user name or password has no place in it';
+  if (parsed.search || parsed.hash || /[?#]/.test(url)) return 'it has a query or fragment';
+  if (parsed.pathname !== '/') return 'it has a path, and Arclight serves from the root';
+  return undefined;
+}
+
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
+
+/** A command-line or environment value turned into the option's type (then checked like any other). */
+function fromText(spec: OptionSpec, raw: string | boolean, source: string): unknown {
   const kind = spec.kind;
   if (kind === 'boolean') {
     if (typeof raw === 'boolean') return raw;
@@ -107,47 +181,95 @@ function coerce(spec: OptionSpec, raw: string | boolean, source: string): unknow
     throw new ConfigError(`${source}: expected true or false, got '${raw}'`);
   }
   if (typeof raw === 'boolean') throw new ConfigError(`${source} needs a value`);
-  if (kind === 'number') {
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n < 0) throw new ConfigError(`${source}: expected a non-negative number, got '${raw}'`);
-    return n;
-  }
-  if (typeof kind === 'object' && !kind.oneOf.includes(raw)) {
-    throw new ConfigError(`${source}: expected one of ${kind.oneOf.join(', ')}, got '${raw}'`);
+  if (typeof kind === 'object' && !('oneOf' in kind)) {
+    // Number('') is 0 and Number('0x10') is 16: only plain decimals are numbers here.
+    if (!DECIMAL.test(raw.trim())) throw new ConfigError(`${source}: expected ${describeKind(kind)}, got '${raw}'`);
+    return Number(raw);
   }
   return raw;
 }
 
-/** Environment variables first, then flags (flags win). */
+/** The value if it is one the option takes; else a ConfigError naming `source` and the values it takes. */
+function checkValue(spec: OptionSpec, value: unknown, source: string): unknown {
+  const kind = spec.kind;
+  const refuse = (why?: string): never => {
+    const got = typeof value === 'string' ? `'${value}'` : typeof value === 'number' || typeof value === 'boolean' ? String(value) : `a value of type ${Array.isArray(value) ? 'array' : typeof value}`;
+    throw new ConfigError(`${source}: expected ${describeKind(kind)}, got ${got}${why ? `: ${why}` : ''}`);
+  };
+  if (kind === 'boolean') return typeof value === 'boolean' ? value : refuse();
+  if (typeof kind === 'object' && !('oneOf' in kind)) {
+    const range = 'integer' in kind ? kind.integer : kind.number;
+    if (typeof value !== 'number' || !Number.isFinite(value)) return refuse();
+    if ('integer' in kind && !Number.isInteger(value)) return refuse();
+    return value >= range.min && value <= range.max ? value : refuse();
+  }
+  if (typeof value !== 'string' || value.trim() === '') return refuse();
+  if (typeof kind === 'object') return kind.oneOf.includes(value) ? value : refuse();
+  if (kind === 'baseUrl') {
+    const problem = baseUrlProblem(value);
+    return problem ? refuse(problem) : value;
+  }
+  if (kind === 'instant') return parseClockStart(value) ? value : refuse();
+  return value;
+}
+
+/** Rules between options, checked once every source has been applied. */
+function checkCombination(config: ArclightConfig): ArclightConfig {
+  if ((config.cert === undefined) !== (config.key === undefined)) throw new ConfigError('--cert and --key go together: give both, or neither for a certificate from the local CA');
+  return config;
+}
+
+/**
+ * Environment variables first, then flags (flags win). An empty environment variable counts
+ * as unset; an empty flag value is refused.
+ */
 export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ArclightConfig {
   const config: Record<string, unknown> = { ...DEFAULT_CONFIG };
   for (const spec of OPTIONS) {
-    const value = env[envName(spec.flag)];
-    if (value !== undefined && value !== '') config[spec.key] = coerce(spec, value, envName(spec.flag));
+    const source = envName(spec.flag);
+    const value = env[source];
+    if (value !== undefined && value !== '') config[spec.key] = checkValue(spec, fromText(spec, value, source), source);
   }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument '${arg}'`);
     const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
-    const spec = OPTIONS.find((o) => o.flag === name);
+    const spec = OPTION_BY_FLAG.get(name);
     if (!spec) throw new ConfigError(`unknown option --${name} (see --help)`);
     let raw: string | boolean;
     if (inline !== undefined) raw = inline;
     else if (spec.kind === 'boolean') raw = argv[i + 1] !== undefined && /^(true|false)$/.test(argv[i + 1]) ? argv[++i] : true;
     else if (argv[i + 1] === undefined) throw new ConfigError(`--${name} needs a value`);
     else raw = argv[++i];
-    config[spec.key] = coerce(spec, raw, `--${name}`);
+    config[spec.key] = checkValue(spec, fromText(spec, raw, `--${name}`), `--${name}`);
   }
-  return config as unknown as ArclightConfig;
+  return checkCombination(config as unknown as ArclightConfig);
+}
+
+/**
+ * The configuration startArclight() and createArclight() run with: the defaults and the
+ * options given, checked as the command line checks its flags. Unknown keys are refused;
+ * a key set to undefined counts as not given.
+ */
+export function configFromOptions(options: object): ArclightConfig {
+  const config: Record<string, unknown> = { ...DEFAULT_CONFIG };
+  for (const [key, value] of Object.entries(options)) {
+    const spec = OPTION_BY_KEY.get(key);
+    if (!spec) throw new ConfigError(`unknown option '${key}' (the options are ${[...OPTION_BY_KEY.keys(), 'logSink'].join(', ')})`);
+    if (value !== undefined) config[key] = checkValue(spec, value, `option ${key}`);
+  }
+  return checkCombination(config as unknown as ArclightConfig);
 }
 
 export function helpText(): string {
   const lines = ['Usage: arclight [options]', '       arclight agent --endpoint URL --cluster-id ARM_ID --private-key FILE [--ca FILE] [--once]', '', 'Options (each also read from the environment variable shown):'];
   for (const o of OPTIONS) {
     const def = DEFAULT_CONFIG[o.key];
-    const flag = `--${o.flag}${o.kind === 'boolean' ? '' : ' <value>'}`;
-    lines.push(`  ${flag.padEnd(34)} ${o.help}${def !== undefined ? ` (default: ${def})` : ''}`);
-    lines.push(`  ${''.padEnd(34)} env ${envName(o.flag)}`);
+    const flag = `--${o.flag}${placeholder(o.kind)}`;
+    lines.push(`  ${flag.padEnd(40)} ${o.help}${def !== undefined ? ` (default: ${def})` : ''}`);
+    // The placeholder says what text, paths, switches and choices take; ranges and formats are spelt out.
+    const spelt = typeof o.kind === 'object' ? !('oneOf' in o.kind) : o.kind === 'baseUrl' || o.kind === 'instant';
+    lines.push(`  ${''.padEnd(40)} ${spelt ? `${describeKind(o.kind)}; ` : ''}env ${envName(o.flag)}`);
   }
   return lines.join('\n');
 }

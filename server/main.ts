@@ -4,8 +4,8 @@
  * startArclight(), one ready line, and a clean stop on SIGINT/SIGTERM.
  * `arclight agent ...` runs the standalone cluster agent instead.
  */
-import { ConfigError, helpText, parseConfig } from './config';
-import { startArclight } from './arclight';
+import { helpText, parseConfig } from './config';
+import { USAGE_ERROR_CODE } from './startupError';
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'agent') {
@@ -17,6 +17,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const config = parseConfig(argv, process.env);
+  // Loaded after the options are checked, so a usage error is reported without loading the server.
+  const { startArclight } = await import('./arclight');
   const running = await startArclight(config);
   process.stdout.write(
     `Arclight ready at ${running.url} | CA certificate: ${running.caCertPath} | tenant ${running.tenantId} | ` +
@@ -30,10 +32,14 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`arclight: ${err instanceof ConfigError ? err.message : (err as Error)?.message ?? err}\n`);
-    process.exit(err instanceof ConfigError ? 2 : 1);
-  },
-);
+/**
+ * A start that fails says why in one line, without a stack trace: exit 2 when the command
+ * line (or environment) is at fault (EINVAL), 1 for everything else.
+ */
+function fail(err: unknown): never {
+  const message = String((err as Error)?.message ?? err).replace(/\s*\n\s*/g, ' ');
+  process.stderr.write(`arclight: ${message}\n`);
+  process.exit((err as { code?: unknown })?.code === USAGE_ERROR_CODE ? 2 : 1);
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code), fail);

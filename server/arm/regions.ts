@@ -3,14 +3,40 @@
  * --regions file. Locations are matched as ARM matches them (case and spaces ignored, display
  * names accepted); the canonical short name is what gets stored and returned.
  */
-import * as fs from 'fs';
 import type { Region } from '../openapi/bundleTypes';
+import { arrayOrObject, listOf, object, oneOf, optional, readJsonFile, required, text } from '../jsonShape';
 
 export interface RegionsFile {
   /** "extend" (default) adds to Azure's catalog; "replace" serves only these regions. */
   mode?: 'extend' | 'replace';
   regions: Region[];
 }
+
+/** The region metadata Azure's subscriptions API returns (GET /subscriptions/{id}/locations). */
+const REGION_METADATA = object({
+  regionType: optional(oneOf('Physical', 'Logical')),
+  regionCategory: optional(oneOf('Recommended', 'Extended', 'Other')),
+  geography: optional(text()),
+  geographyGroup: optional(text()),
+  longitude: optional(text('a longitude such as "-79.8164"', { pattern: /^-?\d{1,3}(?:\.\d+)?$/ })),
+  latitude: optional(text('a latitude such as "37.3719"', { pattern: /^-?\d{1,2}(?:\.\d+)?$/ })),
+  physicalLocation: optional(text()),
+  pairedRegion: optional(listOf(object({ name: required(text()), id: optional(text()), subscriptionId: optional(text()) }))),
+  homeLocation: optional(text()),
+});
+
+const REGION = object({
+  name: required(text('a region name of letters and digits', { pattern: /^[a-z0-9]+$/i })),
+  displayName: optional(text()),
+  regionalDisplayName: optional(text()),
+  metadata: optional(REGION_METADATA),
+});
+
+const REGIONS = listOf(REGION, { expected: 'an array of regions' });
+const REGIONS_FILE = arrayOrObject('an array of regions or {"mode": ..., "regions": [...]}', REGIONS, object({
+  mode: optional(oneOf('extend', 'replace')),
+  regions: required(REGIONS),
+}));
 
 const squash = (s: string) => s.replace(/\s+/g, '').toLowerCase();
 
@@ -37,14 +63,10 @@ export class RegionCatalog {
     }
   }
 
+  /** Reads and checks a --regions file; every mistake names the file and its JSON path. */
   static readFile(file: string): RegionsFile {
-    const parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
-    const regions = Array.isArray(parsed) ? parsed : parsed.regions;
-    if (!Array.isArray(regions)) throw new Error(`${file}: expected an array of regions or {"mode": ..., "regions": [...]}`);
-    for (const r of regions) {
-      if (typeof r?.name !== 'string' || !/^[a-z0-9]+$/i.test(r.name)) throw new Error(`${file}: every region needs a "name" of letters and digits`);
-    }
-    return { mode: Array.isArray(parsed) ? 'extend' : parsed.mode ?? 'extend', regions };
+    const parsed = readJsonFile<Region[] | RegionsFile>('--regions', file, REGIONS_FILE);
+    return Array.isArray(parsed) ? { mode: 'extend', regions: parsed } : { mode: parsed.mode ?? 'extend', regions: parsed.regions };
   }
 
   /** The region a user-supplied location means, or undefined. */

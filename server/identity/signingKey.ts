@@ -1,15 +1,16 @@
 /**
  * The token service's RS256 signing key and its certificate (issued by Arclight's CA, so the
  * JWKS `x5c` chains to the CA clients already trust). Kept in <data-dir>/keys (key file mode
- * 0600) and reused across restarts; in memory it lives and dies with the instance.
+ * 0600), recorded in the database and never replaced (see pki/identityFiles.ts): tokens
+ * issued before a restart stay valid. In memory it lives and dies with the instance.
  *
  * Created on first use, not at start-up: most test instances never issue a token, and RSA key
  * generation is the slowest thing Arclight does.
  */
 import { createHash, createPrivateKey, generateKeyPairSync, KeyObject, X509Certificate } from 'crypto';
-import * as fs from 'fs';
 import * as path from 'path';
 import type { CertificateAuthority } from '../pki/certificateAuthority';
+import { anyExists, KeyPairFiles, KeyRecordSlot, loadIdentity, recordOf, writeIdentity } from '../pki/identityFiles';
 import { KeyUsage } from '../pki/x509';
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
@@ -34,26 +35,31 @@ export interface LoadedKey {
 
 export class SigningKey {
   private loaded?: LoadedKey;
-  private absentOnDisk = false;
+  private readonly files?: KeyPairFiles;
 
-  constructor(private readonly dir: string | undefined, private readonly ca: CertificateAuthority) {}
+  /**
+   * Loads and checks the data dir's key when it has one (recorded, or files from an older
+   * data dir), so a missing or corrupt key stops the start rather than failing a token later.
+   * A data dir without one gets it on first use.
+   */
+  constructor(dir: string | undefined, private readonly ca: CertificateAuthority, private readonly record?: KeyRecordSlot) {
+    if (!dir) return;
+    this.files = { what: 'token-signing', certFile: path.join(dir, 'token-signing.pem'), keyFile: path.join(dir, 'token-signing-key.pem') };
+    const recorded = record?.read();
+    if (!recorded && !anyExists(this.files)) return;
+    const { keyPem, certPem, certificate } = loadIdentity(this.files, recorded);
+    this.loaded = load(keyPem, certPem);
+    if (!recorded) record?.write(recordOf(certificate)); // an older data dir: adopt what it has
+  }
 
   /** The key if one exists already; never generates one (ARM checks call this on every new token). */
   peek(): LoadedKey | undefined {
-    if (this.loaded || !this.dir || this.absentOnDisk) return this.loaded;
-    const files = this.files();
-    if (fs.existsSync(files.key) && fs.existsSync(files.cert)) {
-      this.loaded = load(fs.readFileSync(files.key, 'utf8'), fs.readFileSync(files.cert, 'utf8'));
-    } else {
-      this.absentOnDisk = true;
-    }
     return this.loaded;
   }
 
-  /** The key, created (and saved) if there is none yet. */
+  /** The key, created (and saved, and recorded) if there is none yet. */
   get(): LoadedKey {
-    const existing = this.peek();
-    if (existing) return existing;
+    if (this.loaded) return this.loaded;
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const now = Date.now();
     const certPem = this.ca.issue({
@@ -64,18 +70,12 @@ export class SigningKey {
       keyUsage: [KeyUsage.digitalSignature],
     });
     const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
-    if (this.dir) {
-      const files = this.files();
-      fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      fs.writeFileSync(files.key, keyPem, { mode: 0o600 });
-      fs.writeFileSync(files.cert, certPem);
+    if (this.files) {
+      writeIdentity(this.files, certPem, keyPem);
+      this.record?.write(recordOf(new X509Certificate(certPem)));
     }
     this.loaded = load(keyPem, certPem);
     return this.loaded;
-  }
-
-  private files() {
-    return { key: path.join(this.dir!, 'token-signing-key.pem'), cert: path.join(this.dir!, 'token-signing.pem') };
   }
 }
 

@@ -1,13 +1,16 @@
 /**
  * Arclight's local certificate authority. It signs the HTTPS server certificate (so clients
  * trust the emulator through NODE_EXTRA_CA_CERTS / REQUESTS_CA_BUNDLE) and, later, the managed
- * identity certificates of clusters. Kept in <data-dir>/certs and reused across restarts;
- * in-memory runs get a fresh one.
+ * identity certificates of clusters. Kept in <data-dir>/certs, made once and never replaced
+ * (see identityFiles.ts); in-memory runs get a fresh one. The server certificate is not
+ * identity: it is issued again whenever the stored one no longer serves.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, X509Certificate } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createCertificate, DistinguishedName, EXTENDED_KEY_USAGE, KeyUsage } from './x509';
+import { anyExists, KeyPairFiles, KeyRecordSlot, loadIdentity, recordOf, writeIdentity } from './identityFiles';
+import { CORRUPT_CODE, RESTORE_OR_NEW_DATA_DIR, StartupError } from '../startupError';
 
 const DAY_MS = 24 * 3600 * 1000;
 const CA_NAME: DistinguishedName = { commonName: 'Arclight Local Certificate Authority', organization: 'Arclight' };
@@ -22,8 +25,13 @@ function newKeyPair(): { privateKey: KeyObject; publicKey: KeyObject } {
   return generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 }
 
-function writeSecretFile(file: string, content: string): void {
-  fs.writeFileSync(file, content, { mode: 0o600 });
+/** A stored pair, or undefined when either file is missing or unreadable (then a new one is issued). */
+function readPair(files: KeyPairFiles): IssuedCertificate | undefined {
+  try {
+    return { certPem: fs.readFileSync(files.certFile, 'utf8'), keyPem: fs.readFileSync(files.keyFile, 'utf8') };
+  } catch {
+    return undefined;
+  }
 }
 
 export class CertificateAuthority {
@@ -35,14 +43,32 @@ export class CertificateAuthority {
     this.certificate = new X509Certificate(certPem);
   }
 
-  /** Loads the CA from `dir` or creates it there; without `dir`, a throwaway CA. */
-  static loadOrCreate(dir: string | undefined): CertificateAuthority {
-    const certFile = dir && path.join(dir, 'ca.pem');
-    const keyFile = dir && path.join(dir, 'ca-key.pem');
-    if (certFile && keyFile && fs.existsSync(certFile) && fs.existsSync(keyFile)) {
-      const ca = new CertificateAuthority(fs.readFileSync(certFile, 'utf8'), createPrivateKey(fs.readFileSync(keyFile, 'utf8')));
-      if (Date.parse(ca.certificate.validTo) > Date.now() + 30 * DAY_MS) return ca;
+  /**
+   * The data dir's CA, from `dir`; without `dir`, a throwaway one. It is created only when
+   * the data dir has none (no record, no files) and is never replaced: see identityFiles.ts.
+   */
+  static loadOrCreate(dir: string | undefined, record?: KeyRecordSlot): CertificateAuthority {
+    if (!dir) return CertificateAuthority.generate();
+    const files: KeyPairFiles = { what: 'CA', certFile: path.join(dir, 'ca.pem'), keyFile: path.join(dir, 'ca-key.pem') };
+    const recorded = record?.read();
+    if (!recorded && !anyExists(files)) {
+      const ca = CertificateAuthority.generate();
+      writeIdentity(files, ca.certPem, ca.key.export({ type: 'pkcs8', format: 'pem' }) as string);
+      record?.write(recordOf(ca.certificate));
+      return ca;
     }
+    const loaded = loadIdentity(files, recorded);
+    const ca = new CertificateAuthority(loaded.certPem, loaded.privateKey);
+    if (!ca.certificate.ca) throw new StartupError(CORRUPT_CODE, `the CA certificate ${files.certFile} is not a CA certificate; ${RESTORE_OR_NEW_DATA_DIR}`);
+    // TLS clients check the chain against real time: an expired CA cannot serve, and replacing it would break their trust.
+    if (Date.parse(ca.certificate.validTo) <= Date.now()) {
+      throw new StartupError('CERT_HAS_EXPIRED', `the CA certificate ${files.certFile} expired on ${new Date(ca.certificate.validTo).toISOString()}; start with a new --data-dir`);
+    }
+    if (!recorded) record?.write(recordOf(ca.certificate)); // an older data dir: adopt what it has
+    return ca;
+  }
+
+  private static generate(): CertificateAuthority {
     const { privateKey, publicKey } = newKeyPair();
     const now = Date.now();
     const certPem = createCertificate({
@@ -54,11 +80,6 @@ export class CertificateAuthority {
       ca: true,
       keyUsage: [KeyUsage.digitalSignature, KeyUsage.keyCertSign, KeyUsage.cRLSign],
     });
-    if (dir && certFile && keyFile) {
-      fs.mkdirSync(dir, { recursive: true });
-      writeSecretFile(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
-      fs.writeFileSync(certFile, certPem);
-    }
     return new CertificateAuthority(certPem, privateKey);
   }
 
@@ -68,12 +89,9 @@ export class CertificateAuthority {
    * checked by clients against real time, so it never follows the emulator clock.
    */
   serverCertificate(dir: string | undefined, names: string[]): IssuedCertificate {
-    const certFile = dir && path.join(dir, 'server.pem');
-    const keyFile = dir && path.join(dir, 'server-key.pem');
-    if (certFile && keyFile && fs.existsSync(certFile) && fs.existsSync(keyFile)) {
-      const existing = { certPem: fs.readFileSync(certFile, 'utf8'), keyPem: fs.readFileSync(keyFile, 'utf8') };
-      if (this.stillServes(existing.certPem, names)) return existing;
-    }
+    const files: KeyPairFiles | undefined = dir ? { what: 'server certificate', certFile: path.join(dir, 'server.pem'), keyFile: path.join(dir, 'server-key.pem') } : undefined;
+    const existing = files && readPair(files);
+    if (existing && this.stillServes(existing, names)) return existing;
     const { privateKey, publicKey } = newKeyPair();
     const now = Date.now();
     const issued = {
@@ -88,11 +106,7 @@ export class CertificateAuthority {
       }),
       keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
     };
-    if (dir && certFile && keyFile) {
-      fs.mkdirSync(dir, { recursive: true });
-      writeSecretFile(keyFile, issued.keyPem);
-      fs.writeFileSync(certFile, issued.certPem);
-    }
+    if (files) writeIdentity(files, issued.certPem, issued.keyPem);
     return issued;
   }
 
@@ -101,10 +115,11 @@ export class CertificateAuthority {
     return createCertificate({ ...spec, issuer: { name: CA_NAME, key: this.key, publicKey: this.publicKey } });
   }
 
-  private stillServes(certPem: string, names: string[]): boolean {
+  /** Whether a stored server certificate (and its key) can go on serving `names`; anything unreadable cannot. */
+  private stillServes({ certPem, keyPem }: IssuedCertificate, names: string[]): boolean {
     try {
       const cert = new X509Certificate(certPem);
-      if (!cert.verify(this.publicKey)) return false;
+      if (!cert.verify(this.publicKey) || !cert.checkPrivateKey(createPrivateKey(keyPem))) return false;
       if (Date.parse(cert.validTo) < Date.now() + 30 * DAY_MS) return false;
       return names.every((n) => (/^[\d.]+$|:/.test(n) ? cert.checkIP(n) : cert.checkHost(n)) !== undefined);
     } catch {

@@ -12,19 +12,39 @@ export const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', '..', 'db', 'm
 
 export function openDatabase(file: string | ':memory:'): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file);
-  // Before anything is written (a no-op for an existing file): resource rows hold whole JSON
-  // bodies of one to two kilobytes; 4 KiB pages fit two such rows and waste much of the rest.
-  // 16 KiB pages make the database (and the memory of an in-memory one) about half the size.
-  db.pragma('page_size = 16384');
-  if (file !== ':memory:') db.pragma('journal_mode = WAL');
-  // NORMAL is durable across process crashes in WAL mode; only a power cut can lose the last commits.
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
-  // Deleted rows are overwritten, not left in free pages: a protected value is gone once deleted.
-  db.pragma('secure_delete = ON');
-  migrate(db);
-  return db;
+  // No busy wait while the lock is taken: a database another connection holds is refused at once.
+  const db = new Database(file, { timeout: 0 });
+  try {
+    // Before anything is written (a no-op for an existing file): resource rows hold whole JSON
+    // bodies of one to two kilobytes; 4 KiB pages fit two such rows and waste much of the rest.
+    // 16 KiB pages make the database (and the memory of an in-memory one) about half the size.
+    db.pragma('page_size = 16384');
+    if (file !== ':memory:') holdExclusively(db);
+    // NORMAL is durable across process crashes in WAL mode; only a power cut can lose the last commits.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    // Deleted rows are overwritten, not left in free pages: a protected value is gone once deleted.
+    db.pragma('secure_delete = ON');
+    migrate(db);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+/**
+ * One connection at a time per database file: with locking_mode EXCLUSIVE set before WAL is
+ * entered, SQLite keeps the WAL index in this process's memory (no -shm file to share) and
+ * keeps the file lock from the first write until the connection closes; BEGIN EXCLUSIVE takes
+ * that lock now. Any other connection, in this process or another, then fails with
+ * SQLITE_BUSY. The lock is the operating system's, so it goes when the process does, however
+ * it ends: a crash leaves nothing to clean up.
+ */
+function holdExclusively(db: Db): void {
+  db.pragma('locking_mode = EXCLUSIVE');
+  db.pragma('journal_mode = WAL');
+  db.exec('BEGIN EXCLUSIVE; COMMIT');
 }
 
 function migrate(db: Db): void {

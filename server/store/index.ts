@@ -4,13 +4,15 @@
  */
 import * as path from 'path';
 import { Db, openDatabase } from './database';
+import { DATABASE_FILE, openDataDir } from './dataDir';
 import { DirectoryStore } from './directory';
 import { OperationStore } from './operations';
 import { PrincipalStore } from './principals';
 import { ResourceStore } from './resources';
 import { SecretStore } from './secrets';
 import { UsedProofStore } from './usedProofs';
-import { Sealer, SealingError } from './sealing';
+import { Sealer, storeKeyFile } from './sealing';
+import { CORRUPT_CODE, RESTORE_OR_NEW_DATA_DIR, StartupError } from '../startupError';
 
 const STORE_KEY_SETTING = 'storeKeyId';
 
@@ -30,7 +32,7 @@ export class Store {
    */
   private readonly inTransaction: (fn: () => unknown) => unknown;
 
-  private constructor(readonly db: Db, sealer: Sealer) {
+  private constructor(readonly db: Db, sealer: Sealer, private readonly release: () => void = () => undefined) {
     this.resources = new ResourceStore(db);
     this.secrets = new SecretStore(db, sealer);
     this.operations = new OperationStore(db);
@@ -43,18 +45,20 @@ export class Store {
   }
 
   /**
-   * `dataDir` undefined means in memory. The store key is created with the database; a data
-   * dir whose database records a key needs that key (see sealing.ts).
+   * `dataDir` undefined means in memory; a data dir is held by one Store at a time (see
+   * dataDir.ts). The store key is created with the database; a data dir whose database records
+   * a key needs that key (see sealing.ts).
    */
   static open(dataDir: string | undefined): Store {
-    const db = openDatabase(dataDir ? path.join(dataDir, 'arclight.db') : ':memory:');
+    if (!dataDir) return new Store(openDatabase(':memory:'), Sealer.random());
+    const { db, release } = openDataDir(dataDir);
     try {
       const recorded = db.prepare<[string], string>('SELECT value FROM settings WHERE name = ?').pluck().get(STORE_KEY_SETTING);
-      const sealer = dataDir ? Sealer.forDataDir(dataDir, recorded === undefined) : Sealer.random();
+      const sealer = Sealer.forDataDir(dataDir, recorded === undefined);
       if (recorded !== undefined && JSON.parse(recorded) !== sealer.keyId) {
-        throw new SealingError(`${path.join(dataDir!, 'keys', 'store.key')} is not the key this data dir's database was sealed with: restore the right one, or start with a new --data-dir`);
+        throw new StartupError(CORRUPT_CODE, `the store key ${storeKeyFile(dataDir)} is not the one this data dir's database was sealed with; ${RESTORE_OR_NEW_DATA_DIR}`);
       }
-      const store = new Store(db, sealer);
+      const store = new Store(db, sealer, release);
       if (recorded === undefined) {
         store.transaction(() => {
           store.secrets.sealPlainValues();
@@ -63,9 +67,15 @@ export class Store {
       }
       return store;
     } catch (err) {
+      release();
       db.close();
       throw err;
     }
+  }
+
+  /** Where the database is, for messages: its file, or "memory". */
+  static location(dataDir: string | undefined): string {
+    return dataDir ? path.join(dataDir, DATABASE_FILE) : 'memory';
   }
 
   /**
@@ -118,6 +128,9 @@ export class Store {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    // The PID file goes first, while the lock still keeps any other Arclight out.
+    this.release();
+    this.db.close();
   }
 }

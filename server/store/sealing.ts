@@ -7,19 +7,18 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { CORRUPT_CODE, osReason, RESTORE_OR_NEW_DATA_DIR, StartupError } from '../startupError';
 
 const PREFIX = 'v1.';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-
-export class SealingError extends Error {}
 
 export class Sealer {
   /** Identifies the key (not secret): recorded in the store so a different key is noticed at start. */
   readonly keyId: string;
 
   constructor(private readonly key: Buffer) {
-    if (key.length !== 32) throw new SealingError('the store key must be 32 bytes');
+    if (key.length !== 32) throw new Error('the store key must be 32 bytes');
     this.keyId = createHash('sha256').update(key).digest('hex').slice(0, 16);
   }
 
@@ -35,12 +34,12 @@ export class Sealer {
       try {
         key = fs.readFileSync(file);
       } catch (err) {
-        throw new SealingError(`${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): fix its permissions, or start with a new --data-dir`);
+        throw new StartupError((err as NodeJS.ErrnoException).code ?? 'EIO', `cannot read the store key ${file} (${osReason(err)}); ${RESTORE_OR_NEW_DATA_DIR}`);
       }
-      if (key.length !== 32) throw new SealingError(`${file} is not a store key (32 bytes): restore it from a backup, or start with a new --data-dir`);
+      if (key.length !== 32) throw new StartupError(CORRUPT_CODE, `the store key ${file} is not 32 bytes long; ${RESTORE_OR_NEW_DATA_DIR}`);
       return new Sealer(key);
     }
-    if (!create) throw new SealingError(`${file} is missing: the protected values in this data dir cannot be read without it. Restore it from a backup, or start with a new --data-dir`);
+    if (!create) throw new StartupError('ENOENT', `the store key ${file} is missing, and the protected values of this data dir cannot be read without it; ${RESTORE_OR_NEW_DATA_DIR}`);
     const key = randomBytes(32);
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     fs.writeFileSync(file, key, { mode: 0o600, flag: 'wx' });
@@ -55,7 +54,7 @@ export class Sealer {
   }
 
   open(sealed: string): string {
-    if (!isSealed(sealed)) throw new SealingError('not a sealed value');
+    if (!isSealed(sealed)) throw new Error('not a sealed value');
     const raw = Buffer.from(sealed.slice(PREFIX.length), 'base64');
     const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, IV_BYTES));
     decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));

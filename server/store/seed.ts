@@ -2,9 +2,10 @@
  * What a fresh Arclight holds: the default tenant, subscription and service principal, plus
  * whatever a --seed file adds. Applied at every start (idempotently) and after a reset.
  *
- * Seed file format (JSON; every section optional):
+ * Seed file format (JSON; every section optional), checked whole by seedShape below before
+ * anything is applied:
  * {
- *   "tenants":       [{ "tenantId", "displayName"?, "defaultDomain"?, "countryCode"? }],
+ *   "tenants":       [{ "tenantId", "displayName"?, "defaultDomain"?, "domains"?, "countryCode"? }],
  *   "subscriptions": [{ "subscriptionId", "tenantId", "displayName"?, "state"?, "tags"?,
  *                       "registeredProviders"?: ["Microsoft.Kubernetes", ...] }],
  *   "servicePrincipals": [{ "clientId", "tenantId"?, "displayName"?, "objectId"?,
@@ -14,8 +15,9 @@
  *   "resourceGroups":    [{ "subscriptionId", "name", "location", "tags"? }]
  * }
  */
-import * as fs from 'fs';
 import type { Store } from '.';
+import { certificateRecords } from '../identity/credentials';
+import { boolean, guid, listOf, mapOf, object, oneOf, optional, readJsonFile, required, text } from '../jsonShape';
 import type { SubscriptionRecord, TenantRecord } from './directory';
 
 export const DEFAULT_TENANT_ID = '00000000-0000-0000-0000-000000000001';
@@ -68,28 +70,79 @@ export interface SeedFile {
   resourceGroups?: SeedResourceGroup[];
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TAG_NAME = /^[^<>%&\\?/\u0000-\u001f]{1,512}$/;
+/** ARM's tag rules (see arm/tags.ts): at most 50, names without < > % & \\ ? / or control characters. */
+const tags = mapOf(text('a string of at most 256 characters', { maxLength: 256, allowEmpty: true }), {
+  maxEntries: 50, keyPattern: { pattern: TAG_NAME, expected: 'a tag name (1-512 characters, none of < > % & \\ ? /)' },
+});
+const DOMAIN = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i;
+const domain = text('a domain name such as contoso.example', { pattern: DOMAIN });
+const NAMESPACE = /^[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)+$/;
+/** ARM's resource group names: letters, digits, - _ . ( ), up to 90, not ending in a period. */
+const RESOURCE_GROUP_NAME = /^[-\w.()\p{L}\p{N}]{0,89}[-\w()\p{L}\p{N}]$/u;
+const ARM_ID = /^\/subscriptions\/[^/]+(?:\/[^/]+)+$/i;
 
-export function readSeedFile(file: string): SeedFile {
-  let seed: SeedFile;
-  try {
-    seed = JSON.parse(fs.readFileSync(file, 'utf8')) as SeedFile;
-  } catch (err) {
-    throw new Error(`--seed ${file}: ${(err as Error).message}`);
-  }
-  const check = (ok: boolean, what: string) => {
-    if (!ok) throw new Error(`--seed ${file}: ${what}`);
-  };
-  for (const t of seed.tenants ?? []) check(GUID.test(t.tenantId ?? ''), `tenant id '${t.tenantId}' is not a GUID`);
-  for (const s of seed.subscriptions ?? []) {
-    check(GUID.test(s.subscriptionId ?? ''), `subscription id '${s.subscriptionId}' is not a GUID`);
-    check(GUID.test(s.tenantId ?? ''), `subscription ${s.subscriptionId} needs a tenantId GUID`);
-  }
-  for (const p of [...(seed.servicePrincipals ?? []), ...(seed.managedIdentities ?? [])]) {
-    check(GUID.test(p.clientId ?? ''), `principal clientId '${p.clientId}' is not a GUID`);
-    check(p.tenantId === undefined || GUID.test(p.tenantId), `principal ${p.clientId} has a tenantId that is not a GUID`);
-  }
-  return seed;
+/** A public certificate (PEM, a chain allowed) whose key signs a principal's client assertions. */
+const certificate = text('a PEM certificate', {
+  check: (pem) => {
+    try {
+      certificateRecords(pem);
+      return undefined;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  },
+});
+
+/** What a --seed file may say; `knownLocation` tells the region catalog's locations. */
+function seedShape(knownLocation: (location: string) => boolean) {
+  return object({
+    tenants: optional(listOf(object({
+      tenantId: required(guid),
+      displayName: optional(text()),
+      defaultDomain: optional(domain),
+      domains: optional(listOf(domain)),
+      countryCode: optional(text('a two-letter country code', { pattern: /^[A-Z]{2}$/ })),
+    }))),
+    subscriptions: optional(listOf(object({
+      subscriptionId: required(guid),
+      tenantId: required(guid),
+      displayName: optional(text()),
+      state: optional(oneOf('Enabled', 'Warned', 'PastDue', 'Disabled', 'Deleted')),
+      tags: optional(tags),
+      registeredProviders: optional(listOf(text('a provider namespace such as Microsoft.Kubernetes', { pattern: NAMESPACE }))),
+    }))),
+    servicePrincipals: optional(listOf(object({
+      clientId: required(guid),
+      tenantId: optional(guid),
+      displayName: optional(text()),
+      objectId: optional(guid),
+      secret: optional(text()),
+      certificate: optional(certificate),
+    }))),
+    managedIdentities: optional(listOf(object({
+      clientId: required(guid),
+      principalId: optional(guid),
+      tenantId: optional(guid),
+      resourceId: optional(text('an ARM resource id (/subscriptions/...)', { pattern: ARM_ID })),
+      displayName: optional(text()),
+      certificate: optional(certificate),
+      default: optional(boolean),
+    }))),
+    resourceGroups: optional(listOf(object({
+      subscriptionId: required(guid),
+      name: required(text('a resource group name (1-90 letters, digits, - _ . ( ), not ending in a period)', { pattern: RESOURCE_GROUP_NAME })),
+      location: required(text('a location of the region catalog', {
+        check: (location) => (knownLocation(location) ? undefined : `unknown location '${location}' (see --regions)`),
+      })),
+      tags: optional(tags),
+    }))),
+  });
+}
+
+/** Reads and checks a --seed file; every mistake names the file and its JSON path. */
+export function readSeedFile(file: string, knownLocation: (location: string) => boolean = () => true): SeedFile {
+  return readJsonFile<SeedFile>('--seed', file, seedShape(knownLocation));
 }
 
 function tenant(t: Partial<TenantRecord> & { tenantId: string }): TenantRecord {

@@ -99,7 +99,7 @@ describe('the arclight executable', () => {
     assert.equal(unknown.stdout, '');
     const badValue = run(['--port', 'eighty']);
     assert.equal(badValue.status, 2);
-    assert.match(badValue.stderr, /--port: expected a non-negative number, got 'eighty'/);
+    assert.match(badValue.stderr, /--port: expected an integer from 0 to 65535, got 'eighty'/);
     const badEnv = run([], { ARCLIGHT_AUTH: 'maybe' });
     assert.equal(badEnv.status, 2);
     assert.match(badEnv.stderr, /ARCLIGHT_AUTH: expected one of off, lenient, strict, got 'maybe'/);

@@ -79,8 +79,8 @@ describe('--regions', () => {
 
   it('refuses a file that is not a region catalog, saying why', async () => {
     await assert.rejects(testArclight({ regions: file('broken.json', '{ not json') }), /JSON/);
-    await assert.rejects(testArclight({ regions: file('shape.json', { regions: 'eastus' }) }), /expected an array of regions or \{"mode": \.\.\., "regions": \[\.\.\.\]\}/);
-    await assert.rejects(testArclight({ regions: file('name.json', [{ name: 'West Lab!' }]) }), /every region needs a "name" of letters and digits/);
+    await assert.rejects(testArclight({ regions: file('shape.json', { regions: 'eastus' }) }), /shape\.json: \$\.regions: expected an array of regions, got 'eastus'/);
+    await assert.rejects(testArclight({ regions: file('name.json', [{ name: 'West Lab!' }]) }), /name\.json: \$\[0\]\.name: expected a region name of letters and digits, got 'West Lab!'/);
     await assert.rejects(testArclight({ regions: path.join(dir, 'absent.json') }), /ENOENT/);
   });
 });

@@ -30,7 +30,7 @@ describe('identity: principals', () => {
     const cert = testCertificate(1);
     const withKey = writeSeed({ servicePrincipals: [{ clientId: '11111111-1111-1111-1111-111111111111', certificate: cert.certPem + cert.keyPem }] });
     await assert.rejects(createArclight({ inMemory: true, seed: withKey, ...quiet }),
-      /--seed: service principal 11111111-1111-1111-1111-111111111111: give the public certificate only/);
+      /--seed \S+seed\.json: \$\.servicePrincipals\[0\]\.certificate: give the public certificate only/);
     const garbage = writeSeed({ managedIdentities: [{ clientId: '11111111-1111-1111-1111-111111111111', certificate: 'hello' }] });
     await assert.rejects(createArclight({ inMemory: true, seed: garbage, ...quiet }), /no PEM certificate/);
   });
