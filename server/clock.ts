@@ -14,12 +14,21 @@ export interface ClockState {
 export class ClockError extends Error {}
 
 /**
- * The instants the clock can stand at: 1970 to the end of year 9999. Every timestamp Arclight
- * writes is ISO 8601 with a four-digit year, and a Date beyond +/-8.64e15 ms cannot be written at
- * all, so an instant outside this range would break every later response.
+ * The furthest ahead of now any timestamp Arclight derives can lie: the expiry of a certificate
+ * of the longest lifetime --certificate-lifetime-days allows.
+ */
+export const MAX_DERIVED_DAYS = 3650;
+
+/**
+ * The instants the clock can stand at: 1970 to ten years before the end of year 9999. Every
+ * timestamp Arclight writes is ISO 8601 with a four-digit year (a Date beyond +/-8.64e15 ms
+ * cannot be written at all), and certificate expiries lie up to MAX_DERIVED_DAYS ahead of the
+ * clock, so a later instant would break later responses.
  */
 export const MIN_INSTANT_MS = 0;
-export const MAX_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+export const MAX_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999) - (MAX_DERIVED_DAYS + 1) * 24 * 3600 * 1000;
+
+const RANGE = `${new Date(MIN_INSTANT_MS).toISOString()} to ${new Date(MAX_INSTANT_MS).toISOString()}`;
 
 export function isValidInstant(ms: number): boolean {
   return Number.isFinite(ms) && ms >= MIN_INSTANT_MS && ms <= MAX_INSTANT_MS;
@@ -60,7 +69,7 @@ export class Clock {
   advance(ms: number): void {
     if (!(ms >= 0) || !Number.isFinite(ms)) throw new ClockError('the clock only moves forward: give a non-negative duration');
     const target = this.nowMs() + ms;
-    if (!isValidInstant(target)) throw new ClockError(`advancing by ${ms / 1000} seconds would move the clock past ${new Date(MAX_INSTANT_MS).toISOString()}, the last instant it can show`);
+    if (!isValidInstant(target)) throw new ClockError(`advancing by ${ms / 1000} seconds would move the clock past ${new Date(MAX_INSTANT_MS).toISOString()}, the last instant it can stand at`);
     this.setMs(target, this.frozen);
   }
 
@@ -74,7 +83,7 @@ export class Clock {
   setMs(instantMs: number, frozen = this.frozen): void {
     const now = this.nowMs();
     if (!isValidInstant(instantMs)) {
-      throw new ClockError(`not an instant the clock can show: give one from ${new Date(MIN_INSTANT_MS).toISOString()} to ${new Date(MAX_INSTANT_MS).toISOString()}`);
+      throw new ClockError(`not an instant the clock can stand at: give one from ${RANGE}`);
     }
     if (instantMs < now) {
       throw new ClockError(`the clock never moves backwards: ${new Date(instantMs).toISOString()} is before ${new Date(now).toISOString()}`);
@@ -83,12 +92,6 @@ export class Clock {
     this.onChange?.(this.snapshot());
   }
 }
-
-/** The instants the clock may stand at: years 1970 to 9999 (what ISO 8601 timestamps and certificates can carry). */
-export const EARLIEST_INSTANT_MS = 0;
-export const LATEST_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
-
-const inClockRange = (ms: number) => Number.isFinite(ms) && ms >= EARLIEST_INSTANT_MS && ms <= LATEST_INSTANT_MS;
 
 /** --clock-start: an ISO 8601 instant, optionally "frozen:<instant>" or "<instant>!". */
 export interface ClockStart {
@@ -108,20 +111,20 @@ export function parseClockStart(text: string): ClockStart | undefined {
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return undefined;
   const atMs = Date.parse(instant);
-  return inClockRange(atMs) ? { atMs, frozen } : undefined;
+  return isValidInstant(atMs) ? { atMs, frozen } : undefined;
 }
 
 /**
  * What is wrong with a clock state read back from the database, or undefined when it is a
- * state this clock can run from: numbers, and a now within years 1970 to 9999.
+ * state this clock can run from: numbers, and a now the clock can stand at (see MAX_INSTANT_MS).
  */
 export function clockStateProblem(state: unknown, realNowMs: number): string | undefined {
   if (typeof state !== 'object' || state === null || Array.isArray(state)) return `expected {offsetMs, frozenAtMs?}, found ${JSON.stringify(state)}`;
   const { offsetMs, frozenAtMs } = state as Record<string, unknown>;
   if (typeof offsetMs !== 'number' || !Number.isFinite(offsetMs)) return `offsetMs is ${JSON.stringify(offsetMs)}, not a number`;
   if (frozenAtMs !== undefined && (typeof frozenAtMs !== 'number' || !Number.isFinite(frozenAtMs))) return `frozenAtMs is ${JSON.stringify(frozenAtMs)}, not a number`;
-  if (frozenAtMs !== undefined) return inClockRange(frozenAtMs) ? undefined : `frozenAtMs ${frozenAtMs} is outside years 1970 to 9999`;
-  return inClockRange(realNowMs + offsetMs) ? undefined : `offsetMs ${offsetMs} puts now outside years 1970 to 9999`;
+  if (frozenAtMs !== undefined) return isValidInstant(frozenAtMs) ? undefined : `frozenAtMs ${frozenAtMs} is outside the instants the clock can stand at (${RANGE})`;
+  return isValidInstant(realNowMs + offsetMs) ? undefined : `offsetMs ${offsetMs} puts now outside the instants the clock can stand at (${RANGE})`;
 }
 
 /** Parses an ISO 8601 duration (PnDTnHnMnS, PnW) into milliseconds. */

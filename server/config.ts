@@ -2,7 +2,7 @@
  * One typed configuration object. Every option has a command-line flag and an environment
  * variable twin (ARCLIGHT_ + the flag in upper snake case); defaults live here and only here.
  */
-import { parseClockStart } from './clock';
+import { MAX_DERIVED_DAYS, parseClockStart } from './clock';
 import { StartupError, USAGE_ERROR_CODE } from './startupError';
 
 export type AuthMode = 'off' | 'lenient' | 'strict';
@@ -112,7 +112,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'bodyLimit', flag: 'body-limit', kind: { integer: { min: 1024, max: 1024 * 1024 * 1024 } }, help: 'largest request body in bytes' },
   { key: 'clockStart', flag: 'clock-start', kind: 'instant', help: 'start the clock at an ISO 8601 instant ("frozen:<instant>" stops it); never before a stored clock' },
   { key: 'offlineAfter', flag: 'offline-after', kind: { integer: { min: 1, max: 365 * DAY_SECONDS } }, help: 'seconds without heartbeat before a cluster is Offline' },
-  { key: 'certificateLifetimeDays', flag: 'certificate-lifetime-days', kind: { integer: { min: 1, max: 3650 } }, help: 'validity of cluster identity certificates' },
+  { key: 'certificateLifetimeDays', flag: 'certificate-lifetime-days', kind: { integer: { min: 1, max: MAX_DERIVED_DAYS } }, help: 'validity of cluster identity certificates' },
   { key: 'agents', flag: 'agents', kind: { oneOf: ['none', 'simulated'] }, help: 'simulated: Arclight plays every cluster\'s agents' },
   { key: 'publicUrl', flag: 'public-url', kind: 'baseUrl', help: 'base URL written into the URLs Arclight hands out (default: from the Host header)' },
   { key: 'adminKey', flag: 'admin-key', kind: 'string', help: 'bearer key /_arclight/* requires (but health, ready, ca.pem)' },

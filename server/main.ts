@@ -20,6 +20,9 @@ async function main(argv: string[]): Promise<number> {
   // Loaded after the options are checked, so a usage error is reported without loading the server.
   const { startArclight } = await import('./arclight');
   const running = await startArclight(config);
+  // A promise nobody awaited that fails is a fault of Arclight's: logged, and the server goes on
+  // serving (Node would end the process, and with it every test talking to it).
+  process.on('unhandledRejection', (reason) => running.services.logger.error(`unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}`));
   process.stdout.write(
     `Arclight ready at ${running.url} | CA certificate: ${running.caCertPath} | tenant ${running.tenantId} | ` +
       `subscription ${running.subscriptionId} | service principal ${running.clientId} | auth ${config.auth} | data ${config.inMemory ? 'in memory' : config.dataDir}\n`,

@@ -20,7 +20,8 @@ type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-e
 const COLLECTIONS = new Map(CONFIGURATION_TYPES.map((t) => [t.collection.toLowerCase(), t.collection]));
 
 const isString = (v: unknown) => typeof v === 'string';
-const isCount = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
+/** The cluster's node and core counts are int32 in its spec. */
+const isCount = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 2 ** 31 - 1;
 
 /** What a heartbeat may carry, and how each is checked. */
 const HEARTBEAT_FIELDS = new Map<string, (v: unknown) => boolean>([

@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { BundleProvider, BundleResourceType, Region, SpecBundle } from './bundleTypes';
 import { Definition } from './definitions';
+import { ownValue } from '../core/plainData';
 
 export const BUNDLE_FILE = path.resolve(__dirname, '..', '..', 'specs', 'bundle.json');
 
@@ -26,8 +27,9 @@ export class SpecCatalog {
     return this.bundle.regions;
   }
 
+  /** The provider of `namespace` as a client spells it (so "constructor" is no provider). */
   provider(namespace: string): BundleProvider | undefined {
-    return this.bundle.providers[namespace.toLowerCase()];
+    return ownValue(this.bundle.providers, namespace.toLowerCase());
   }
 
   providers(): BundleProvider[] {
@@ -35,7 +37,7 @@ export class SpecCatalog {
   }
 
   definition(namespace: string, apiVersion: string): Definition | undefined {
-    const key = this.provider(namespace)?.definitions[apiVersion.toLowerCase()];
+    const key = ownValue(this.provider(namespace)?.definitions, apiVersion.toLowerCase());
     return key ? this.build(key) : undefined;
   }
 

@@ -266,9 +266,9 @@ describe('the data dir\'s identity', () => {
       ['not JSON', '{offsetMs', /unreadable JSON/],
       ['not a number', '{"offsetMs":"soon"}', /offsetMs is "soon", not a number/],
       ['a frozen instant that is no number', '{"offsetMs":0,"frozenAtMs":null}', /frozenAtMs is null, not a number/],
-      ['out of the Date range', '{"offsetMs":1e300}', /outside years 1970 to 9999/],
-      ['before 1970', '{"offsetMs":0,"frozenAtMs":-1}', /outside years 1970 to 9999/],
-      ['after 9999', `{"offsetMs":${Date.UTC(10000, 0, 1)}}`, /outside years 1970 to 9999/],
+      ['out of the Date range', '{"offsetMs":1e300}', /outside the instants the clock can stand at/],
+      ['before 1970', '{"offsetMs":0,"frozenAtMs":-1}', /outside the instants the clock can stand at/],
+      ['after 9999', `{"offsetMs":${Date.UTC(10000, 0, 1)}}`, /outside the instants the clock can stand at/],
     ];
     for (const [what, stored, why] of INVALID) {
       it(`a stored clock that is ${what} is refused (ECORRUPT), naming the data dir`, async () => {
