@@ -17,8 +17,7 @@
  */
 import { strict as assert } from 'assert';
 import Database from 'better-sqlite3';
-import { ChildProcess, spawn } from 'child_process';
-import { once } from 'events';
+import type { ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as https from 'https';
 import * as os from 'os';
@@ -29,10 +28,10 @@ import { clusterPath, groupPath } from '../support/clusters';
 import { configPath, extensionBody } from '../support/configurations';
 import { agentKeys } from '../support/keys';
 import { ArmHttps } from '../support/jsonHttps';
+import { startExecutable } from '../support/executable';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const MAIN = path.resolve(__dirname, '..', '..', 'server', 'main.js');
 const SEED = 20240917;
 const CHAINS = 200;
 const WORKERS = 24;
@@ -54,26 +53,10 @@ interface Executable {
   output: () => string;
 }
 
-const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ARCLIGHT_')));
-
 /** Starts `arclight` on `dataDir` and resolves once it has printed its ready line. */
-async function startExecutable(dataDir: string): Promise<Executable> {
-  const args = [MAIN, '--port', '0', '--data-dir', dataDir, '--log-level', 'warn', '--lro-delay', '0'];
-  const child = spawn(process.execPath, args, { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  const line = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      output += d;
-      const ready = output.split('\n').find((l) => l.startsWith('Arclight ready at '));
-      if (ready) resolve(ready);
-    });
-    void exited.then(([code, signal]) => reject(new Error(`arclight exited (${code ?? signal}) before it was ready: ${output}`)));
-  });
-  const m = /^Arclight ready at (https:\/\/\S+) \| CA certificate: (.+?) \|/.exec(line);
-  assert.ok(m, `ready line: ${line}`);
-  return { child, url: m[1], caPem: fs.readFileSync(m[2], 'utf8'), exited, output: () => output };
+async function startOn(dataDir: string): Promise<Executable> {
+  const running = await startExecutable(['--port', '0', '--data-dir', dataDir, '--log-level', 'warn', '--lro-delay', '0']);
+  return { child: running.child, url: running.ready.url, caPem: running.caPem, exited: running.exited, output: running.output };
 }
 
 // ---- the load and what each write must leave -----------------------------------------------
@@ -256,7 +239,7 @@ describe('e2e: durability of acknowledged writes across kill -9', () => {
     const chains = Array.from({ length: CHAINS }, (_, i) => buildChain(i, random));
 
     // ---- load, and the kill --------------------------------------------------------------
-    const first = await startExecutable(dataDir);
+    const first = await startOn(dataDir);
     started.push(first);
     const agent = new https.Agent({ ca: first.caPem, keepAlive: true, maxSockets: WORKERS });
     const arm = new ArmHttps(first.url, agent);
@@ -314,7 +297,7 @@ describe('e2e: durability of acknowledged writes across kill -9', () => {
     assert.ok(chains.some((c) => c.lost), 'some answers were lost to the kill');
 
     // ---- restart on the same directory and read everything back ---------------------------
-    const second = await startExecutable(dataDir);
+    const second = await startOn(dataDir);
     started.push(second);
     const agent2 = new https.Agent({ ca: second.caPem, keepAlive: true, maxSockets: 32 });
     const arm2 = new ArmHttps(second.url, agent2);

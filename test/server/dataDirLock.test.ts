@@ -57,7 +57,7 @@ describe('the data dir lock', () => {
       await assert.rejects(startArclight({ dataDir, port: 0, ...quiet }), { code: 'ELOCKED' });
       // The holder did not notice.
       const ca = fs.readFileSync(path.join(dataDir, 'certs', 'ca.pem'), 'utf8');
-      await overHttps(holder.url, ca)('put', `${groupPath('kept')}?api-version=2021-04-01`).send({ location: 'eastus' }).expect(201);
+      await overHttps(holder.ready.url, ca)('put', `${groupPath('kept')}?api-version=2021-04-01`).send({ location: 'eastus' }).expect(201);
     } finally {
       holder.child.kill('SIGTERM');
       await exited(holder.child);
@@ -68,7 +68,7 @@ describe('the data dir lock', () => {
   it('does not survive its holder: after kill -9 the next start takes the data dir, data intact', async () => {
     const holder = await startExecutable(['--port', '0', '--data-dir', dataDir]);
     const ca = fs.readFileSync(path.join(dataDir, 'certs', 'ca.pem'), 'utf8');
-    await overHttps(holder.url, ca)('put', `${groupPath('survivor')}?api-version=2021-04-01`).send({ location: 'eastus' }).expect(201);
+    await overHttps(holder.ready.url, ca)('put', `${groupPath('survivor')}?api-version=2021-04-01`).send({ location: 'eastus' }).expect(201);
     holder.child.kill('SIGKILL');
     await exited(holder.child);
     assert.equal(fs.readFileSync(path.join(dataDir, 'arclight.lock'), 'utf8'), `${holder.child.pid}\n`, 'a crash leaves the lock file behind');
@@ -76,7 +76,7 @@ describe('the data dir lock', () => {
     const next = await startExecutable(['--port', '0', '--data-dir', dataDir]);
     try {
       assert.equal(fs.readFileSync(path.join(dataDir, 'arclight.lock'), 'utf8'), `${next.child.pid}\n`, 'and the next holder writes its own');
-      await overHttps(next.url, ca)('get', `${groupPath('survivor')}?api-version=2021-04-01`).expect(200);
+      await overHttps(next.ready.url, ca)('get', `${groupPath('survivor')}?api-version=2021-04-01`).expect(200);
     } finally {
       next.child.kill('SIGTERM');
       await exited(next.child);

@@ -4,40 +4,11 @@
  * file it names, a clean exit on SIGTERM and SIGINT, --help, and usage errors (exit code 2).
  */
 import { strict as assert } from 'assert';
-import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { ChildProcess, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as path from 'path';
 import { once } from 'events';
 import { overHttps } from '../support/https';
-
-const MAIN = path.resolve(__dirname, '..', '..', 'server', 'main.js');
-/** The environment without any ARCLIGHT_* variable the developer may have set. */
-const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ARCLIGHT_')));
-
-interface Running {
-  child: ChildProcess;
-  stdout: () => string;
-  ready: { url: string; caPath: string; tenant: string; subscription: string; servicePrincipal: string };
-}
-
-/** Starts the executable and resolves once it has printed its ready line. */
-async function start(args: string[], env: Record<string, string> = {}): Promise<Running> {
-  const child = spawn(process.execPath, [MAIN, ...args], { env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  const line = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const ready = out.split('\n').find((l) => l.startsWith('Arclight ready at '));
-      if (ready) resolve(ready);
-    });
-    child.once('exit', (code) => reject(new Error(`arclight exited with ${code} before it was ready: ${err}`)));
-  });
-  const m = /^Arclight ready at (https:\/\/\S+) \| CA certificate: (.+?) \| tenant (\S+) \| subscription (\S+) \| service principal (\S+) \|/.exec(line);
-  assert.ok(m, `ready line: ${line}`);
-  return { child, stdout: () => out, ready: { url: m[1], caPath: m[2], tenant: m[3], subscription: m[4], servicePrincipal: m[5] } };
-}
+import { cleanEnv, MAIN, RunningExecutable, startExecutable } from '../support/executable';
 
 async function exitCode(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null) return child.exitCode;
@@ -46,14 +17,14 @@ async function exitCode(child: ChildProcess): Promise<number | null> {
 }
 
 describe('the arclight executable', () => {
-  let running: Running | undefined;
+  let running: RunningExecutable | undefined;
   afterEach(() => {
     if (running && running.child.exitCode === null) running.child.kill('SIGKILL');
     running = undefined;
   });
 
   it('prints one ready line, is ready over HTTPS trusting the CA file it names, and exits 0 on SIGTERM', async () => {
-    running = await start(['--port', '0', '--in-memory'], { ARCLIGHT_LOG_LEVEL: 'info' });
+    running = await startExecutable(['--port', '0', '--in-memory'], { ARCLIGHT_LOG_LEVEL: 'info' });
     const { ready } = running;
     assert.match(ready.url, /^https:\/\/127\.0\.0\.1:\d+$/);
     assert.notEqual(new URL(ready.url).port, '8443', '--port 0 picks a free port');
@@ -71,7 +42,7 @@ describe('the arclight executable', () => {
   });
 
   it('reads every option from its environment twin, and flags win over the environment', async () => {
-    running = await start(['--log-level', 'warn'], { ARCLIGHT_PORT: '0', ARCLIGHT_IN_MEMORY: 'true', ARCLIGHT_LOG_LEVEL: 'debug', ARCLIGHT_AUTH: 'off' });
+    running = await startExecutable(['--log-level', 'warn'], { ARCLIGHT_PORT: '0', ARCLIGHT_IN_MEMORY: 'true', ARCLIGHT_LOG_LEVEL: 'debug', ARCLIGHT_AUTH: 'off' });
     const ca = fs.readFileSync(running.ready.caPath, 'utf8');
     assert.match(running.stdout(), /\| auth off \| data in memory/);
     // --auth off (from the environment): no Authorization header needed.

@@ -8,7 +8,8 @@ import { strict as assert } from 'assert';
 import { spawnSync } from 'child_process';
 import { createArclight, startArclight } from '../../server/arclight';
 import { OPTIONS } from '../../server/config';
-import { cleanEnv, failedStart, MAIN } from '../support/startup';
+import { failedStart } from '../support/startup';
+import { cleanEnv, MAIN } from '../support/executable';
 
 const quiet = { logSink: () => undefined };
 

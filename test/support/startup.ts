@@ -4,18 +4,17 @@
  * and tampered with, and a user whose file modes count.
  */
 import { strict as assert } from 'assert';
-import { ChildProcess, spawn, spawnSync, SpawnSyncOptions } from 'child_process';
+import { ChildProcess, spawnSync, SpawnSyncOptions } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { once } from 'events';
 import type { ArclightOptions } from '../../server/arclight';
+import { cleanEnv, MAIN } from './executable';
 
-export const MAIN = path.resolve(__dirname, '..', '..', 'server', 'main.js');
+export { startExecutable } from './executable';
+
 const START_IN_CHILD = path.resolve(__dirname, 'startInChild.js');
-
-/** The environment without any ARCLIGHT_* variable the developer may have set. */
-export const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ARCLIGHT_')));
 
 /**
  * Root writes through file modes, so as root the permission cases run as `nobody`; as any
@@ -83,28 +82,6 @@ export function startInChild(options: ArclightOptions, as: Pick<SpawnSyncOptions
   const run = spawnSync(process.execPath, [START_IN_CHILD, JSON.stringify(options)], { env: cleanEnv(), encoding: 'utf8', timeout: 20_000, ...as });
   assert.equal(run.status, 0, `startInChild: ${run.stderr}`);
   return JSON.parse(String(run.stdout)) as ChildStart;
-}
-
-export interface RunningExecutable {
-  child: ChildProcess;
-  url: string;
-}
-
-/** Starts the executable and resolves once it has printed its ready line. */
-export async function startExecutable(args: string[], env: Record<string, string> = {}): Promise<RunningExecutable> {
-  const child = spawn(process.execPath, [MAIN, ...args], { env: { ...cleanEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /^Arclight ready at (\S+) /m.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`arclight exited with ${code} before it was ready: ${err}`)));
-  });
-  return { child, url };
 }
 
 export async function exited(child: ChildProcess): Promise<void> {
