@@ -29,7 +29,11 @@ import { TokenService } from './identity/tokenService';
 import { CertificateAuthority } from './pki/certificateAuthority';
 import { settingSlot } from './pki/identityFiles';
 import { readTlsFiles } from './pki/tlsFiles';
-import { createApp, expressMessageClasses } from './http/app';
+import { expressMessageClasses } from './http/messageClasses';
+import { gatewayChain } from './gateway/chain';
+import { adminRoutes } from './admin/routes';
+import { cloudMetadataHandler } from './providers/resources/cloudMetadata';
+import { armPipeline } from './arm/pipeline';
 import type { Services } from './services';
 import { registerResourcesProvider } from './providers/resources';
 import { registerKubernetesProvider } from './providers/kubernetes';
@@ -124,13 +128,23 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     applySeed();
   };
 
-  const app = createApp(services, {
+  const hooks = {
     isReady: () => {
       const checks = { specs: specs.definitionCount > 0, database: store.db.open, tls: true };
       return { ready: Object.values(checks).every(Boolean), checks };
     },
     reset,
-  }, { identity: identityRoutes(services), agents: agentRoutes(services) });
+  };
+  const app = gatewayChain({
+    logger, routingRegion: regions.regions[0]?.name ?? 'local', publicUrl: config.publicUrl,
+    settleDueOperations: () => services.operations.settleDue(), nowMs: () => clock.nowMs(),
+  }, {
+    testControl: adminRoutes(services, hooks),
+    metadata: cloudMetadataHandler(services),
+    entra: identityRoutes(services),
+    clusterSide: agentRoutes(services),
+    arm: armPipeline(services),
+  });
   logger.debug(`data: ${dataDir ?? 'in memory'}; auth: ${config.auth}`);
   return { app, services, reset, close: () => store.close() };
 }

@@ -9,11 +9,11 @@
  * them, so they answer whatever state the operations are in.
  */
 import { createHash, timingSafeEqual } from 'crypto';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import { Clock, ClockError, parseIsoDuration } from '../clock';
 import { ArmError } from '../http/armErrors';
 import { readJsonBody } from '../http/body';
-import { sendArmError, sendJson } from '../http/responses';
+import { sendJson } from '../http/responses';
 import type { Services } from '../services';
 import { agentControlRoutes } from './agentControl';
 
@@ -38,6 +38,15 @@ function clockView(clock: Clock) {
 }
 
 const badRequest = (message: string) => new ArmError(400, 'InvalidRequestContent', message);
+
+/** A move the clock refuses (backwards, beyond what it can show) is the client's: 400. */
+function moveClock(move: () => void): void {
+  try {
+    move();
+  } catch (err) {
+    throw err instanceof ClockError ? badRequest(err.message) : err;
+  }
+}
 
 function baseRoutes(s: Services, hooks: AdminHooks): AdminRoute[] {
   return [
@@ -68,12 +77,12 @@ function baseRoutes(s: Services, hooks: AdminHooks): AdminRoute[] {
     {
       method: 'POST', path: '/clock/advance', handle: async (req, res) => {
         const body = (await readJsonBody(req, s.config.bodyLimit)) as { seconds?: unknown; duration?: unknown } | string | undefined;
-        let ms: number;
-        if (typeof body === 'string') ms = parseIsoDuration(body);
-        else if (typeof body?.seconds === 'number') ms = body.seconds * 1000;
-        else if (typeof body?.duration === 'string') ms = parseIsoDuration(body.duration);
-        else throw badRequest('Give {"seconds": N} or {"duration": "PT16M"} (an ISO 8601 duration).');
-        s.clock.advance(ms);
+        moveClock(() => {
+          if (typeof body === 'string') s.clock.advance(parseIsoDuration(body));
+          else if (typeof body?.seconds === 'number') s.clock.advance(body.seconds * 1000);
+          else if (typeof body?.duration === 'string') s.clock.advance(parseIsoDuration(body.duration));
+          else throw badRequest('Give {"seconds": N} or {"duration": "PT16M"} (an ISO 8601 duration).');
+        });
         sendJson(res, 200, clockView(s.clock));
       },
     },
@@ -82,7 +91,7 @@ function baseRoutes(s: Services, hooks: AdminHooks): AdminRoute[] {
         const body = (await readJsonBody(req, s.config.bodyLimit)) as { now?: unknown; frozen?: unknown } | undefined;
         const at = typeof body?.now === 'string' ? Date.parse(body.now) : NaN;
         if (Number.isNaN(at)) throw badRequest('Give {"now": "<ISO 8601 instant>"} and optionally "frozen": true|false.');
-        s.clock.setMs(at, typeof body?.frozen === 'boolean' ? body.frozen : s.clock.frozen);
+        moveClock(() => s.clock.setMs(at, typeof body?.frozen === 'boolean' ? body.frozen : s.clock.frozen));
         sendJson(res, 200, clockView(s.clock));
       },
     },
@@ -100,25 +109,21 @@ const matches = (route: AdminRoute, path: string) => (typeof route.path === 'str
 
 export function adminRoutes(s: Services, hooks: AdminHooks) {
   const routes = [...baseRoutes(s, hooks), ...agentControlRoutes(s)];
-  return async (req: Request, res: Response, _next: NextFunction): Promise<void> => {
-    try {
-      const path = req.path.replace(/\/+$/, '') || '/';
-      const method = req.method === 'HEAD' ? 'GET' : req.method;
-      const candidates = routes.filter((r) => matches(r, path));
-      const route = candidates.find((r) => r.method === method);
-      if (!route) {
-        if (!candidates.length) throw new ArmError(404, 'NotFound', `No test-control endpoint at '/_arclight${path}'.`);
-        const allowed = [...new Set(candidates.map((r) => r.method))].join(', ');
-        throw new ArmError(405, 'MethodNotAllowed', `The requested resource does not support http method '${req.method}'.`, { headers: { Allow: allowed } });
-      }
-      if (!route.open && s.config.adminKey !== undefined && !hasAdminKey(req.headers.authorization, s.config.adminKey)) {
-        throw new ArmError(401, 'AuthenticationFailed', "Authentication failed. /_arclight needs 'Authorization: Bearer <admin key>' (--admin-key).",
-          { headers: { 'WWW-Authenticate': 'Bearer realm="arclight-admin"' } });
-      }
-      if (!route.independent) s.operations.settleDue();
-      await route.handle(req, res);
-    } catch (err) {
-      sendArmError(res, err instanceof ClockError ? badRequest(err.message) : err, s.logger);
+  return async (req: Request, res: Response): Promise<void> => {
+    const path = req.path.replace(/\/+$/, '') || '/';
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+    const candidates = routes.filter((r) => matches(r, path));
+    const route = candidates.find((r) => r.method === method);
+    if (!route) {
+      if (!candidates.length) throw new ArmError(404, 'NotFound', `No test-control endpoint at '/_arclight${path}'.`);
+      const allowed = [...new Set(candidates.map((r) => r.method))].join(', ');
+      throw new ArmError(405, 'MethodNotAllowed', `The requested resource does not support http method '${req.method}'.`, { headers: { Allow: allowed } });
     }
+    if (!route.open && s.config.adminKey !== undefined && !hasAdminKey(req.headers.authorization, s.config.adminKey)) {
+      throw new ArmError(401, 'AuthenticationFailed', "Authentication failed. /_arclight needs 'Authorization: Bearer <admin key>' (--admin-key).",
+        { headers: { 'WWW-Authenticate': 'Bearer realm="arclight-admin"' } });
+    }
+    if (!route.independent) s.operations.settleDue();
+    await route.handle(req, res);
   };
 }

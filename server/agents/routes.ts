@@ -9,7 +9,7 @@
  *        GetHelmSettings, GetLatestHelmPackagePath}                 what `az connectedk8s connect` calls
  */
 import express, { Request, Response, Router } from 'express';
-import { sendArmError, sendJson } from '../http/responses';
+import { sendJson } from '../http/responses';
 import { baseUrlOf } from '../http/baseUrl';
 import type { Services } from '../services';
 import { authenticateClusterAgent } from './agentAuthentication';
@@ -22,14 +22,8 @@ type Handler = (req: Request, res: Response) => Promise<unknown> | unknown;
 
 export function agentRoutes(s: Services): Router {
   const router = express.Router();
-  /** Answers the handler's result as JSON (200), or its error in ARM's envelope. */
-  const json = (fn: Handler) => async (req: Request, res: Response) => {
-    try {
-      sendJson(res, 200, await fn(req, res));
-    } catch (err) {
-      sendArmError(res, err, s.logger);
-    }
-  };
+  /** Answers the handler's result as JSON (200); errors go to the gateway's exception handler. */
+  const json = (fn: Handler) => async (req: Request, res: Response) => sendJson(res, 200, await fn(req, res));
   const region = (req: Request) => String(req.params.region);
   /** Data-plane calls: the caller must be the cluster's own identity, in the cluster's region. */
   const asCluster = (req: Request) => {

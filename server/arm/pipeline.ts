@@ -10,7 +10,7 @@ import type { Request, Response } from 'express';
 import { ArmError, armErrors } from '../http/armErrors';
 import { baseUrlOf } from '../http/baseUrl';
 import { readJsonBody } from '../http/body';
-import { sendArmError, sendJson } from '../http/responses';
+import { sendJson } from '../http/responses';
 import { validationError } from '../openapi/validationMessages';
 import type { ArmOperation, Definition } from '../openapi/definitions';
 import type { Services } from '../services';
@@ -24,13 +24,8 @@ const WRITE_METHODS = new Set(['PUT', 'PATCH', 'POST']);
 
 export function armPipeline(s: Services) {
   return async (req: Request, res: Response): Promise<void> => {
-    try {
-      const result = await handle(s, req);
-      if (req.method === 'HEAD') result.body = undefined;
-      sendJson(res, result.status, result.body, result.headers);
-    } catch (err) {
-      sendArmError(res, err, s.logger);
-    }
+    const result = await handle(s, req);
+    sendJson(res, result.status, req.method === 'HEAD' ? undefined : result.body, result.headers);
   };
 }
 

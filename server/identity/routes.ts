@@ -10,11 +10,11 @@
 import express, { Request, Response, Router } from 'express';
 import { setOwn } from '../core/plainData';
 import { readRawBody } from '../http/body';
-import { sendArmError, sendJson } from '../http/responses';
+import { sendJson } from '../http/responses';
 import { baseUrlOf } from '../http/baseUrl';
 import type { Services } from '../services';
 import { Authority, resolveAuthority } from './authority';
-import { EntraError, entraErrorBody, entraErrors } from './entraErrors';
+import { entraErrors } from './entraErrors';
 import { appServiceToken, metadataToken, MsiRequest, MsiResponse } from './managedIdentity';
 import { adfsDocument, jwksDocument, v1Document, v2Document } from './oidcDocuments';
 import { grantToken, TokenFlavour } from './tokenEndpoint';
@@ -54,20 +54,6 @@ export function identityRoutes(s: Services): Router {
 
   const readForm = async (req: Request) => firstValues((await readRawBody(req, s.config.bodyLimit)).toString('utf8'));
 
-  /** Entra's error shape for EntraError; anything else (an oversized body) as ARM renders it. */
-  const entra = (fn: Handler): Handler => async (req, res) => {
-    try {
-      await fn(req, res);
-    } catch (err) {
-      if (!(err instanceof EntraError)) return sendArmError(res, err, s.logger);
-      const traceId = String(res.getHeader('x-ms-request-id') ?? '');
-      const clientRequestId = req.headers['client-request-id'];
-      sendJson(res, err.status, entraErrorBody(err, {
-        baseUrl: baseUrlOf(req), traceId, correlationId: typeof clientRequestId === 'string' && clientRequestId ? clientRequestId : traceId, nowMs: s.clock.nowMs(),
-      }));
-    }
-  };
-
   const authorityOf = (req: Request, error?: string): Authority => {
     const segment = String(req.params.tenant);
     const authority = resolveAuthority(segment, s.store.directory);
@@ -91,27 +77,23 @@ export function identityRoutes(s: Services): Router {
     sendJson(res, 200, body);
   };
 
-  router.get('/adfs/.well-known/openid-configuration', entra((req, res) => sendJson(res, 200, adfsDocument(baseUrlOf(req)))));
-  router.get('/adfs/discovery/keys', entra(jwks));
-  router.all('/adfs/oauth2/token', entra(token('adfs')));
+  router.get('/adfs/.well-known/openid-configuration', (req, res) => sendJson(res, 200, adfsDocument(baseUrlOf(req))));
+  router.get('/adfs/discovery/keys', jwks);
+  router.all('/adfs/oauth2/token', token('adfs'));
 
-  router.get('/:tenant/v2.0/.well-known/openid-configuration', entra((req, res) => sendJson(res, 200, v2Document(baseUrlOf(req), authorityOf(req, 'invalid_tenant')))));
-  router.get('/:tenant/.well-known/openid-configuration', entra((req, res) => sendJson(res, 200, v1Document(baseUrlOf(req), authorityOf(req, 'invalid_tenant')))));
-  router.get('/:tenant/discovery/v2.0/keys', entra(jwks));
-  router.get('/:tenant/discovery/keys', entra(jwks));
-  router.all('/:tenant/oauth2/v2.0/token', entra(token('v2')));
-  router.all('/:tenant/oauth2/token', entra(token('v1')));
+  router.get('/:tenant/v2.0/.well-known/openid-configuration', (req, res) => sendJson(res, 200, v2Document(baseUrlOf(req), authorityOf(req, 'invalid_tenant'))));
+  router.get('/:tenant/.well-known/openid-configuration', (req, res) => sendJson(res, 200, v1Document(baseUrlOf(req), authorityOf(req, 'invalid_tenant'))));
+  router.get('/:tenant/discovery/v2.0/keys', jwks);
+  router.get('/:tenant/discovery/keys', jwks);
+  router.all('/:tenant/oauth2/v2.0/token', token('v2'));
+  router.all('/:tenant/oauth2/token', token('v1'));
 
   const msi = (answer: (r: MsiRequest) => MsiResponse, withForm: boolean): Handler => async (req, res) => {
-    try {
-      const params = { ...queryOf(req), ...(withForm ? await readForm(req) : {}) };
-      const traceId = String(res.getHeader('x-ms-request-id') ?? '');
-      const result = answer({ baseUrl: baseUrlOf(req), params, header: (name) => req.header(name), correlationId: traceId });
-      s.logger.debugBody(`${req.method} ${req.path} response ${result.status}`, result.body);
-      sendJson(res, result.status, result.body);
-    } catch (err) {
-      sendArmError(res, err, s.logger);
-    }
+    const params = { ...queryOf(req), ...(withForm ? await readForm(req) : {}) };
+    const traceId = String(res.getHeader('x-ms-request-id') ?? '');
+    const result = answer({ baseUrl: baseUrlOf(req), params, header: (name) => req.header(name), correlationId: traceId });
+    s.logger.debugBody(`${req.method} ${req.path} response ${result.status}`, result.body);
+    sendJson(res, result.status, result.body);
   };
   router.get(MSI_PATH, msi((r) => appServiceToken(deps, r), false));
   router.post(MSI_PATH, msi((r) => metadataToken(deps, r, false), true));

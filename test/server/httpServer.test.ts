@@ -7,7 +7,7 @@ import { strict as assert } from 'assert';
 import * as https from 'https';
 import { Socket } from 'net';
 import express from 'express';
-import { expressMessageClasses } from '../../server/http/app';
+import { expressMessageClasses } from '../../server/http/messageClasses';
 import { bearer, SUB, testServer, TestServer } from '../support/arclight';
 
 function call(server: TestServer, method: string, path: string, body?: unknown): Promise<{ status: number; headers: Record<string, unknown>; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any

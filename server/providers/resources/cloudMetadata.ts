@@ -13,7 +13,7 @@
  */
 import type { Request, Response } from 'express';
 import { armErrors } from '../../http/armErrors';
-import { sendArmError, sendJson } from '../../http/responses';
+import { sendJson } from '../../http/responses';
 import type { Services } from '../../services';
 import { agentEndpoints } from '../../agents/endpoints';
 import { baseUrlOf } from '../../http/baseUrl';
@@ -106,13 +106,9 @@ export const METADATA_API_VERSIONS = ['2023-11-01', '2022-09-01', '2019-05-01', 
 export function cloudMetadataHandler(s: Services) {
   return (req: Request, res: Response): void => {
     const apiVersion = new URLSearchParams(req.url.split('?')[1] ?? '').get('api-version');
-    try {
-      if (!apiVersion) throw armErrors.missingApiVersion();
-      const doc = metadataDocument(s, baseUrlOf(req), apiVersion);
-      if (doc === undefined) throw armErrors.invalidApiVersion(apiVersion, METADATA_API_VERSIONS);
-      sendJson(res, 200, doc);
-    } catch (err) {
-      sendArmError(res, err, s.logger);
-    }
+    if (!apiVersion) throw armErrors.missingApiVersion();
+    const doc = metadataDocument(s, baseUrlOf(req), apiVersion);
+    if (doc === undefined) throw armErrors.invalidApiVersion(apiVersion, METADATA_API_VERSIONS);
+    sendJson(res, 200, doc);
   };
 }
