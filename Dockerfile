@@ -7,6 +7,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts && npm rebuild better-sqlite3
 COPY tsconfig.json ./
 COPY server ./server
+COPY agent ./agent
+COPY protocol ./protocol
 COPY scripts ./scripts
 COPY specs ./specs
 COPY db ./db

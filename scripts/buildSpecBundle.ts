@@ -14,8 +14,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { pathSegments, resourceTypeOf } from '../server/arm/resourceIds';
-import { BundleManifest, SpecBundle, BundleProvider, BundleResourceType, ManifestFile } from '../server/openapi/bundleTypes';
+import { pathSegments, resourceTypeOf } from '../server/kit/resourceIds';
+import { BundleManifest, SpecBundle, BundleProvider, BundleResourceType, ManifestFile } from '../server/spec/bundleTypes';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -1,5 +1,5 @@
 /** Arclight's programmatic API for test suites. */
 export { startArclight, createArclight } from './arclight';
 export type { ArclightOptions, Arclight, RunningArclight } from './arclight';
-export type { ArclightConfig, AuthMode, LogLevel } from './config';
+export type { ArclightConfig, AuthMode, LogLevel } from './core/config';
 export { DEFAULT_TENANT_ID, DEFAULT_SUBSCRIPTION_ID, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from './store/seed';

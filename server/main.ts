@@ -4,12 +4,12 @@
  * startArclight(), one ready line, and a clean stop on SIGINT/SIGTERM.
  * `arclight agent ...` runs the standalone cluster agent instead.
  */
-import { helpText, parseConfig } from './config';
-import { USAGE_ERROR_CODE } from './startupError';
+import { helpText, parseConfig } from './core/config';
+import { USAGE_ERROR_CODE } from './core/startupError';
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'agent') {
-    const { runAgentCommand } = await import('./agents/agentCommand');
+    const { runAgentCommand } = await import('../agent/agentCommand');
     return runAgentCommand(argv.slice(1));
   }
   if (argv.includes('--help') || argv.includes('-h')) {

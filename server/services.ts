@@ -2,18 +2,18 @@
  * The parts of a running Arclight every layer reaches through one object. Built once by
  * createArclight(); nothing here is a global.
  */
-import type { ArclightConfig } from './config';
-import type { Clock } from './clock';
-import type { Logger } from './log';
+import type { ArclightConfig } from './core/config';
+import type { Clock } from './core/clock';
+import type { Logger } from './core/log';
 import type { Store } from './store';
-import type { SpecCatalog } from './openapi/specCatalog';
-import type { Definition, ArmOperation } from './openapi/definitions';
-import type { RegionCatalog } from './arm/regions';
-import type { AsyncOperations } from './arm/asyncOperations';
-import type { HandlerRegistry } from './arm/handlers';
+import type { SpecCatalog } from './spec/specCatalog';
+import type { Definition, ArmOperation } from './spec/definitions';
+import type { RegionCatalog } from './kit/regions';
+import type { AsyncOperations } from './kit/asyncOperations';
+import type { HandlerRegistry } from './kit/handlers';
 import type { ArmAuthenticator } from './identity/armAuthentication';
 import type { CertificateAuthority } from './pki/certificateAuthority';
-import type { SimulatedAgents } from './agents/simulatedAgents';
+import type { SimulatedAgents } from './simulator/simulatedAgents';
 import type { Principals } from './identity/principals';
 import type { TokenService } from './identity/tokenService';
 

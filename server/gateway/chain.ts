@@ -15,9 +15,9 @@
  *   8. exception handler      any error, in its surface's envelope
  */
 import express, { Express, NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Logger } from '../log';
-import { requestContext } from '../http/requestContext';
-import { normalisePublicUrl, PUBLIC_URL_SETTING } from '../http/baseUrl';
+import type { Logger } from '../core/log';
+import { requestContext } from './requestContext';
+import { normalisePublicUrl, PUBLIC_URL_SETTING } from './baseUrl';
 import { exceptionHandler } from './exceptionHandler';
 
 export interface Surfaces {

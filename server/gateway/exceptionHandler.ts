@@ -5,10 +5,10 @@
  * 500 without detail; a client that went away mid-request costs one info line.
  */
 import type { NextFunction, Request, Response } from 'express';
-import type { Logger } from '../log';
+import type { Logger } from '../core/log';
 import { EntraError, entraErrorBody } from '../identity/entraErrors';
-import { baseUrlOf } from '../http/baseUrl';
-import { sendArmError, sendJson } from '../http/responses';
+import { baseUrlOf } from './baseUrl';
+import { sendArmError, sendJson } from './responses';
 
 export function exceptionHandler(logger: Logger, nowMs: () => number) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {

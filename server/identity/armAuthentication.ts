@@ -9,12 +9,12 @@
  * The caller's claims become systemData's createdBy/lastModifiedBy. Verified tokens are cached
  * (by their text) until they expire, so a client's repeated calls cost one map lookup.
  */
-import type { AuthMode } from '../config';
-import type { Clock } from '../clock';
-import { ArmError } from '../http/armErrors';
+import type { AuthMode } from '../core/config';
+import type { Clock } from '../core/clock';
+import { ArmError } from '../kit/armErrors';
 import type { SubscriptionRecord } from '../store/directory';
-import type { Caller, PrincipalType } from '../arm/handlers';
-import { ARM_NAMESPACE } from '../arm/resourceIds';
+import type { Caller, PrincipalType } from '../kit/handlers';
+import { ARM_NAMESPACE } from '../kit/resourceIds';
 import { armAudiences, isArmAudience } from './audiences';
 
 export type Claims = Record<string, unknown>;

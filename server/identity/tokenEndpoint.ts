@@ -6,7 +6,7 @@
  *   adfs  /adfs/oauth2/token            scope or resource; the client's own tenant
  * Checks run in Entra's order: grant type, authority, client, credential, then the resource.
  */
-import type { Clock } from '../clock';
+import type { Clock } from '../core/clock';
 import type { PrincipalEntry } from '../store/principals';
 import { isKnownResource, resourceOfScope } from './audiences';
 import { assertionAudiences, Authority, authorityUrls } from './authority';

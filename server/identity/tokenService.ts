@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'crypto';
 import jwt from 'jsonwebtoken';
-import type { Clock } from '../clock';
+import type { Clock } from '../core/clock';
 import type { PrincipalRecord } from '../store/principals';
 import type { Claims, TokenVerifier } from './armAuthentication';
 import type { Principals } from './principals';

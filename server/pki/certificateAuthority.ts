@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { createCertificate, DistinguishedName, EXTENDED_KEY_USAGE, KeyUsage } from './x509';
 import { anyExists, KeyPairFiles, KeyRecordSlot, loadIdentity, recordOf, writeIdentity } from './identityFiles';
-import { CORRUPT_CODE, RESTORE_OR_NEW_DATA_DIR, StartupError } from '../startupError';
+import { CORRUPT_CODE, RESTORE_OR_NEW_DATA_DIR, StartupError } from '../core/startupError';
 
 const DAY_MS = 24 * 3600 * 1000;
 const CA_NAME: DistinguishedName = { commonName: 'Arclight Local Certificate Authority', organization: 'Arclight' };

@@ -12,7 +12,7 @@
 import { createPrivateKey, KeyObject, X509Certificate } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CORRUPT_CODE, osReason, RESTORE_OR_NEW_DATA_DIR, StartupError } from '../startupError';
+import { CORRUPT_CODE, osReason, RESTORE_OR_NEW_DATA_DIR, StartupError } from '../core/startupError';
 
 /** What the database records about a CA or signing key it made or adopted. */
 export interface KeyRecord {

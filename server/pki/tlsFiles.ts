@@ -5,7 +5,7 @@
 import { createPrivateKey, X509Certificate } from 'crypto';
 import * as fs from 'fs';
 import type { IssuedCertificate } from './certificateAuthority';
-import { osReason, StartupError, USAGE_ERROR_CODE } from '../startupError';
+import { osReason, StartupError, USAGE_ERROR_CODE } from '../core/startupError';
 
 function readOption(option: string, file: string): string {
   try {

@@ -12,7 +12,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Db, openDatabase } from './database';
-import { CORRUPT_CODE, LOCKED_CODE, osReason, RESTORE_OR_NEW_DATA_DIR, StartupError } from '../startupError';
+import { CORRUPT_CODE, LOCKED_CODE, osReason, RESTORE_OR_NEW_DATA_DIR, StartupError } from '../core/startupError';
 
 export const DATABASE_FILE = 'arclight.db';
 export const LOCK_FILE = 'arclight.lock';

@@ -12,7 +12,7 @@ import { ResourceStore } from './resources';
 import { SecretStore } from './secrets';
 import { UsedProofStore } from './usedProofs';
 import { Sealer, storeKeyFile } from './sealing';
-import { CORRUPT_CODE, RESTORE_OR_NEW_DATA_DIR, StartupError } from '../startupError';
+import { CORRUPT_CODE, RESTORE_OR_NEW_DATA_DIR, StartupError } from '../core/startupError';
 
 const STORE_KEY_SETTING = 'storeKeyId';
 

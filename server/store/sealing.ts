@@ -7,7 +7,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CORRUPT_CODE, osReason, RESTORE_OR_NEW_DATA_DIR, StartupError } from '../startupError';
+import { CORRUPT_CODE, osReason, RESTORE_OR_NEW_DATA_DIR, StartupError } from '../core/startupError';
 
 const PREFIX = 'v1.';
 const IV_BYTES = 12;

@@ -17,7 +17,7 @@
  */
 import type { Store } from '.';
 import { certificateRecords } from '../identity/credentials';
-import { boolean, guid, listOf, mapOf, object, oneOf, optional, readJsonFile, required, text } from '../jsonShape';
+import { boolean, guid, listOf, mapOf, object, oneOf, optional, readJsonFile, required, text } from '../core/jsonShape';
 import type { SubscriptionRecord, TenantRecord } from './directory';
 
 export const DEFAULT_TENANT_ID = '00000000-0000-0000-0000-000000000001';

@@ -9,7 +9,7 @@
 import { strict as assert } from 'assert';
 import { testServer, TestServer } from '../support/arclight';
 import { agentKeys } from '../support/keys';
-import { AgentError, ClusterAgent } from '../../server/agents/agentClient';
+import { AgentError, ClusterAgent } from '../../agent/agentClient';
 import { agentFlags, keyFiles, runAgent, startAgent } from '../support/agentProcess';
 import {
   ArmClients, armClients, assertConfigurationsReported, CC, connectCluster, controls, createConfigurations, DAY_MS, KUBERNETES_APP, legacySourceControl,

@@ -8,7 +8,7 @@
  */
 import { strict as assert } from 'assert';
 import type { Extension, FluxConfiguration } from '@azure/arm-kubernetesconfiguration';
-import { ClusterAgent } from '../../server/agents/agentClient';
+import { ClusterAgent } from '../../agent/agentClient';
 import { testServer, TestServer } from '../support/arclight';
 import { agentKeys } from '../support/keys';
 import { AgentProtocol, expectStatus } from '../support/agentProtocol';

@@ -5,7 +5,7 @@
  * only there) and those it must keep, so one lucky DELETE cannot hide every later case.
  */
 import { strict as assert } from 'assert';
-import { signProof } from '../../server/agents/agentCredentials';
+import { signProof } from '../../protocol/agentCredentials';
 import type { RunningArclight } from '../../server/arclight';
 import { fakeToken, SUB, TENANT, CLIENT_ID } from '../support/arclight';
 import { AgentProtocol } from '../support/agentProtocol';

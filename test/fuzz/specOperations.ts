@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { SpecCatalog } from '../../server/openapi/specCatalog';
+import type { SpecCatalog } from '../../server/spec/specCatalog';
 import type { Surface } from './httpClient';
 
 type Schema = any; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -11,7 +11,7 @@ import { arclightPerSuite, bearer, SUB, testServer } from '../support/arclight';
 import { clusterPath, createCluster, createGroup, groupPath } from '../support/clusters';
 import { configPath, extensionBody } from '../support/configurations';
 import { dataPlane, HOST, onboard } from '../support/agents';
-import { MAX_JSON_DEPTH } from '../../server/http/body';
+import { MAX_JSON_DEPTH } from '../../server/gateway/body';
 
 const RG_VERSION = 'api-version=2021-04-01';
 /** Keys that name members of Object.prototype: plain data all the same. */

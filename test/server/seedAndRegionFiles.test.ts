@@ -8,7 +8,7 @@ import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createArclight } from '../../server/arclight';
-import { MAX_JSON_DEPTH, tooDeepAt } from '../../server/jsonShape';
+import { MAX_JSON_DEPTH, tooDeepAt } from '../../server/core/jsonShape';
 import { testCertificate } from '../support/identity';
 import { failedStart, removeScratch, scratchDir } from '../support/startup';
 

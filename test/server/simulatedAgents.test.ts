@@ -8,7 +8,7 @@ import request from 'supertest';
 import { bearer, testArclight, TestArclight } from '../support/arclight';
 import { clusterPath, createCluster } from '../support/clusters';
 import { configPath, extensionBody, fluxBody, sourceControlBody } from '../support/configurations';
-import { clusterIdentityClientId } from '../../server/agents/identityCertificates';
+import { clusterIdentityClientId } from '../../server/clusterSide/identityCertificates';
 
 const DAY_MS = 24 * 3600 * 1000;
 const KUBERNETES_APP = '64b12d6e-6549-484c-8cc6-6281839ba394';

@@ -6,8 +6,8 @@
  */
 import { strict as assert } from 'assert';
 import request from 'supertest';
-import { SpecCatalog } from '../../server/openapi/specCatalog';
-import { ArmOperation, Definition } from '../../server/openapi/definitions';
+import { SpecCatalog } from '../../server/spec/specCatalog';
+import { ArmOperation, Definition } from '../../server/spec/definitions';
 import { bearer, SUB, testArclight } from '../support/arclight';
 
 describe('spec definitions', () => {

@@ -7,7 +7,7 @@
 import { strict as assert } from 'assert';
 import { spawnSync } from 'child_process';
 import { createArclight, startArclight } from '../../server/arclight';
-import { OPTIONS } from '../../server/config';
+import { OPTIONS } from '../../server/core/config';
 import { failedStart } from '../support/startup';
 import { cleanEnv, MAIN } from '../support/executable';
 

@@ -3,7 +3,7 @@
  * Object.assign rather than spreads, for V8's sake; the shape must not change with that).
  */
 import { strict as assert } from 'assert';
-import { systemDataFor } from '../../server/arm/systemData';
+import { systemDataFor } from '../../server/kit/systemData';
 
 describe('systemData', () => {
   const user = { name: 'someone@arclight.local', type: 'User' as const };

@@ -13,7 +13,7 @@ import { arclightPerSuite, bearer, SUB, testArclight } from '../support/arclight
 import { clusterBody, clusterPath, createCluster, createGroup, groupPath } from '../support/clusters';
 import { configPath, extensionBody } from '../support/configurations';
 import { CLUSTER_OPERATIONS } from '../../server/providers/kubernetes/connectedClusters';
-import { FINISHED_OPERATION_RETENTION_MS } from '../../server/arm/asyncOperations';
+import { FINISHED_OPERATION_RETENTION_MS } from '../../server/kit/asyncOperations';
 
 const CLUSTER_VERSION = 'api-version=2024-01-01';
 

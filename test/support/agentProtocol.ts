@@ -12,8 +12,8 @@ import * as fs from 'fs';
 import * as https from 'https';
 import type { IncomingHttpHeaders } from 'http';
 import * as path from 'path';
-import { signClientAssertion, signProof } from '../../server/agents/agentCredentials';
-import type { IssuedIdentityCertificate } from '../../server/agents/identityCertificates';
+import { signClientAssertion, signProof } from '../../protocol/agentCredentials';
+import type { IssuedIdentityCertificate } from '../../server/clusterSide/identityCertificates';
 import { OpenAPIBackend } from 'openapi-backend';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any

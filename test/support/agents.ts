@@ -7,7 +7,7 @@
 import { createPrivateKey, KeyObject } from 'crypto';
 import request from 'supertest';
 import type { Express } from 'express';
-import { signClientAssertion, signProof } from '../../server/agents/agentCredentials';
+import { signClientAssertion, signProof } from '../../protocol/agentCredentials';
 import type { IssuedCertificate } from './agentProtocol';
 import { agentKeys } from './keys';
 

@@ -18,7 +18,7 @@ import * as path from 'path';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import type { Express } from 'express';
-import { signClientAssertion, signProof } from '../../server/agents/agentCredentials';
+import { signClientAssertion, signProof } from '../../protocol/agentCredentials';
 import { IDENTITY_HEADER } from '../../server/identity/managedIdentity';
 import { bearer, CLIENT_ID, SUB, TENANT } from './arclight';
 import { clusterBody, clusterPath, groupPath } from './clusters';

@@ -4,7 +4,7 @@
  * or SubjectPublicKeyInfo. The agent later proves it holds the matching private key.
  */
 import { createPublicKey, KeyObject } from 'crypto';
-import { ArmError } from '../../http/armErrors';
+import { ArmError } from '../../kit/armErrors';
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 

@@ -12,18 +12,18 @@
  */
 import { randomUUID } from 'crypto';
 import { isDeepStrictEqual } from 'util';
-import { ArmError, armErrors } from '../../http/armErrors';
+import { ArmError, armErrors } from '../../kit/armErrors';
 import type { Services } from '../../services';
-import type { ArmRequest, ArmResponse } from '../../arm/handlers';
+import type { ArmRequest, ArmResponse } from '../../kit/handlers';
 import type { StoredResource } from '../../store/resources';
-import { carryOverUndeclared } from '../../arm/rendering';
-import { systemDataFor } from '../../arm/systemData';
-import { validateTags } from '../../arm/tags';
-import { deletionCompleter, listOfType, loadResource, provisioningCompleter, saveResource } from '../../arm/resources';
-import { filteredPage, listBody, nextLink, pageRequest } from '../../arm/paging';
-import { resourceGroupId } from '../../arm/resourceIds';
-import { retryHeaders } from '../../arm/asyncOperations';
-import { mergePatch, refuseUnpatchable } from '../../arm/patch';
+import { carryOverUndeclared } from '../../kit/rendering';
+import { systemDataFor } from '../../kit/systemData';
+import { validateTags } from '../../kit/tags';
+import { deletionCompleter, listOfType, loadResource, provisioningCompleter, saveResource } from '../../kit/resources';
+import { filteredPage, listBody, nextLink, pageRequest } from '../../kit/paging';
+import { resourceGroupId } from '../../kit/resourceIds';
+import { retryHeaders } from '../../kit/asyncOperations';
+import { mergePatch, refuseUnpatchable } from '../../kit/patch';
 import { mayOmitKey, requireAgentPublicKey, sameKey } from './agentKey';
 import { connectivityStatus } from './connectivity';
 import { clusterUserCredentials } from './clusterCredentials';

@@ -1,6 +1,6 @@
 /** Microsoft.Kubernetes: connected clusters, their operations, and the provider's operation list. */
 import type { Services } from '../../services';
-import { providerOperations } from '../../arm/operationsList';
+import { providerOperations } from '../../kit/operationsList';
 import { registerConnectedClusters } from './connectedClusters';
 import { registerOperationStatuses } from './operationStatuses';
 

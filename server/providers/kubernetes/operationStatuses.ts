@@ -5,13 +5,13 @@
  *   operationResults/{id}   (Location): 202 while running, then 204 for a delete or 200 with the
  *                           resource, rendered in the api-version of the poll.
  */
-import { ArmError } from '../../http/armErrors';
+import { ArmError } from '../../kit/armErrors';
 import type { Services } from '../../services';
-import type { ArmRequest } from '../../arm/handlers';
-import { retryHeaders } from '../../arm/asyncOperations';
-import { routeKeyOf } from '../../openapi/definitions';
-import { responseProjector } from '../../arm/rendering';
-import { loadResource } from '../../arm/resources';
+import type { ArmRequest } from '../../kit/handlers';
+import { retryHeaders } from '../../kit/asyncOperations';
+import { routeKeyOf } from '../../spec/definitions';
+import { responseProjector } from '../../kit/rendering';
+import { loadResource } from '../../kit/resources';
 import { CLUSTER_OPERATIONS, clusterView } from './connectedClusters';
 
 const OPERATIONS = '/providers/Microsoft.Kubernetes/locations/{}/';

@@ -3,12 +3,12 @@
  * `.../providers/{clusterRp}/{clusterResourceName}/{clusterName}`. The spec leaves the pair
  * free; Azure accepts four, and the parent must exist.
  */
-import { ArmError, armErrors } from '../../http/armErrors';
+import { ArmError, armErrors } from '../../kit/armErrors';
 import type { Services } from '../../services';
-import type { ArmRequest } from '../../arm/handlers';
+import type { ArmRequest } from '../../kit/handlers';
 import type { StoredResource } from '../../store/resources';
-import { loadResource } from '../../arm/resources';
-import { resourceGroupId } from '../../arm/resourceIds';
+import { loadResource } from '../../kit/resources';
+import { resourceGroupId } from '../../kit/resourceIds';
 import { STAND_IN_PARENT_TYPES } from '../parentClusters';
 
 export const PARENT_TYPES = ['Microsoft.Kubernetes/connectedClusters', ...STAND_IN_PARENT_TYPES];

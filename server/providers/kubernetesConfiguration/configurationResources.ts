@@ -5,17 +5,17 @@
  * operations with a status resource at `{resource}/operations/{id}`. Each type's own rules
  * (defaults, validation, create-only fields) come in a ConfigurationType.
  */
-import { ArmError } from '../../http/armErrors';
+import { ArmError } from '../../kit/armErrors';
 import type { Services } from '../../services';
-import type { ArmRequest, ArmResponse } from '../../arm/handlers';
+import type { ArmRequest, ArmResponse } from '../../kit/handlers';
 import type { StoredResource } from '../../store/resources';
 import type { OperationRecord } from '../../store/operations';
-import { carryOverUndeclared } from '../../arm/rendering';
-import { systemDataFor } from '../../arm/systemData';
-import { deleteResourceTree, deletionCompleter, listOfType, loadResource, provisioningCompleter, saveResource } from '../../arm/resources';
-import { filteredPage, listBody, nextLink, pageRequest } from '../../arm/paging';
-import { retryHeaders } from '../../arm/asyncOperations';
-import { mergePatch, refuseUnpatchable } from '../../arm/patch';
+import { carryOverUndeclared } from '../../kit/rendering';
+import { systemDataFor } from '../../kit/systemData';
+import { deleteResourceTree, deletionCompleter, listOfType, loadResource, provisioningCompleter, saveResource } from '../../kit/resources';
+import { filteredPage, listBody, nextLink, pageRequest } from '../../kit/paging';
+import { retryHeaders } from '../../kit/asyncOperations';
+import { mergePatch, refuseUnpatchable } from '../../kit/patch';
 import { resolveClusterParent } from './clusterParent';
 import { patchWriteOnly, takeWriteOnly } from './writeOnlyValues';
 

@@ -4,9 +4,9 @@
  * provider's operation list.
  */
 import type { Services } from '../../services';
-import { providerOperations } from '../../arm/operationsList';
-import { listBody } from '../../arm/paging';
-import { armKey } from '../../arm/resourceIds';
+import { providerOperations } from '../../kit/operationsList';
+import { listBody } from '../../kit/paging';
+import { armKey } from '../../kit/resourceIds';
 import { CLUSTER_PATH, NAMESPACE, operationStatusBody, registerConfigurationType } from './configurationResources';
 import { resolveClusterParent } from './clusterParent';
 import { extensions } from './extensions';

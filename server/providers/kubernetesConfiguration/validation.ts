@@ -3,7 +3,7 @@
  * Its refusals are 400 `ValidationFailed` (the code Azure answers, e.g. "Invalid source kind
  * match. ..."); messages name the field and say what is expected, never echo secrets.
  */
-import { ArmError } from '../../http/armErrors';
+import { ArmError } from '../../kit/armErrors';
 
 export const validationFailed = (message: string, target?: string) => new ArmError(400, 'ValidationFailed', message, target ? { target } : {});
 

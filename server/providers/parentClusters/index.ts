@@ -6,14 +6,14 @@
  * so extensions and flux configurations have a parent, and clients that read the parent's
  * location (az k8s-extension does) get an answer. Spec: specs/arclight/parentClusters.json.
  */
-import { armErrors } from '../../http/armErrors';
+import { armErrors } from '../../kit/armErrors';
 import type { Services } from '../../services';
-import type { ArmRequest } from '../../arm/handlers';
-import { deleteResourceTree, listOfType, loadResource, saveResource } from '../../arm/resources';
-import { filteredPage, listBody, nextLink, pageRequest } from '../../arm/paging';
-import { resourceGroupId } from '../../arm/resourceIds';
-import { systemDataFor } from '../../arm/systemData';
-import { validateTags } from '../../arm/tags';
+import type { ArmRequest } from '../../kit/handlers';
+import { deleteResourceTree, listOfType, loadResource, saveResource } from '../../kit/resources';
+import { filteredPage, listBody, nextLink, pageRequest } from '../../kit/paging';
+import { resourceGroupId } from '../../kit/resourceIds';
+import { systemDataFor } from '../../kit/systemData';
+import { validateTags } from '../../kit/tags';
 
 /** The parent types other than connected clusters, as `namespace/type`. */
 export const STAND_IN_PARENT_TYPES = [

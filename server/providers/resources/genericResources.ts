@@ -4,10 +4,10 @@
  * properties and `$expand=createdTime,changedTime,provisioningState`.
  */
 import type { Services } from '../../services';
-import type { ArmRequest } from '../../arm/handlers';
+import type { ArmRequest } from '../../kit/handlers';
 import type { StoredResource } from '../../store/resources';
-import { compileFilter } from '../../arm/odataFilter';
-import { filteredPage, listBody, nextLink, pageRequest } from '../../arm/paging';
+import { compileFilter } from '../../kit/odataFilter';
+import { filteredPage, listBody, nextLink, pageRequest } from '../../kit/paging';
 
 const FILTERABLE = ['location', 'resourcetype', 'name', 'resourcegroup', 'tagname', 'tagvalue', 'identity', 'identity/principalid', 'kind'];
 

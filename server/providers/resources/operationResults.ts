@@ -3,9 +3,9 @@
  * operations (resource-group deletion). 202 with the same Location while running, then 200
  * with no body, or the operation's error.
  */
-import { ArmError } from '../../http/armErrors';
+import { ArmError } from '../../kit/armErrors';
 import type { Services } from '../../services';
-import { retryHeaders } from '../../arm/asyncOperations';
+import { retryHeaders } from '../../kit/asyncOperations';
 
 export function registerOperationResults(s: Services): void {
   s.handlers.on('GET', '/subscriptions/{subscriptionId}/operationresults/{operationId}', (req) => {

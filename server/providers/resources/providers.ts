@@ -3,9 +3,9 @@
  * locations come from the spec bundle's manifest, so they always match what Arclight serves.
  * Registering answers Registering, as Azure does, and reads Registered from then on.
  */
-import { ArmError } from '../../http/armErrors';
+import { ArmError } from '../../kit/armErrors';
 import type { Services } from '../../services';
-import type { BundleProvider } from '../../openapi/bundleTypes';
+import type { BundleProvider } from '../../spec/bundleTypes';
 import type { RegistrationState } from '../../store/directory';
 
 export function registerProviders(s: Services): void {

@@ -3,15 +3,15 @@
  * whole set), DELETE (202 + Location; the group and everything inside it go when the operation
  * completes), and the paged list with ARM's tagName/tagValue $filter.
  */
-import { ArmError, armErrors } from '../../http/armErrors';
+import { ArmError, armErrors } from '../../kit/armErrors';
 import type { Services } from '../../services';
-import type { ArmRequest } from '../../arm/handlers';
-import { armKey, resourceGroupId, subscriptionKey } from '../../arm/resourceIds';
-import { filteredPage, listBody, nextLink, pageRequest } from '../../arm/paging';
-import { compileFilter } from '../../arm/odataFilter';
-import { validateTags } from '../../arm/tags';
-import { retryHeaders } from '../../arm/asyncOperations';
-import { deletionCompleter } from '../../arm/resources';
+import type { ArmRequest } from '../../kit/handlers';
+import { armKey, resourceGroupId, subscriptionKey } from '../../kit/resourceIds';
+import { filteredPage, listBody, nextLink, pageRequest } from '../../kit/paging';
+import { compileFilter } from '../../kit/odataFilter';
+import { validateTags } from '../../kit/tags';
+import { retryHeaders } from '../../kit/asyncOperations';
+import { deletionCompleter } from '../../kit/resources';
 import type { StoredResource } from '../../store/resources';
 import type { SeedResourceGroup } from '../../store/seed';
 

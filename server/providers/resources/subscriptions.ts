@@ -3,10 +3,10 @@
  * shapes ARM returns (see README). A caller whose token names a known tenant sees that
  * tenant's subscriptions; any other caller sees them all.
  */
-import { armErrors } from '../../http/armErrors';
+import { armErrors } from '../../kit/armErrors';
 import type { Services } from '../../services';
 import type { SubscriptionRecord, TenantRecord } from '../../store/directory';
-import type { Region } from '../../openapi/bundleTypes';
+import type { Region } from '../../spec/bundleTypes';
 
 export function subscriptionBody(s: SubscriptionRecord) {
   return {

@@ -1,0 +1,80 @@
+/**
+ * What the cluster's agents change in ARM, whoever the agents are (a real agent through the data
+ * plane, `arclight agent`, or Arclight's simulated agents): the connected cluster's agent fields,
+ * and the agent-reported state of its configurations. Agent writes are recorded in systemData
+ * as the Microsoft.Kubernetes first-party application, as Azure records them.
+ */
+import { ArmError } from '../kit/armErrors';
+import type { Services } from '../services';
+import type { StoredResource } from '../store/resources';
+import { saveResource } from '../kit/resources';
+import { systemDataFor } from '../kit/systemData';
+
+type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The Microsoft.Kubernetes application: `lastModifiedBy` once the agents report (as seen in Azure). */
+export const KUBERNETES_APPLICATION_ID = '64b12d6e-6549-484c-8cc6-6281839ba394';
+const AGENTS = { name: KUBERNETES_APPLICATION_ID, type: 'Application' as const };
+
+/** Saves `properties` (merged) and `top` (merged) on the cluster, as its agents. */
+export function updateClusterAsAgent(s: Services, cluster: StoredResource, properties: Props, top: Props = {}): StoredResource {
+  const body = {
+    ...cluster.body,
+    ...top,
+    systemData: systemDataFor(AGENTS, s.clock.iso(), cluster.body.systemData),
+    properties: { ...cluster.body.properties, ...properties },
+  };
+  return saveResource(s, { id: cluster.id, type: cluster.type, parentId: cluster.parentKey, tracked: cluster.tracked, body }, cluster);
+}
+
+/** The fields agents report for each configuration type, and what each must be. */
+const REPORTABLE = new Map<string, Map<string, (v: unknown) => boolean>>([
+  ['extensions', new Map([
+    ['provisioningState', (v) => v === 'Succeeded' || v === 'Failed'],
+    ['currentVersion', isString],
+    ['statuses', Array.isArray],
+    ['errorInfo', isObject],
+  ])],
+  ['fluxconfigurations', new Map([
+    ['provisioningState', (v) => v === 'Succeeded' || v === 'Failed'],
+    ['complianceState', (v) => ['Compliant', 'Non-Compliant', 'Pending', 'Suspended', 'Unknown'].includes(v as string)],
+    ['statuses', Array.isArray],
+    ['sourceSyncedCommitId', isString],
+    ['sourceUpdatedAt', isInstant],
+    ['statusUpdatedAt', isInstant],
+    ['repositoryPublicKey', isString],
+    ['errorMessage', isString],
+  ])],
+  ['sourcecontrolconfigurations', new Map([
+    ['complianceStatus', isObject],
+    ['repositoryPublicKey', isString],
+  ])],
+]);
+
+function isString(v: unknown): boolean {
+  return typeof v === 'string';
+}
+function isObject(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function isInstant(v: unknown): boolean {
+  return typeof v === 'string' && !Number.isNaN(Date.parse(v));
+}
+
+/** Applies what the agents report about one configuration; refuses fields they do not report. */
+export function applyConfigurationReport(s: Services, config: StoredResource, report: Props): StoredResource {
+  const collection = config.type.split('/')[1];
+  const allowed = REPORTABLE.get(collection)!;
+  for (const [field, value] of Object.entries(report)) {
+    const check = allowed.get(field);
+    if (!check) {
+      throw new ArmError(400, 'InvalidStatusReport',
+        `Agents do not report '${field}' for ${collection}. They report ${[...allowed.keys()].map((f) => `'${f}'`).join(', ')}.`);
+    }
+    // null clears what an earlier report said (an error once the install succeeds); states cannot be cleared.
+    const clearable = value === null && field !== 'provisioningState' && field !== 'complianceState';
+    if (!clearable && !check(value)) throw new ArmError(400, 'InvalidStatusReport', `The reported value of '${field}' is not valid.`);
+  }
+  const body = { ...config.body, properties: { ...config.body.properties, ...report } };
+  return saveResource(s, { id: config.id, type: config.type, parentId: config.parentKey, tracked: config.tracked, body }, config);
+}

@@ -1,0 +1,93 @@
+/**
+ * A region's configuration data plane, for a cluster's own identity: heartbeats with the
+ * cluster's metadata, the desired state (its configurations, write-only values included), and
+ * status reports that become what ARM shows next.
+ */
+import type { Request } from 'express';
+import { ArmError } from '../kit/armErrors';
+import { readJsonBody } from '../gateway/body';
+import type { Services } from '../services';
+import type { StoredResource } from '../store/resources';
+import { loadResource } from '../kit/resources';
+import { clusterView } from '../providers/kubernetes/connectedClusters';
+import { withWriteOnly } from '../providers/kubernetesConfiguration/writeOnlyValues';
+import { CONFIGURATION_TYPES } from '../providers/kubernetesConfiguration';
+import { applyConfigurationReport, updateClusterAsAgent } from './agentWrites';
+
+type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The configuration collections by lower-cased name (stored types are lower-cased). */
+const COLLECTIONS = new Map(CONFIGURATION_TYPES.map((t) => [t.collection.toLowerCase(), t.collection]));
+
+const isString = (v: unknown) => typeof v === 'string';
+/** The cluster's node and core counts are int32 in its spec. */
+const isCount = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 2 ** 31 - 1;
+
+/** What a heartbeat may carry, and how each is checked. */
+const HEARTBEAT_FIELDS = new Map<string, (v: unknown) => boolean>([
+  ['agentVersion', isString],
+  ['kubernetesVersion', isString],
+  ['totalNodeCount', isCount],
+  ['totalCoreCount', isCount],
+  ['distribution', isString],
+  ['distributionVersion', isString],
+  ['infrastructure', isString],
+  ['offering', isString],
+]);
+
+/** The request body as a JSON object ({} when there is none); read before anything is loaded, so nothing read goes stale. */
+export async function jsonObject(s: Services, req: Request): Promise<Props> {
+  const body = await readJsonBody(req, s.config.bodyLimit);
+  if (body === undefined) return {};
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ArmError(400, 'InvalidRequestContent', 'The request body must be a JSON object.');
+  return body as Props;
+}
+
+/** The cluster as its agents see it after a write. */
+export function clusterState(s: Services, cluster: StoredResource) {
+  const p = clusterView(s, cluster).properties;
+  return {
+    id: cluster.id,
+    location: cluster.body.location,
+    connectivityStatus: p.connectivityStatus,
+    lastConnectivityTime: p.lastConnectivityTime ?? null,
+    managedIdentityCertificateExpirationTime: p.managedIdentityCertificateExpirationTime ?? null,
+  };
+}
+
+/** Records a heartbeat: now is the last connectivity time; the metadata fills the agent fields (`top`: see updateClusterAsAgent). */
+export function recordHeartbeat(s: Services, cluster: StoredResource, report: Props, top: Props = {}): StoredResource {
+  for (const [field, value] of Object.entries(report)) {
+    const check = HEARTBEAT_FIELDS.get(field);
+    if (!check) throw new ArmError(400, 'InvalidHeartbeat', `A heartbeat does not carry '${field}'. It carries ${[...HEARTBEAT_FIELDS.keys()].map((f) => `'${f}'`).join(', ')}.`);
+    if (!check(value)) throw new ArmError(400, 'InvalidHeartbeat', `The value of '${field}' is not valid.`);
+  }
+  const metadata = { ...report };
+  // Azure shows the Kubernetes version without its leading v.
+  if (typeof metadata.kubernetesVersion === 'string') metadata.kubernetesVersion = metadata.kubernetesVersion.replace(/^v/i, '');
+  return s.store.transaction(() => updateClusterAsAgent(s, cluster, { ...metadata, lastConnectivityTime: s.clock.iso() }, top));
+}
+
+export function heartbeat(s: Services, cluster: StoredResource, report: Props) {
+  return clusterState(s, recordHeartbeat(s, cluster, report));
+}
+
+/** The cluster's configurations as desired state, with their write-only values. */
+export function desiredState(s: Services, cluster: StoredResource) {
+  const out: Record<string, Props[]> = { extensions: [], fluxConfigurations: [], sourceControlConfigurations: [] };
+  for (const r of s.store.resources.descendants(cluster.key)) {
+    const collection = COLLECTIONS.get(r.type.split('/')[1]);
+    if (!collection) continue;
+    out[collection].push({ id: r.id, name: r.body.name, type: r.body.type, properties: withWriteOnly(r.body.properties, s.store.secrets.get(r.key)) });
+  }
+  return { clusterId: cluster.id, ...out };
+}
+
+export function reportStatus(s: Services, cluster: StoredResource, collection: string, name: string, report: Props) {
+  const canonical = COLLECTIONS.get(collection.toLowerCase());
+  if (!canonical) throw new ArmError(404, 'NotFound', `Unknown configuration collection '${collection}'. Use extensions, fluxConfigurations or sourceControlConfigurations.`);
+  const config = loadResource(s, `${cluster.id}/providers/Microsoft.KubernetesConfiguration/${canonical}/${name}`);
+  if (!config) throw new ArmError(404, 'ResourceNotFound', `The ${canonical} '${name}' does not exist on connected cluster '${cluster.id}'.`);
+  const updated = s.store.transaction(() => applyConfigurationReport(s, config, report));
+  return { id: updated.id, name: updated.body.name, type: updated.body.type, properties: updated.body.properties };
+}

@@ -1,0 +1,136 @@
+/**
+ * Long-running operations. Starting one records it InProgress with the instant it is due
+ * (now + --lro-delay on the emulator clock). Nothing runs on a timer: every ARM request first
+ * settles the operations that are due, through the completer registered for their kind, in
+ * one transaction each. So an advance of the clock, or a poll, is all it takes to finish one.
+ * Finished operations are kept for a day of the emulator clock, then pruned.
+ */
+import { randomUUID } from 'crypto';
+import { ArmError, ArmErrorDetail } from './armErrors';
+import type { Logger } from '../core/log';
+import type { OperationRecord } from '../store/operations';
+import type { Store } from '../store';
+import type { Clock } from '../core/clock';
+
+export interface Completion {
+  status: 'Succeeded' | 'Failed' | 'Canceled';
+  error?: ArmErrorDetail;
+}
+
+/** Applies the effect of an operation that is due (e.g. marks a resource Succeeded, deletes it). */
+export type Completer = (op: OperationRecord) => Completion;
+
+export interface StartOptions {
+  kind: string;
+  subscriptionId: string;
+  resourceKey: string;
+  resourceId: string;
+  apiVersion: string;
+  data?: Record<string, unknown>;
+}
+
+/** How long finished operations stay readable, on the emulator clock (then they are pruned). */
+export const FINISHED_OPERATION_RETENTION_MS = 24 * 3600 * 1000;
+/** How often, on the emulator clock, finished operations older than the retention are removed. */
+const PRUNE_INTERVAL_MS = 60 * 1000;
+
+export class AsyncOperations {
+  private readonly completers = new Map<string, Completer>();
+  private nextPruneAt = -Infinity;
+
+  constructor(private readonly store: Store, private readonly clock: Clock, private readonly delaySeconds: () => number, private readonly logger: Logger) {}
+
+  register(kind: string, completer: Completer): void {
+    this.completers.set(kind, completer);
+  }
+
+  /** Records a new operation; the caller is already inside the request's write transaction. */
+  start(options: StartOptions): OperationRecord {
+    const now = this.clock.nowMs();
+    const op: OperationRecord = {
+      id: randomUUID(),
+      subscriptionId: options.subscriptionId.toLowerCase(),
+      resourceKey: options.resourceKey,
+      resourceId: options.resourceId,
+      kind: options.kind,
+      status: 'InProgress',
+      startTime: now,
+      endTime: null,
+      dueAt: now + this.delaySeconds() * 1000,
+      apiVersion: options.apiVersion,
+      data: options.data ?? {},
+    };
+    this.store.operations.put(op);
+    return op;
+  }
+
+  /** Completes every operation whose time has come. Cheap when none is: one indexed lookup. */
+  settleDue(): void {
+    const now = this.clock.nowMs();
+    for (const op of this.store.operations.dueBy(now)) this.settle(op);
+    if (now >= this.nextPruneAt) {
+      this.nextPruneAt = now + PRUNE_INTERVAL_MS;
+      this.store.operations.deleteFinishedBefore(now - FINISHED_OPERATION_RETENTION_MS);
+    }
+  }
+
+  get(id: string): OperationRecord | undefined {
+    this.settleDue();
+    return this.store.operations.get(id);
+  }
+
+  /** Seconds a client should wait before polling again (at least 1: 0 makes some SDKs wait 30 s). */
+  retryAfter(op: OperationRecord): { seconds: number; ms: number } {
+    const remaining = Math.max(0, op.dueAt - this.clock.nowMs());
+    return { seconds: Math.max(1, Math.ceil(remaining / 1000)), ms: Math.max(1, remaining) };
+  }
+
+  /**
+   * Applies the operation's completer in its own transaction. A completer that throws leaves
+   * nothing of its work behind: the operation ends Failed with the error, its resource Failed,
+   * and the fault is logged once. It never stops other requests, now or after a restart.
+   */
+  private settle(op: OperationRecord): void {
+    const completer = this.completers.get(op.kind);
+    try {
+      this.store.transaction(() => {
+        const current = this.store.operations.get(op.id);
+        if (!current || current.status !== 'InProgress') return;
+        const outcome: Completion = completer ? completer(current) : { status: 'Succeeded' };
+        this.finish(current, outcome.status, outcome.error);
+      });
+    } catch (err) {
+      this.fail(op, err);
+    }
+  }
+
+  private fail(op: OperationRecord, err: unknown): void {
+    const error: ArmErrorDetail = err instanceof ArmError
+      ? { code: err.code, message: err.message }
+      : { code: 'InternalServerError', message: 'The operation failed because of an internal error in Arclight (see its log).' };
+    if (!(err instanceof ArmError)) this.logger.error(`operation ${op.id} (${op.kind}) on ${op.resourceId ?? '-'} failed: ${(err as Error)?.stack ?? String(err)}`);
+    this.store.transaction(() => {
+      const current = this.store.operations.get(op.id);
+      if (!current || current.status !== 'InProgress') return;
+      this.finish(current, 'Failed', error);
+      const resource = current.resourceKey ? this.store.resources.get(current.resourceKey) : undefined;
+      if (resource) {
+        const properties = Object.assign({}, resource.body.properties, { provisioningState: 'Failed' });
+        this.store.resources.put(Object.assign({}, resource, { body: Object.assign({}, resource.body, { properties }), updatedAt: this.clock.nowMs() }));
+      }
+    });
+  }
+
+  private finish(op: OperationRecord, status: Completion['status'], error: ArmErrorDetail | undefined): void {
+    this.store.operations.put(Object.assign({}, op, {
+      status,
+      endTime: Math.max(op.dueAt, op.startTime),
+      data: error ? Object.assign({}, op.data, { error }) : op.data,
+    }));
+  }
+}
+
+/** Headers that tell every SDK how soon to poll: Retry-After for JS and Go, retry-after-ms for Python. */
+export function retryHeaders(retry: { seconds: number; ms: number }): Record<string, string> {
+  return { 'Retry-After': String(retry.seconds), 'retry-after-ms': String(retry.ms) };
+}
