@@ -5,7 +5,7 @@
  * the same reports, so both move ARM the same way.
  */
 import { createHash } from 'crypto';
-import { SOURCE_PROPERTY } from '../server/providers/kubernetesConfiguration/fluxConfigurations';
+import { sourcePropertyOf } from './fluxSources';
 
 type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -41,7 +41,8 @@ function condition(ready: boolean, message: string, reason: string, now: string)
 
 function fluxReport(name: string, p: Props, now: string, failure?: string): Props {
   const kind = p.sourceKind ?? 'GitRepository';
-  const revision = syncedRevision(p[SOURCE_PROPERTY[kind]] ?? {});
+  const source = sourcePropertyOf(kind);
+  const revision = syncedRevision((source && p[source]) ?? {});
   const namespace = p.namespace ?? 'default';
   const state = failure ? 'Non-Compliant' : p.suspend ? 'Suspended' : 'Compliant';
   const statuses = [

@@ -11,17 +11,11 @@
  * statuses are the agents' to report (Pending and [] until then).
  */
 import type { ConfigurationType } from './configurationResources';
+import { SOURCE_PROPERTY, sourcePropertyOf } from '../../../protocol/fluxSources';
 import { KUBERNETES_NAME, requireGitUrl, requireNamespace, validationFailed } from './validation';
 
 type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** The property that holds each source kind's definition. */
-export const SOURCE_PROPERTY: Record<string, string> = {
-  GitRepository: 'gitRepository',
-  Bucket: 'bucket',
-  AzureBlob: 'azureBlob',
-  OCIRepository: 'ociRepository',
-};
 const SYNC_DEFAULTS = { timeoutInSeconds: 600, syncIntervalInSeconds: 600 };
 /** Azure's limit on a configuration's name plus one of its kustomizations' names. */
 const COMBINED_NAME_LIMIT = 62;
@@ -54,9 +48,9 @@ export const fluxConfigurations: ConfigurationType = {
   complete(p, name) {
     const out: Props = { ...p, scope: p.scope ?? 'cluster', namespace: p.namespace ?? 'default', sourceKind: p.sourceKind ?? 'GitRepository', suspend: p.suspend ?? false };
     requireNamespace('properties.namespace', out.namespace);
-    const property = SOURCE_PROPERTY[out.sourceKind];
-    if (!out[property]) {
-      throw validationFailed(`Invalid source kind match. Config with specified source kind '${out.sourceKind}' must contain corresponding body specified in the properties.`, `properties.${property}`);
+    const property = sourcePropertyOf(out.sourceKind);
+    if (!property || !out[property]) {
+      throw validationFailed(`Invalid source kind match. Config with specified source kind '${out.sourceKind}' must contain corresponding body specified in the properties.`, property ? `properties.${property}` : 'properties.sourceKind');
     }
     for (const [kind, other] of Object.entries(SOURCE_PROPERTY)) {
       if (other !== property && out[other]) {
