@@ -34,7 +34,8 @@ import { gatewayChain } from './gateway/chain';
 import { adminRoutes } from './surfaces/testControl/routes';
 import { cloudMetadataHandler } from './surfaces/metadata/cloudMetadata';
 import { armPipeline } from './surfaces/arm/pipeline';
-import type { Services } from './services';
+import type { Services } from './surfaces/services';
+import { DomainEvents } from './kit/events';
 import { registerResourcesProvider } from './providers/resources';
 import { registerKubernetesProvider } from './providers/kubernetes';
 import { registerKubernetesConfigurationProvider } from './providers/kubernetesConfiguration';
@@ -89,6 +90,10 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
   const principals = new Principals(store);
   const tokens = new TokenService(clock, signingKey, principals);
 
+  const events = new DomainEvents();
+  // The simulated agents act through the same services as everything else, and are only heard
+  // of through events and the two interfaces they implement (live agent facts, test controls).
+  const agents = new SimulatedAgents(() => services);
   const services: Services = {
     config,
     clock,
@@ -96,15 +101,18 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     store,
     catalog: specs,
     regions,
-    operations: new AsyncOperations(store, clock, () => config.lroDelay, logger),
+    events,
+    operations: new AsyncOperations(store, clock, () => config.lroDelay, logger, events),
     handlers: new HandlerRegistry(),
     auth: new ArmAuthenticator(config.auth, clock, tokens),
     ca,
     principals,
     tokens,
-    agents: new SimulatedAgents(() => services),
+    liveAgents: agents,
+    agentControl: agents,
     defaults: { tenantId: DEFAULT_TENANT_ID, subscriptionId: DEFAULT_SUBSCRIPTION_ID, clientId: DEFAULT_CLIENT_ID },
   };
+  agents.listenTo(events);
   registerResourcesProvider(services);
   registerKubernetesProvider(services);
   registerKubernetesConfigurationProvider(services);

@@ -7,7 +7,7 @@
  * another region is sent to its own region (421 WrongRegion).
  */
 import { ArmError } from '../kit/armErrors';
-import type { Services } from '../services';
+import type { ClusterSideContext } from './context';
 import type { StoredResource } from '../store/resources';
 import { isArmAudience } from '../identity/audiences';
 import { loadResource } from '../kit/resources';
@@ -18,7 +18,7 @@ const SKEW_SECONDS = 300;
 
 const unauthenticated = (code: string, message: string) => new ArmError(401, code, message, { headers: { 'WWW-Authenticate': `Bearer error="invalid_token", error_description="${message}"` } });
 
-export function authenticateClusterAgent(s: Services, header: string | undefined, region: string, baseUrl: string): StoredResource {
+export function authenticateClusterAgent(s: ClusterSideContext, header: string | undefined, region: string, baseUrl: string): StoredResource {
   const token = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
   if (!token) throw unauthenticated('AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing or is not a bearer token of the cluster's identity.");
   const claims = s.tokens.verify(token);
@@ -38,7 +38,7 @@ export function authenticateClusterAgent(s: Services, header: string | undefined
 }
 
 /** A cluster's agents use their own region's endpoints. */
-export function requireRegion(s: Services, cluster: StoredResource, region: string, baseUrl: string, endpoint: 'identityEndpoint' | 'dataPlaneEndpoint'): void {
+export function requireRegion(s: ClusterSideContext, cluster: StoredResource, region: string, baseUrl: string, endpoint: 'identityEndpoint' | 'dataPlaneEndpoint'): void {
   const asked = s.regions.resolve(region)?.name ?? region.toLowerCase();
   const home: string = cluster.body.location;
   if (asked !== home) {

@@ -5,7 +5,7 @@
  * as the Microsoft.Kubernetes first-party application, as Azure records them.
  */
 import { ArmError } from '../kit/armErrors';
-import type { Services } from '../services';
+import type { ClusterSideContext } from './context';
 import type { StoredResource } from '../store/resources';
 import { saveResource } from '../kit/resources';
 import { systemDataFor } from '../kit/systemData';
@@ -17,7 +17,7 @@ export const KUBERNETES_APPLICATION_ID = '64b12d6e-6549-484c-8cc6-6281839ba394';
 const AGENTS = { name: KUBERNETES_APPLICATION_ID, type: 'Application' as const };
 
 /** Saves `properties` (merged) and `top` (merged) on the cluster, as its agents. */
-export function updateClusterAsAgent(s: Services, cluster: StoredResource, properties: Props, top: Props = {}): StoredResource {
+export function updateClusterAsAgent(s: ClusterSideContext, cluster: StoredResource, properties: Props, top: Props = {}): StoredResource {
   const body = {
     ...cluster.body,
     ...top,
@@ -62,7 +62,7 @@ function isInstant(v: unknown): boolean {
 }
 
 /** Applies what the agents report about one configuration; refuses fields they do not report. */
-export function applyConfigurationReport(s: Services, config: StoredResource, report: Props): StoredResource {
+export function applyConfigurationReport(s: ClusterSideContext, config: StoredResource, report: Props): StoredResource {
   const collection = config.type.split('/')[1];
   const allowed = REPORTABLE.get(collection)!;
   for (const [field, value] of Object.entries(report)) {

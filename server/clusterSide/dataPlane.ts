@@ -3,10 +3,8 @@
  * cluster's metadata, the desired state (its configurations, write-only values included), and
  * status reports that become what ARM shows next.
  */
-import type { Request } from 'express';
 import { ArmError } from '../kit/armErrors';
-import { readJsonBody } from '../gateway/body';
-import type { Services } from '../services';
+import type { ClusterSideContext } from './context';
 import type { StoredResource } from '../store/resources';
 import { loadResource } from '../kit/resources';
 import { clusterView } from '../providers/kubernetes/connectedClusters';
@@ -35,16 +33,9 @@ const HEARTBEAT_FIELDS = new Map<string, (v: unknown) => boolean>([
   ['offering', isString],
 ]);
 
-/** The request body as a JSON object ({} when there is none); read before anything is loaded, so nothing read goes stale. */
-export async function jsonObject(s: Services, req: Request): Promise<Props> {
-  const body = await readJsonBody(req, s.config.bodyLimit);
-  if (body === undefined) return {};
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ArmError(400, 'InvalidRequestContent', 'The request body must be a JSON object.');
-  return body as Props;
-}
 
 /** The cluster as its agents see it after a write. */
-export function clusterState(s: Services, cluster: StoredResource) {
+export function clusterState(s: ClusterSideContext, cluster: StoredResource) {
   const p = clusterView(s, cluster).properties;
   return {
     id: cluster.id,
@@ -56,7 +47,7 @@ export function clusterState(s: Services, cluster: StoredResource) {
 }
 
 /** Records a heartbeat: now is the last connectivity time; the metadata fills the agent fields (`top`: see updateClusterAsAgent). */
-export function recordHeartbeat(s: Services, cluster: StoredResource, report: Props, top: Props = {}): StoredResource {
+export function recordHeartbeat(s: ClusterSideContext, cluster: StoredResource, report: Props, top: Props = {}): StoredResource {
   for (const [field, value] of Object.entries(report)) {
     const check = HEARTBEAT_FIELDS.get(field);
     if (!check) throw new ArmError(400, 'InvalidHeartbeat', `A heartbeat does not carry '${field}'. It carries ${[...HEARTBEAT_FIELDS.keys()].map((f) => `'${f}'`).join(', ')}.`);
@@ -68,12 +59,12 @@ export function recordHeartbeat(s: Services, cluster: StoredResource, report: Pr
   return s.store.transaction(() => updateClusterAsAgent(s, cluster, { ...metadata, lastConnectivityTime: s.clock.iso() }, top));
 }
 
-export function heartbeat(s: Services, cluster: StoredResource, report: Props) {
+export function heartbeat(s: ClusterSideContext, cluster: StoredResource, report: Props) {
   return clusterState(s, recordHeartbeat(s, cluster, report));
 }
 
 /** The cluster's configurations as desired state, with their write-only values. */
-export function desiredState(s: Services, cluster: StoredResource) {
+export function desiredState(s: ClusterSideContext, cluster: StoredResource) {
   const out: Record<string, Props[]> = { extensions: [], fluxConfigurations: [], sourceControlConfigurations: [] };
   for (const r of s.store.resources.descendants(cluster.key)) {
     const collection = COLLECTIONS.get(r.type.split('/')[1]);
@@ -83,7 +74,7 @@ export function desiredState(s: Services, cluster: StoredResource) {
   return { clusterId: cluster.id, ...out };
 }
 
-export function reportStatus(s: Services, cluster: StoredResource, collection: string, name: string, report: Props) {
+export function reportStatus(s: ClusterSideContext, cluster: StoredResource, collection: string, name: string, report: Props) {
   const canonical = COLLECTIONS.get(collection.toLowerCase());
   if (!canonical) throw new ArmError(404, 'NotFound', `Unknown configuration collection '${collection}'. Use extensions, fluxConfigurations or sourceControlConfigurations.`);
   const config = loadResource(s, `${cluster.id}/providers/Microsoft.KubernetesConfiguration/${canonical}/${name}`);

@@ -9,7 +9,7 @@
  */
 import { createPublicKey, generateKeyPairSync, KeyObject } from 'crypto';
 import { ArmError } from '../kit/armErrors';
-import type { Services } from '../services';
+import type { ClusterSideContext } from './context';
 import type { StoredResource } from '../store/resources';
 import { derivedGuid } from '../identity/principals';
 import { EXTENDED_KEY_USAGE, KeyUsage } from '../pki/x509';
@@ -46,7 +46,7 @@ export function parsePublicKeyPem(pem: unknown): KeyObject {
 }
 
 /** Throws unless the cluster can (still) be given a certificate. */
-export function requireRenewable(s: Services, cluster: StoredResource): void {
+export function requireRenewable(s: ClusterSideContext, cluster: StoredResource): void {
   const expiry = cluster.body.properties?.managedIdentityCertificateExpirationTime;
   if (expiry && Date.parse(expiry) <= s.clock.nowMs()) {
     throw new ArmError(403, 'CertificateExpired',
@@ -61,7 +61,7 @@ export function requireRenewable(s: Services, cluster: StoredResource): void {
  * Issues (or renews) the certificate; with no `publicKey` Arclight generates the key pair
  * (P-256: instant, and any key type signs client assertions) and returns its private key.
  */
-export function issueIdentityCertificate(s: Services, cluster: StoredResource, publicKey?: KeyObject): IssuedIdentityCertificate {
+export function issueIdentityCertificate(s: ClusterSideContext, cluster: StoredResource, publicKey?: KeyObject): IssuedIdentityCertificate {
   requireRenewable(s, cluster);
   const { principalId, tenantId } = cluster.body.identity as { principalId: string; tenantId: string };
   const pair = publicKey ? undefined : generateKeyPairSync('ec', { namedCurve: 'prime256v1' });

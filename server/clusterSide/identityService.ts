@@ -3,10 +3,8 @@
  * region's endpoints (for a location, or for a cluster), and per region the endpoint that issues
  * a cluster's managed identity certificate to whoever proves possession of its onboarding key.
  */
-import type { Request } from 'express';
 import { ArmError } from '../kit/armErrors';
-import { readJsonBody } from '../gateway/body';
-import type { Services } from '../services';
+import type { ClusterSideContext } from './context';
 import { loadResource } from '../kit/resources';
 import { parseAgentPublicKey } from '../providers/kubernetes/agentKey';
 import { CLUSTER_TYPE } from '../providers/kubernetes/connectedClusters';
@@ -16,7 +14,7 @@ import { issueIdentityCertificate, parsePublicKeyPem } from './identityCertifica
 import { proofReused, verifyProof } from './proofOfPossession';
 
 /** The region Arc serves under `name` (case and spaces ignored), or 404. */
-export function arcRegion(s: Services, name: string): string {
+export function arcRegion(s: ClusterSideContext, name: string): string {
   const region = s.regions.resolve(name);
   if (!region || !s.regions.set('arcKubernetes').includes(region)) {
     throw new ArmError(404, 'RegionNotFound', `Azure Arc-enabled Kubernetes is not offered in region '${name}'.`);
@@ -24,7 +22,7 @@ export function arcRegion(s: Services, name: string): string {
   return region.name;
 }
 
-export function discover(s: Services, query: Record<string, unknown>, baseUrl: string) {
+export function discover(s: ClusterSideContext, query: Record<string, unknown>, baseUrl: string) {
   if (typeof query.clusterId === 'string' && query.clusterId) {
     const cluster = loadResource(s, query.clusterId);
     if (!cluster || cluster.type !== CLUSTER_TYPE) throw new ArmError(404, 'ClusterNotFound', `Connected cluster '${query.clusterId}' was not found.`);
@@ -36,10 +34,9 @@ export function discover(s: Services, query: Record<string, unknown>, baseUrl: s
   return regionalEndpoints(baseUrl, arcRegion(s, query.location));
 }
 
-export async function issueCertificate(s: Services, req: Request, region: string, baseUrl: string) {
+export function issueCertificate(s: ClusterSideContext, body: Record<string, unknown>, region: string, baseUrl: string) {
   arcRegion(s, region);
-  const body = (await readJsonBody(req, s.config.bodyLimit)) as Record<string, unknown> | undefined;
-  if (!body || typeof body.clusterId !== 'string' || typeof body.proof !== 'string') {
+  if (typeof body.clusterId !== 'string' || typeof body.proof !== 'string') {
     throw new ArmError(400, 'InvalidRequestContent', "The request needs 'clusterId' (the connected cluster's ARM id) and 'proof' (a JWT signed with its onboarding private key).");
   }
   const { clusterId, proof } = body;

@@ -4,9 +4,6 @@
  * cluster in the body) and, in older CLIs, GetLatestHelmPackagePath (no authentication, as in
  * Azure). The chart they name is Azure's: installing it needs a real cluster and MCR.
  */
-import type { Request } from 'express';
-import { readJsonBody } from '../gateway/body';
-import type { Services } from '../services';
 import { AGENT_VERSION } from '../../protocol/agentReports';
 
 
@@ -17,8 +14,8 @@ export function latestHelmPackagePath(query: Record<string, unknown>) {
   return { repositoryPath: chart(query.releaseTrain) };
 }
 
-export async function helmSettings(s: Services, req: Request, query: Record<string, unknown>) {
-  const cluster = ((await readJsonBody(req, s.config.bodyLimit)) ?? {}) as { id?: unknown; location?: unknown; identity?: { tenantId?: unknown } };
+/** `cluster` is the body the CLI sends: the connected cluster as ARM answered it. */
+export function helmSettings(cluster: { id?: unknown; location?: unknown; identity?: { tenantId?: unknown } }, query: Record<string, unknown>) {
   const [, , subscriptionId = '', , resourceGroupName = '', , , , resourceName = ''] = typeof cluster.id === 'string' ? cluster.id.split('/') : [];
   const values: Record<string, string> = {
     'global.subscriptionId': subscriptionId,

@@ -53,6 +53,14 @@ export async function readJsonBody(req: Request, limit: number): Promise<unknown
   return parseJson(text);
 }
 
+/** The body as a JSON object ({} when there is none); anything else is 400. */
+export async function readJsonObject(req: Request, limit: number): Promise<Record<string, unknown>> {
+  const body = await readJsonBody(req, limit);
+  if (body === undefined) return {};
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ArmError(400, 'InvalidRequestContent', 'The request body must be a JSON object.');
+  return body as Record<string, unknown>;
+}
+
 /** JSON.parse with ARM's errors: InvalidRequestContent for malformed or too deeply nested text. */
 export function parseJson(text: string): unknown {
   const deepAt = tooDeepAt(text, MAX_JSON_DEPTH);

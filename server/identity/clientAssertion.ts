@@ -9,7 +9,7 @@
 import jwt from 'jsonwebtoken';
 import type { PrincipalEntry } from '../store/principals';
 import { audienceMatches } from './authority';
-import { thumbprintHex } from './credentials';
+import { thumbprintHex } from '../store/credentials';
 import { entraErrors } from './entraErrors';
 import type { Principals } from './principals';
 

@@ -11,7 +11,7 @@ import { createHash } from 'crypto';
 import type { Store } from '../store';
 import type { CertificateRecord, PrincipalEntry, PrincipalRecord } from '../store/principals';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_SUBSCRIPTION_ID, DEFAULT_TENANT_ID, SeedFile } from '../store/seed';
-import { certificateRecords, CertificateError, hashSecret, secretMatches, thumbprintHex } from './credentials';
+import { certificateRecords, CertificateError, hashSecret, secretMatches, thumbprintHex } from '../store/credentials';
 
 export const DEFAULT_MANAGED_IDENTITY_CLIENT_ID = '00000000-0000-0000-0000-000000000003';
 export const DEFAULT_MANAGED_IDENTITY_RESOURCE_ID =
@@ -71,9 +71,7 @@ export class Principals {
 
   /** Removes every managed identity of `resourceId` and of the resources inside it. */
   removeUnder(resourceId: string): void {
-    this.store.transaction(() => {
-      for (const id of this.store.principals.clientIdsUnder(resourceId)) this.store.principals.delete(id);
-    });
+    this.store.transaction(() => this.store.principals.deleteUnder(resourceId));
   }
 
   /**

@@ -8,6 +8,7 @@
 import { randomUUID } from 'crypto';
 import { ArmError, ArmErrorDetail } from './armErrors';
 import type { Logger } from '../core/log';
+import type { DomainEvents } from './events';
 import type { OperationRecord } from '../store/operations';
 import type { Store } from '../store';
 import type { Clock } from '../core/clock';
@@ -38,7 +39,13 @@ export class AsyncOperations {
   private readonly completers = new Map<string, Completer>();
   private nextPruneAt = -Infinity;
 
-  constructor(private readonly store: Store, private readonly clock: Clock, private readonly delaySeconds: () => number, private readonly logger: Logger) {}
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly delaySeconds: () => number,
+    private readonly logger: Logger,
+    private readonly events: DomainEvents,
+  ) {}
 
   register(kind: string, completer: Completer): void {
     this.completers.set(kind, completer);
@@ -122,11 +129,13 @@ export class AsyncOperations {
   }
 
   private finish(op: OperationRecord, status: Completion['status'], error: ArmErrorDetail | undefined): void {
-    this.store.operations.put(Object.assign({}, op, {
+    const settled: OperationRecord = Object.assign({}, op, {
       status,
       endTime: Math.max(op.dueAt, op.startTime),
       data: error ? Object.assign({}, op.data, { error }) : op.data,
-    }));
+    });
+    this.store.operations.put(settled);
+    this.events.emit({ type: 'operation.settled', operation: settled });
   }
 }
 

@@ -3,7 +3,7 @@
  * its ARM id (keys, group, parent and listing flags derived from the id), loading it, listing
  * a page of a type, and the lifecycle completers long-running operations use.
  */
-import type { Services } from '../services';
+import type { KitContext } from './context';
 import type { StoredResource, Page } from '../store/resources';
 import type { Completion } from './asyncOperations';
 import type { OperationRecord } from '../store/operations';
@@ -21,7 +21,7 @@ export interface ResourceToSave {
   body: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-export function saveResource(s: Services, r: ResourceToSave, previous?: StoredResource): StoredResource {
+export function saveResource(s: KitContext, r: ResourceToSave, previous?: StoredResource): StoredResource {
   const now = s.clock.nowMs();
   const group = /\/resourcegroups\/([^/]+)/i.exec(r.id)?.[1];
   const stored: StoredResource = {
@@ -41,12 +41,12 @@ export function saveResource(s: Services, r: ResourceToSave, previous?: StoredRe
   return stored;
 }
 
-export function loadResource(s: Services, id: string): StoredResource | undefined {
+export function loadResource(s: KitContext, id: string): StoredResource | undefined {
   return s.store.resources.get(armKey(id));
 }
 
 /** A page of `type` nested directly under `parentId`, or anywhere in a subscription. */
-export function listOfType(s: Services, type: string, scope: { parentId: string } | { subscriptionId: string }, after: string, limit: number): Page {
+export function listOfType(s: KitContext, type: string, scope: { parentId: string } | { subscriptionId: string }, after: string, limit: number): Page {
   return 'parentId' in scope
     ? s.store.resources.children(armKey(scope.parentId), type, after, limit)
     : s.store.resources.inSubscription(scope.subscriptionId.toLowerCase(), type, after, limit);
@@ -56,32 +56,34 @@ export function listOfType(s: Services, type: string, scope: { parentId: string 
  * Deletes a resource with everything nested under it, their secrets, and the managed
  * identities they own (a connected cluster's identity can get no token once it is gone).
  */
-export function deleteResourceTree(s: Services, key: string): void {
+export function deleteResourceTree(s: KitContext, key: string): void {
+  const resource = s.store.resources.get(key);
   s.store.resources.deleteTree(key);
   s.store.secrets.deleteTree(key);
-  s.principals.removeUnder(key);
+  s.store.principals.deleteUnder(key);
+  if (resource) s.events.emit({ type: 'resource.deleted', resource });
 }
 
 const IN_PROGRESS = new Set(['Accepted', 'Creating', 'Updating', 'Provisioning', 'Running']);
 
 /**
- * Completes a create or update: a resource still in progress reaches Succeeded. `then` sees the
- * provisioned resource (the cluster's agents act on it), in the same transaction.
+ * Completes a create or update: a resource still in progress reaches Succeeded, and whoever
+ * acts on provisioned resources (the cluster's agents) hears of it, in the same transaction.
  */
-export function provisioningCompleter(s: Services, then?: (provisioned: StoredResource) => void) {
+export function provisioningCompleter(s: KitContext) {
   return (op: OperationRecord): Completion => {
     const current = op.resourceKey ? s.store.resources.get(op.resourceKey) : undefined;
     if (current && IN_PROGRESS.has(current.body.properties?.provisioningState)) {
       const provisioned = { ...current, body: { ...current.body, properties: { ...current.body.properties, provisioningState: 'Succeeded' } } };
       s.store.resources.put(provisioned);
-      then?.(provisioned);
+      s.events.emit({ type: 'resource.provisioned', resource: provisioned });
     }
     return { status: 'Succeeded' };
   };
 }
 
 /** Completes a delete: the resource and everything under it go. */
-export function deletionCompleter(s: Services) {
+export function deletionCompleter(s: KitContext) {
   return (op: OperationRecord): Completion => {
     if (op.resourceKey) deleteResourceTree(s, op.resourceKey);
     return { status: 'Succeeded' };

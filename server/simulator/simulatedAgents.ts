@@ -14,9 +14,11 @@
  * configuration's provisioning completes, and when the cluster (re)connects.
  */
 import { ArmError } from '../kit/armErrors';
-import type { Services } from '../services';
+import type { ClusterSideContext } from '../clusterSide/context';
 import type { StoredResource } from '../store/resources';
 import { CLUSTER_TYPE } from '../providers/kubernetes/connectedClusters';
+import type { LiveAgentFacts } from '../providers/kubernetes/connectivity';
+import type { DomainEvents } from '../kit/events';
 import { agentReport, awaitingProvisioning, CLUSTER_METADATA, RENEWAL_SHARE } from '../../protocol/agentReports';
 import { applyConfigurationReport, updateClusterAsAgent } from '../clusterSide/agentWrites';
 import { issueIdentityCertificate } from '../clusterSide/identityCertificates';
@@ -35,11 +37,12 @@ interface SimulatedState {
 
 const DAY_MS = 24 * 3600 * 1000;
 
-export class SimulatedAgents {
+/** Also test control's SimulatedAgentControl (connect, disconnect, setFailure), checked where the root wires it. */
+export class SimulatedAgents implements LiveAgentFacts {
   /** `services` is read when the agents act (they are built with the services they use). */
-  constructor(private readonly services: () => Services) {}
+  constructor(private readonly services: () => ClusterSideContext) {}
 
-  private get s(): Services {
+  private get s(): ClusterSideContext {
     return this.services();
   }
 
@@ -47,8 +50,16 @@ export class SimulatedAgents {
     return ('body' in cluster ? cluster.body : cluster)[STATE_KEY];
   }
 
+  /** Acts on what ARM provisions: --agents simulated connects new clusters; online agents report new configurations. */
+  listenTo(events: DomainEvents): void {
+    events.on('resource.provisioned', ({ resource }) => {
+      if (resource.type === CLUSTER_TYPE) this.onClusterProvisioned(resource);
+      else this.onConfigurationProvisioned(resource);
+    });
+  }
+
   /** The agent fields an online cluster's simulated agents have kept current until now (undefined when none run). */
-  live(body: Props): Props | undefined {
+  current(body: Props): Props | undefined {
     if (!this.state(body)?.online) return undefined;
     const now = this.s.clock.nowMs();
     const out: Props = { lastConnectivityTime: new Date(now).toISOString() };
@@ -79,7 +90,7 @@ export class SimulatedAgents {
   disconnect(cluster: StoredResource): StoredResource {
     const state = this.state(cluster);
     if (!state?.online) return cluster;
-    return this.s.store.transaction(() => updateClusterAsAgent(this.s, cluster, this.live(cluster.body)!, { [STATE_KEY]: { ...state, online: false } }));
+    return this.s.store.transaction(() => updateClusterAsAgent(this.s, cluster, this.current(cluster.body)!, { [STATE_KEY]: { ...state, online: false } }));
   }
 
   /** Makes the agents report `config` as failed (message) until recovered; undefined recovers it. */
@@ -99,14 +110,14 @@ export class SimulatedAgents {
   }
 
   /** --agents simulated: a cluster's agents connect as soon as its creation completes. */
-  onClusterProvisioned(cluster: StoredResource): void {
+  private onClusterProvisioned(cluster: StoredResource): void {
     if (this.s.config.agents !== 'simulated' || this.state(cluster) || cluster.body.identity?.type !== 'SystemAssigned') return;
     if (!cluster.body.properties?.agentPublicKeyCertificate) return; // agentless kinds have no agents
     this.connect(cluster);
   }
 
   /** A configuration finished provisioning: online agents act on it. */
-  onConfigurationProvisioned(config: StoredResource): void {
+  private onConfigurationProvisioned(config: StoredResource): void {
     const cluster = this.clusterOf(config);
     if (cluster && this.state(cluster)?.online) this.report(cluster, config);
   }

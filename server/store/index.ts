@@ -118,7 +118,7 @@ export class Store {
   clearSubscription(subscriptionId: string): void {
     const sub = subscriptionId.toLowerCase();
     this.transaction(() => {
-      for (const clientId of this.principals.clientIdsUnder(`/subscriptions/${sub}`)) this.principals.delete(clientId);
+      this.principals.deleteUnder(`/subscriptions/${sub}`);
       this.resources.deleteSubscription(sub);
       this.secrets.deleteTree(`/subscriptions/${sub}`);
       this.db.prepare('DELETE FROM operations WHERE subscription_id = ?').run(sub);

@@ -101,6 +101,11 @@ export class PrincipalStore {
     this.cache?.delete(id);
   }
 
+  /** Removes the managed identities of `resourceKey` and of the resources inside it (they go with their resource). */
+  deleteUnder(resourceKey: string): void {
+    for (const id of this.clientIdsUnder(resourceKey)) this.delete(id);
+  }
+
   /** Client ids of the managed identities whose resource id is `resourceKey` or lies inside it. */
   clientIdsUnder(resourceKey: string): string[] {
     const key = resourceKey.toLowerCase().replace(/\/+$/, '');

@@ -16,7 +16,7 @@
  * }
  */
 import type { Store } from '.';
-import { certificateRecords } from '../identity/credentials';
+import { certificateRecords } from './credentials';
 import { boolean, guid, listOf, mapOf, object, oneOf, optional, readJsonFile, required, text } from '../core/jsonShape';
 import type { SubscriptionRecord, TenantRecord } from './directory';
 

@@ -3,7 +3,7 @@
  * api-version: instances built by the helpers here report through onArmResponse, and the root
  * hook fails the test that produced a violation.
  */
-import type { RenderedResponse, Services } from '../../server/services';
+import type { RenderedResponse, Services } from '../../server/surfaces/services';
 
 export const violations: string[] = [];
 

@@ -13,7 +13,7 @@
 import { randomUUID } from 'crypto';
 import { isDeepStrictEqual } from 'util';
 import { ArmError, armErrors } from '../../kit/armErrors';
-import type { Services } from '../../services';
+import type { ProviderContext } from '../context';
 import type { ArmRequest, ArmResponse } from '../../kit/handlers';
 import type { StoredResource } from '../../store/resources';
 import { carryOverUndeclared } from '../../kit/rendering';
@@ -57,9 +57,9 @@ export function clusterId(subscriptionId: string, group: string, name: string): 
  * Copies are made with Object.assign: on Node 20, adding a key to an object built by a spread
  * makes V8 create a new hidden class every time, and this runs for every cluster of every list page.
  */
-export function clusterView(s: Services, stored: StoredResource): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function clusterView(s: ProviderContext, stored: StoredResource): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const p = stored.body.properties ?? {};
-  const live = s.agents.live(stored.body);
+  const live = s.liveAgents.current(stored.body);
   const facts = Object.assign({ kind: stored.body.kind, lastConnectivityTime: p.lastConnectivityTime, managedIdentityCertificateExpirationTime: p.managedIdentityCertificateExpirationTime }, live);
   const properties = Object.assign({}, p, live, {
     connectivityStatus: connectivityStatus(facts, s.clock.nowMs(), s.config.offlineAfter),
@@ -93,7 +93,7 @@ function asyncOperationUrl(req: ArmRequest, location: string, id: string, kind: 
   return `${req.baseUrl}/providers/Microsoft.Kubernetes/locations/${location}/${kind}/${id}?api-version=${req.apiVersion}`;
 }
 
-export function registerConnectedClusters(s: Services): void {
+export function registerConnectedClusters(s: ProviderContext): void {
   const { store } = s;
   const existing = (req: ArmRequest): StoredResource => {
     const cluster = loadResource(s, clusterId(req.params.subscriptionId, req.params.resourceGroupName, req.params.clusterName));
@@ -240,11 +240,11 @@ export function registerConnectedClusters(s: Services): void {
     };
   });
 
-  s.operations.register(CLUSTER_OPERATIONS.create, provisioningCompleter(s, (cluster) => s.agents.onClusterProvisioned(cluster)));
+  s.operations.register(CLUSTER_OPERATIONS.create, provisioningCompleter(s));
   s.operations.register(CLUSTER_OPERATIONS.update, provisioningCompleter(s));
   s.operations.register(CLUSTER_OPERATIONS.delete, deletionCompleter(s));
 }
-function unchanged(s: Services, field: string, sent: unknown, current: unknown): boolean {
+function unchanged(s: ProviderContext, field: string, sent: unknown, current: unknown): boolean {
   if (field === 'location') return typeof sent === 'string' && s.regions.resolve(sent)?.name === current;
   if (field === 'properties.agentPublicKeyCertificate') return typeof sent === 'string' && typeof current === 'string' && sameKey(current, sent);
   return isDeepStrictEqual(sent, current);

@@ -22,3 +22,14 @@ export function connectivityStatus(facts: ConnectivityFacts, nowMs: number, offl
   if (Number.isNaN(last)) return 'Connecting';
   return nowMs - last <= offlineAfterSeconds * 1000 ? 'Connected' : 'Offline';
 }
+
+/**
+ * Agent facts kept current without a stored write for each heartbeat: Arclight's simulated
+ * agents, while they run, have heartbeated "now" at every read (see server/simulator). Real
+ * agents store what they report, so for their clusters this adds nothing. The simulator
+ * implements it; connected clusters read through it without knowing who answers.
+ */
+export interface LiveAgentFacts {
+  /** The agent fields an online cluster's agents have kept current until now, or undefined. */
+  current(cluster: Readonly<Record<string, any>>): Record<string, unknown> | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
+}

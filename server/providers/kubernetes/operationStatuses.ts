@@ -6,7 +6,7 @@
  *                           resource, rendered in the api-version of the poll.
  */
 import { ArmError } from '../../kit/armErrors';
-import type { Services } from '../../services';
+import type { ProviderContext } from '../context';
 import type { ArmRequest } from '../../kit/handlers';
 import { retryHeaders } from '../../kit/asyncOperations';
 import { routeKeyOf } from '../../spec/definitions';
@@ -17,7 +17,7 @@ import { CLUSTER_OPERATIONS, clusterView } from './connectedClusters';
 const OPERATIONS = '/providers/Microsoft.Kubernetes/locations/{}/';
 const CLUSTER_GET = routeKeyOf('GET', '/subscriptions/{}/resourcegroups/{}/providers/Microsoft.Kubernetes/connectedClusters/{}');
 
-export function registerOperationStatuses(s: Services): void {
+export function registerOperationStatuses(s: ProviderContext): void {
   const find = (req: ArmRequest) => {
     const op = s.operations.get(req.params.operationId);
     if (!op || !Object.values(CLUSTER_OPERATIONS).includes(op.kind)) {

@@ -4,7 +4,7 @@
  * free; Azure accepts four, and the parent must exist.
  */
 import { ArmError, armErrors } from '../../kit/armErrors';
-import type { Services } from '../../services';
+import type { ProviderContext } from '../context';
 import type { ArmRequest } from '../../kit/handlers';
 import type { StoredResource } from '../../store/resources';
 import { loadResource } from '../../kit/resources';
@@ -20,7 +20,7 @@ export interface ClusterParent {
   stored: StoredResource;
 }
 
-export function resolveClusterParent(s: Services, req: ArmRequest): ClusterParent {
+export function resolveClusterParent(s: ProviderContext, req: ArmRequest): ClusterParent {
   const { subscriptionId, resourceGroupName, clusterRp, clusterResourceName, clusterName } = req.params;
   const type = BY_LOWER.get(`${clusterRp}/${clusterResourceName}`.toLowerCase());
   if (!type) {

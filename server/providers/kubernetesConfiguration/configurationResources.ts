@@ -6,7 +6,7 @@
  * (defaults, validation, create-only fields) come in a ConfigurationType.
  */
 import { ArmError } from '../../kit/armErrors';
-import type { Services } from '../../services';
+import type { ProviderContext } from '../context';
 import type { ArmRequest, ArmResponse } from '../../kit/handlers';
 import type { StoredResource } from '../../store/resources';
 import type { OperationRecord } from '../../store/operations';
@@ -80,7 +80,7 @@ export function operationStatusBody(op: OperationRecord, resourceId: string) {
   };
 }
 
-export function registerConfigurationType(s: Services, t: ConfigurationType): void {
+export function registerConfigurationType(s: ProviderContext, t: ConfigurationType): void {
   const { store } = s;
   const itemPath = `${CLUSTER_PATH}/providers/${NAMESPACE}/${t.collection}/{}`;
   const type = typeOf(t);
@@ -111,7 +111,7 @@ export function registerConfigurationType(s: Services, t: ConfigurationType): vo
       store.secrets.put(stored.key, secrets);
       const op = t.longRunning ? startOperation(req, stored, verb) : undefined;
       // A synchronous write is provisioned at once: the cluster's agents may act on it now.
-      if (!op) s.agents.onConfigurationProvisioned(stored);
+      if (!op) s.events.emit({ type: 'resource.provisioned', resource: stored });
       return { stored, op };
     });
     return { body: view(stored.body), headers: op ? operationHeaders(req, stored.id, op, verb) : undefined };
@@ -228,7 +228,7 @@ export function registerConfigurationType(s: Services, t: ConfigurationType): vo
       return { status: 200, body: operationStatusBody(op, id), headers };
     });
 
-    const provisioned = provisioningCompleter(s, (config) => s.agents.onConfigurationProvisioned(config));
+    const provisioned = provisioningCompleter(s);
     s.operations.register(kind('create'), provisioned);
     s.operations.register(kind('update'), provisioned);
     s.operations.register(kind('delete'), deletionCompleter(s));

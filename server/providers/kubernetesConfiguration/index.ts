@@ -3,7 +3,7 @@
  * sourceControlConfigurations on a cluster, the operations running on a cluster, and the
  * provider's operation list.
  */
-import type { Services } from '../../services';
+import type { ProviderContext } from '../context';
 import { providerOperations } from '../../kit/operationsList';
 import { listBody } from '../../kit/paging';
 import { armKey } from '../../kit/resourceIds';
@@ -15,7 +15,7 @@ import { sourceControlConfigurations } from './sourceControlConfigurations';
 
 export const CONFIGURATION_TYPES = [extensions, fluxConfigurations, sourceControlConfigurations];
 
-export function registerKubernetesConfigurationProvider(s: Services): void {
+export function registerKubernetesConfigurationProvider(s: ProviderContext): void {
   for (const t of CONFIGURATION_TYPES) registerConfigurationType(s, t);
 
   // OperationStatus_List: the operations still running on the cluster's configuration resources.

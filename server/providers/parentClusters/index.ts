@@ -7,7 +7,7 @@
  * location (az k8s-extension does) get an answer. Spec: specs/arclight/parentClusters.json.
  */
 import { armErrors } from '../../kit/armErrors';
-import type { Services } from '../../services';
+import type { ProviderContext } from '../context';
 import type { ArmRequest } from '../../kit/handlers';
 import { deleteResourceTree, listOfType, loadResource, saveResource } from '../../kit/resources';
 import { filteredPage, listBody, nextLink, pageRequest } from '../../kit/paging';
@@ -22,7 +22,7 @@ export const STAND_IN_PARENT_TYPES = [
   'Microsoft.ResourceConnector/appliances',
 ];
 
-export function registerParentClusters(s: Services): void {
+export function registerParentClusters(s: ProviderContext): void {
   for (const typeName of STAND_IN_PARENT_TYPES) {
     const type = typeName.toLowerCase();
     const collection = `/subscriptions/{}/resourceGroups/{}/providers/${typeName}`;

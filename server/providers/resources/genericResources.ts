@@ -3,7 +3,7 @@
  * resource (those with a location), as `az resource list` reads them, with ARM's $filter
  * properties and `$expand=createdTime,changedTime,provisioningState`.
  */
-import type { Services } from '../../services';
+import type { ProviderContext } from '../context';
 import type { ArmRequest } from '../../kit/handlers';
 import type { StoredResource } from '../../store/resources';
 import { compileFilter } from '../../kit/odataFilter';
@@ -35,7 +35,7 @@ function genericView(r: StoredResource, expand: Set<string>) {
   };
 }
 
-export function registerGenericResources(s: Services): void {
+export function registerGenericResources(s: ProviderContext): void {
   const list = (req: ArmRequest) => {
     const filter = compileFilter(req.query.$filter, FILTERABLE);
     const expand = new Set((req.query.$expand ?? '').split(',').map((e) => e.trim().toLowerCase()).filter(Boolean));

@@ -4,10 +4,10 @@
  * with no body, or the operation's error.
  */
 import { ArmError } from '../../kit/armErrors';
-import type { Services } from '../../services';
+import type { ProviderContext } from '../context';
 import { retryHeaders } from '../../kit/asyncOperations';
 
-export function registerOperationResults(s: Services): void {
+export function registerOperationResults(s: ProviderContext): void {
   s.handlers.on('GET', '/subscriptions/{subscriptionId}/operationresults/{operationId}', (req) => {
     const op = s.operations.get(req.params.operationId);
     if (!op || op.subscriptionId !== req.params.subscriptionId.toLowerCase()) {

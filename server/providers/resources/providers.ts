@@ -4,11 +4,11 @@
  * Registering answers Registering, as Azure does, and reads Registered from then on.
  */
 import { ArmError } from '../../kit/armErrors';
-import type { Services } from '../../services';
+import type { ProviderContext } from '../context';
 import type { BundleProvider } from '../../spec/bundleTypes';
 import type { RegistrationState } from '../../store/directory';
 
-export function registerProviders(s: Services): void {
+export function registerProviders(s: ProviderContext): void {
   const { catalog, store } = s;
 
   const document = (p: BundleProvider, subscriptionId?: string, state?: RegistrationState) => ({

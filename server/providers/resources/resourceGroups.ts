@@ -4,7 +4,7 @@
  * completes), and the paged list with ARM's tagName/tagValue $filter.
  */
 import { ArmError, armErrors } from '../../kit/armErrors';
-import type { Services } from '../../services';
+import type { ProviderContext } from '../context';
 import type { ArmRequest } from '../../kit/handlers';
 import { armKey, resourceGroupId, subscriptionKey } from '../../kit/resourceIds';
 import { filteredPage, listBody, nextLink, pageRequest } from '../../kit/paging';
@@ -32,7 +32,7 @@ function validateGroupName(name: string): void {
   }
 }
 
-function writeGroup(s: Services, subscriptionId: string, name: string, location: string, tags: Record<string, string> | undefined, managedBy: unknown, previous?: StoredResource) {
+function writeGroup(s: ProviderContext, subscriptionId: string, name: string, location: string, tags: Record<string, string> | undefined, managedBy: unknown, previous?: StoredResource) {
   const now = s.clock.nowMs();
   const id = resourceGroupId(subscriptionId, name);
   // Assignments, not spreads, to add the optional keys (see clusterView in connectedClusters.ts).
@@ -48,7 +48,7 @@ function writeGroup(s: Services, subscriptionId: string, name: string, location:
 }
 
 /** Resource groups a --seed file declares, created when missing. */
-export function seedResourceGroups(s: Services, groups: SeedResourceGroup[]): void {
+export function seedResourceGroups(s: ProviderContext, groups: SeedResourceGroup[]): void {
   s.store.transaction(() => {
     for (const g of groups) {
       const region = s.regions.resolve(g.location);
@@ -59,7 +59,7 @@ export function seedResourceGroups(s: Services, groups: SeedResourceGroup[]): vo
   });
 }
 
-export function registerResourceGroups(s: Services): void {
+export function registerResourceGroups(s: ProviderContext): void {
   const { store } = s;
   const groupKey = (req: ArmRequest) => armKey(resourceGroupId(req.params.subscriptionId, req.params.resourceGroupName));
   const existing = (req: ArmRequest): StoredResource => {

@@ -4,7 +4,7 @@
  * tenant's subscriptions; any other caller sees them all.
  */
 import { armErrors } from '../../kit/armErrors';
-import type { Services } from '../../services';
+import type { ProviderContext } from '../context';
 import type { SubscriptionRecord, TenantRecord } from '../../store/directory';
 import type { Region } from '../../spec/bundleTypes';
 
@@ -50,7 +50,7 @@ export function locationBody(subscriptionId: string, r: Region) {
   };
 }
 
-export function registerSubscriptions(s: Services): void {
+export function registerSubscriptions(s: ProviderContext): void {
   const { directory } = s.store;
 
   s.handlers.on('GET', '/subscriptions', (req) => {

@@ -10,10 +10,11 @@
  */
 import express, { Request, Response, Router } from 'express';
 import { sendJson } from '../../gateway/responses';
+import { readJsonObject } from '../../gateway/body';
 import { baseUrlOf } from '../../gateway/baseUrl';
-import type { Services } from '../../services';
+import type { Services } from '../services';
 import { authenticateClusterAgent } from '../../clusterSide/agentAuthentication';
-import { desiredState, heartbeat, jsonObject, reportStatus } from '../../clusterSide/dataPlane';
+import { desiredState, heartbeat, reportStatus } from '../../clusterSide/dataPlane';
 import { AGENTS_ROOT } from '../../clusterSide/endpoints';
 import { arcRegion, discover, issueCertificate } from '../../clusterSide/identityService';
 import { helmSettings, latestHelmPackagePath } from '../../clusterSide/onboardingCalls';
@@ -37,18 +38,19 @@ export function agentRoutes(s: Services): Router {
   };
 
   router.get(`${AGENTS_ROOT}/his/discovery`, json((req) => discover(s, req.query, baseUrlOf(req))));
-  router.post(`${AGENTS_ROOT}/regions/:region/his/certificates`, json((req) => issueCertificate(s, req, region(req), baseUrlOf(req))));
+  const body = (req: Request) => readJsonObject(req, s.config.bodyLimit);
+  router.post(`${AGENTS_ROOT}/regions/:region/his/certificates`, json(async (req) => issueCertificate(s, await body(req), region(req), baseUrlOf(req))));
 
   // Data-plane writes read their body first, then authenticate and load the cluster in the
   // transaction that writes: a PATCH or DELETE made while the body was arriving is not undone.
   const dataPlane = `${AGENTS_ROOT}/regions/:region/dataplane`;
   router.post(`${dataPlane}/heartbeat`, json(async (req) => {
-    const report = await jsonObject(s, req);
+    const report = await body(req);
     return s.store.transaction(() => heartbeat(s, asCluster(req), report));
   }));
   router.get(`${dataPlane}/configurations`, json((req) => s.store.transaction(() => desiredState(s, asCluster(req)))));
   router.post(`${dataPlane}/configurations/:collection/:name/status`, json(async (req) => {
-    const report = await jsonObject(s, req);
+    const report = await body(req);
     return s.store.transaction(() => reportStatus(s, asCluster(req), String(req.params.collection), String(req.params.name), report));
   }));
 
@@ -57,9 +59,9 @@ export function agentRoutes(s: Services): Router {
       asArmCaller(req);
       return {};
     }));
-    router.post(`${prefix}/azure-arc-k8sagents/GetHelmSettings`, json((req) => {
+    router.post(`${prefix}/azure-arc-k8sagents/GetHelmSettings`, json(async (req) => {
       asArmCaller(req);
-      return helmSettings(s, req, req.query);
+      return helmSettings(await body(req), req.query);
     }));
     router.post(`${prefix}/azure-arc-k8sagents/GetLatestHelmPackagePath`, json((req) => {
       if (req.params.region !== undefined) arcRegion(s, region(req));

@@ -12,7 +12,7 @@ import { setOwn } from '../../core/plainData';
 import { readRawBody } from '../../gateway/body';
 import { sendJson } from '../../gateway/responses';
 import { baseUrlOf } from '../../gateway/baseUrl';
-import type { Services } from '../../services';
+import type { Services } from '../services';
 import { Authority, resolveAuthority } from '../../identity/authority';
 import { entraErrors } from '../../identity/entraErrors';
 import { appServiceToken, metadataToken, MsiRequest, MsiResponse } from '../../identity/managedIdentity';

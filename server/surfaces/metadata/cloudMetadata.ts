@@ -14,7 +14,7 @@
 import type { Request, Response } from 'express';
 import { armErrors } from '../../kit/armErrors';
 import { sendJson } from '../../gateway/responses';
-import type { Services } from '../../services';
+import type { Services } from '../services';
 import { agentEndpoints } from '../../clusterSide/endpoints';
 import { baseUrlOf } from '../../gateway/baseUrl';
 

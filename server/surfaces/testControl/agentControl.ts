@@ -11,11 +11,11 @@ import type { Request } from 'express';
 import { ArmError } from '../../kit/armErrors';
 import { readJsonBody } from '../../gateway/body';
 import { sendJson } from '../../gateway/responses';
-import type { Services } from '../../services';
+import type { Services } from '../services';
 import { loadResource } from '../../kit/resources';
 import { CLUSTER_TYPE } from '../../providers/kubernetes/connectedClusters';
 import { clusterState } from '../../clusterSide/dataPlane';
-import type { AdminRoute } from './routes';
+import type { AdminRoute } from './adminRoute';
 
 const CONFIGURATION = /\/providers\/microsoft\.kubernetesconfiguration\/(extensions|fluxconfigurations|sourcecontrolconfigurations)\/[^/]+$/i;
 
@@ -24,6 +24,7 @@ function armIdOf(req: Request, action: string): string {
   const path = req.path.slice('/clusters'.length, -(action.length + 1));
   return `/${decodeURIComponent(path).replace(/^\/+/, '')}`;
 }
+
 
 export function agentControlRoutes(s: Services): AdminRoute[] {
   const clusterFor = (req: Request, action: string) => {
@@ -35,11 +36,11 @@ export function agentControlRoutes(s: Services): AdminRoute[] {
   const routes: AdminRoute[] = [
     {
       method: 'POST', path: /^\/clusters\/.+\/connect$/i,
-      handle: (req, res) => sendJson(res, 200, clusterState(s, s.agents.connect(clusterFor(req, 'connect')))),
+      handle: (req, res) => sendJson(res, 200, clusterState(s, s.agentControl.connect(clusterFor(req, 'connect')))),
     },
     {
       method: 'POST', path: /^\/clusters\/.+\/disconnect$/i,
-      handle: (req, res) => sendJson(res, 200, clusterState(s, s.agents.disconnect(clusterFor(req, 'disconnect')))),
+      handle: (req, res) => sendJson(res, 200, clusterState(s, s.agentControl.disconnect(clusterFor(req, 'disconnect')))),
     },
   ];
   for (const action of ['fail', 'recover'] as const) {
@@ -52,7 +53,7 @@ export function agentControlRoutes(s: Services): AdminRoute[] {
         const config = CONFIGURATION.test(id) ? loadResource(s, id) : undefined;
         if (!config) throw new ArmError(404, 'ResourceNotFound', `Configuration '${id}' was not found (give the ARM id of an extension, flux configuration or source control configuration).`);
         const message = typeof body.message === 'string' && body.message ? body.message : 'Simulated failure (POST /_arclight/.../fail).';
-        const updated = s.agents.setFailure(config, action === 'fail' ? message : undefined);
+        const updated = s.agentControl.setFailure(config, action === 'fail' ? message : undefined);
         sendJson(res, 200, { id: updated.id, properties: updated.body.properties });
       },
     });

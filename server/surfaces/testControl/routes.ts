@@ -14,24 +14,15 @@ import { Clock, ClockError, parseIsoDuration } from '../../core/clock';
 import { ArmError } from '../../kit/armErrors';
 import { readJsonBody } from '../../gateway/body';
 import { sendJson } from '../../gateway/responses';
-import type { Services } from '../../services';
+import type { Services } from '../services';
 import { agentControlRoutes } from './agentControl';
+import type { AdminRoute } from './adminRoute';
 
 export interface AdminHooks {
   isReady(): { ready: boolean; checks: Record<string, boolean> };
   reset(subscriptionId?: string): void;
 }
 
-export interface AdminRoute {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  /** Under /_arclight; a RegExp for paths that carry an ARM id. */
-  path: string | RegExp;
-  /** Answers without the admin key (health, ready, ca.pem). */
-  open?: boolean;
-  /** Answers without settling due operations first. */
-  independent?: boolean;
-  handle(req: Request, res: Response): Promise<void> | void;
-}
 
 function clockView(clock: Clock) {
   return { now: clock.iso(), frozen: clock.frozen, offsetSeconds: Math.round((clock.nowMs() - Date.now()) / 1000) };

@@ -3,7 +3,7 @@
  * as their public PEM with SHA-1 and SHA-256 thumbprints (what `x5t` and `x5t#S256` name).
  */
 import { randomBytes, scryptSync, timingSafeEqual, X509Certificate } from 'crypto';
-import type { CertificateRecord, SecretRecord } from '../store/principals';
+import type { CertificateRecord, SecretRecord } from './principals';
 
 // A low scrypt cost on purpose: every token request with a secret verifies one, the seed file
 // holds the secret in clear anyway, and the hash only has to keep it out of the database.

@@ -5,7 +5,7 @@
  * quoted back: they may be secrets.
  */
 import type { ErrorObject } from 'ajv';
-import { ArmError, armErrors } from '../kit/armErrors';
+import { ArmError, armErrors } from './armErrors';
 
 /** `/requestBody/properties/statuses/0/code` -> `properties.statuses[0].code` */
 function jsonPath(pointer: string): string {

@@ -1,0 +1,26 @@
+/**
+ * Everything the surfaces (test control, Entra, the cluster side, ARM) reach: the cluster side's
+ * context, ARM's bearer-token check, the simulated agents' controls, and the test suite's hook
+ * on rendered ARM responses. Built once by the composition root; nothing here is a global.
+ */
+import type { ClusterSideContext } from '../clusterSide/context';
+import type { ArmAuthenticator } from '../identity/armAuthentication';
+import type { ArmOperation, Definition } from '../spec/definitions';
+import type { SimulatedAgentControl } from './testControl/simulatedAgentControl';
+
+/** A rendered ARM response, offered to the test suite's response-schema check. */
+export interface RenderedResponse {
+  definition: Definition;
+  operation: ArmOperation;
+  status: number;
+  schemaStatus?: string;
+  body: unknown;
+}
+
+export interface Services extends ClusterSideContext {
+  auth: ArmAuthenticator;
+  /** Arclight playing clusters' agents on request (/_arclight/clusters/{id}/connect ...). */
+  agentControl: SimulatedAgentControl;
+  /** Set by the test suite to validate every ARM response against the spec. */
+  onArmResponse?: (response: RenderedResponse) => void;
+}
