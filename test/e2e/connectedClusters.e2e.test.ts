@@ -7,7 +7,8 @@
  * initial response, without waiting; it waits only after a poll that is not terminal, for that
  * poll's Retry-After, else updateIntervalInMs (default 2 s). With --lro-delay 0 the first poll
  * is terminal, so a create is PUT, one status poll, the final GET, and no wait at all; the
- * request logs below prove it, and that with --lro-delay the status poll's Retry-After paces it.
+ * request logs below prove it, and that with --lro-delay the status poll's Retry-After paces it
+ * (there the poller's waits advance the emulator clock instead of sleeping).
  */
 import { strict as assert } from 'assert';
 import { ConnectedKubernetesClient, ConnectedCluster } from '@azure/arm-hybridkubernetes';
@@ -15,6 +16,7 @@ import { ResourceManagementClient } from '@azure/arm-resources';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { SUB, TENANT, staticCredential, testServer, TestServer } from '../support/arclight';
 import { agentKeys } from '../support/keys';
+import type { Clock } from '../../server/clock';
 
 interface SdkError {
   statusCode?: number;
@@ -31,6 +33,27 @@ async function rejectsWith(promise: Promise<unknown>, statusCode: number, code: 
   assert.ok(caught, `expected ${statusCode} ${code}, but the call succeeded`);
   assert.deepEqual({ statusCode: caught.statusCode, code: caught.code }, { statusCode, code }, caught.message);
   return caught;
+}
+
+/**
+ * Makes a poller wait on the emulator clock: each wait of its polling loop (core-lro's legacy
+ * Poller.delay(), the method its subclasses override to wait for `config.intervalInMs`, which
+ * the last poll's Retry-After sets) advances `clock` by that interval at once instead of
+ * sleeping. Returns the intervals waited, in order. The loop waits once more after the poll
+ * that finishes; nothing follows that wait, so it is neither counted nor moves the clock.
+ */
+function waitOnEmulatorClock(poller: object, clock: Clock): number[] {
+  const engine = poller as { delay?: () => Promise<void>; config?: { intervalInMs: number }; isDone(): boolean };
+  assert.equal(typeof engine.delay, 'function', 'the poller waits through delay()');
+  assert.equal(typeof engine.config?.intervalInMs, 'number', 'the poller keeps its interval in config.intervalInMs');
+  const config = engine.config!;
+  const waits: number[] = [];
+  engine.delay = async () => {
+    if (engine.isDone()) return;
+    waits.push(config.intervalInMs);
+    clock.advance(config.intervalInMs);
+  };
+  return waits;
 }
 
 describe('e2e: @azure/arm-hybridkubernetes over HTTPS', () => {
@@ -139,21 +162,35 @@ describe('e2e: @azure/arm-hybridkubernetes over HTTPS', () => {
   it('with --lro-delay, waits as long as the status poll\'s Retry-After says, not its own interval', async () => {
     const slow = await testServer({ lroDelay: 1 });
     try {
-      const slowSent: string[] = [];
-      const slowClient = new ConnectedKubernetesClient(staticCredential(), SUB, {
-        endpoint: slow.url, agent: slow.agent,
-        additionalPolicies: [{ policy: { name: 'recorder', sendRequest: (r, next) => { slowSent.push(`${r.method} ${new URL(r.url).pathname}`); return next(r); } }, position: 'perCall' }],
-      });
+      // The emulator clock moves only when the poller waits (see waitOnEmulatorClock): no real time counts.
+      slow.services.clock.freeze();
+      /** Every request the client sends, as `METHOD kind`, with the Retry-After of its answer. */
+      const slowSent: Array<[string, string]> = [];
+      const slowRecorder: PipelinePolicy = {
+        name: 'recorder',
+        sendRequest: async (r, next) => {
+          const res = await next(r);
+          slowSent.push([`${r.method} ${r.url.includes('operationStatuses') ? 'status' : 'cluster'}`, res.headers.get('retry-after') ?? 'no Retry-After']);
+          return res;
+        },
+      };
+      const slowClient = new ConnectedKubernetesClient(staticCredential(), SUB, { endpoint: slow.url, agent: slow.agent, additionalPolicies: [{ policy: slowRecorder, position: 'perCall' }] });
       await new ResourceManagementClient(staticCredential(), SUB, { endpoint: slow.url, agent: slow.agent }).resourceGroups.createOrUpdate('slow', { location: 'eastus' });
-      // updateIntervalInMs 10 would poll about a hundred times in the operation's second. Retry-After: 1
-      // makes it three: beginCreate's poll, pollUntilDone's first poll (the legacy loop polls, then
-      // waits), and one more after the second the status poll asked for (two on a machine slow
-      // enough that the second poll comes after the operation is due).
-      await slowClient.connectedClusterOperations.beginCreateAndWait('slow', 'c1', cluster(), lro);
-      const kinds = slowSent.map((r) => r.split(' ')[0] + ' ' + (r.includes('operationStatuses') ? 'status' : 'cluster'));
-      assert.deepEqual([kinds[0], kinds[kinds.length - 1]], ['PUT cluster', 'GET cluster']);
-      const polls = kinds.filter((k) => k === 'GET status').length;
-      assert.ok(polls >= 2 && polls <= 3, `${polls} status polls: ${kinds.join(', ')}`);
+
+      const poller = await slowClient.connectedClusterOperations.beginCreate('slow', 'c1', cluster(), lro);
+      const waits = waitOnEmulatorClock(poller, slow.services.clock);
+      const created = await poller.pollUntilDone();
+      assert.equal(created.provisioningState, 'Succeeded');
+      // updateIntervalInMs 10 would make it a hundred waits of 10 ms; Retry-After: 1 makes it one of a second.
+      assert.deepEqual(waits, [1000]);
+      // beginCreate's poll, pollUntilDone's first poll (the legacy loop polls, then waits), and the one after the wait.
+      assert.deepEqual(slowSent, [
+        ['PUT cluster', '1'],
+        ['GET status', '1'],
+        ['GET status', '1'],
+        ['GET status', 'no Retry-After'],
+        ['GET cluster', 'no Retry-After'],
+      ]);
     } finally {
       await slow.stop();
     }

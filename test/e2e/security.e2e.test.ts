@@ -65,6 +65,7 @@ describe('e2e security: a data dir from before the certificate-only flag (migrat
       first.services.principals.putManagedIdentity({ clientId: '55555555-0000-0000-0000-000000000004', objectId: '55555555-0000-0000-0000-000000000005', tenantId: TENANT, resourceId: userAssigned, certificates: [] });
 
       // Back to the schema before 003: no flag in any principal, none of 003's tables or indexes.
+      // Raw SQL on purpose: no store API downgrades the schema, and migration 003's re-run is what is tested.
       const db = first.services.store.db;
       db.exec("UPDATE principals SET body = json_remove(body, '$.certificateOnly'); DROP TABLE used_proofs; DROP INDEX operations_finished;");
       db.pragma('user_version = 2');

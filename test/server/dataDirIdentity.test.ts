@@ -13,6 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import request from 'supertest';
 import { createArclight, startArclight } from '../../server/arclight';
+import { Store } from '../../server/store';
 import { CertificateAuthority } from '../../server/pki/certificateAuthority';
 import { KeyUsage } from '../../server/pki/x509';
 import { overHttps } from '../support/https';
@@ -23,7 +24,10 @@ import { failedStart, removeScratch, scratchDir } from '../support/startup';
 const quiet = { logSink: () => undefined };
 const WAY_OUT = 'restore it, or start with a new --data-dir';
 
-/** Runs SQL on a data dir's database while no Arclight holds it. */
+/**
+ * Runs SQL on a data dir's database while no Arclight holds it: only to make a data dir no
+ * Arclight would write (an older one, a damaged one), which the store's API cannot do.
+ */
 function sql(dataDir: string, statement: string, ...params: unknown[]): void {
   const db = new Database(path.join(dataDir, 'arclight.db'));
   try {
@@ -33,14 +37,22 @@ function sql(dataDir: string, statement: string, ...params: unknown[]): void {
   }
 }
 
+/** The settings a data dir's store holds under `names` (read through the store, while no Arclight holds it). */
+function storedSettings(dataDir: string, names: readonly string[]): Record<string, unknown> {
+  const store = Store.open(dataDir);
+  try {
+    return Object.fromEntries(names.flatMap((name) => {
+      const value = store.setting<unknown>(name);
+      return value === undefined ? [] : [[name, value]];
+    }));
+  } finally {
+    store.close();
+  }
+}
+
 /** Which of the CA and signing-key records the database holds. */
 function settingNames(dataDir: string): string[] {
-  const db = new Database(path.join(dataDir, 'arclight.db'), { readonly: true });
-  try {
-    return db.prepare<[], { name: string }>("SELECT name FROM settings WHERE name IN ('certificateAuthority', 'tokenSigningKey') ORDER BY name").all().map((r) => r.name);
-  } finally {
-    db.close();
-  }
+  return Object.keys(storedSettings(dataDir, ['certificateAuthority', 'tokenSigningKey']));
 }
 
 describe('the data dir\'s identity', () => {
@@ -73,14 +85,9 @@ describe('the data dir\'s identity', () => {
 
   it('is recorded in the database the start that makes it, with the certificate\'s thumbprint', () => {
     assert.deepEqual(settingNames(pristine), ['certificateAuthority', 'tokenSigningKey']);
-    const db = new Database(path.join(pristine, 'arclight.db'), { readonly: true });
-    try {
-      const value = (name: string) => JSON.parse(db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE name = ?').get(name)!.value);
-      assert.equal(value('certificateAuthority').sha256, new X509Certificate(caPem).fingerprint256);
-      assert.equal(value('tokenSigningKey').sha256, new X509Certificate(signingPem).fingerprint256);
-    } finally {
-      db.close();
-    }
+    const records = storedSettings(pristine, ['certificateAuthority', 'tokenSigningKey']) as Record<string, { sha256: string }>;
+    assert.equal(records.certificateAuthority.sha256, new X509Certificate(caPem).fingerprint256);
+    assert.equal(records.tokenSigningKey.sha256, new X509Certificate(signingPem).fingerprint256);
   });
 
   it('a data dir that never issued a token makes its signing key only on the first token', async () => {
@@ -178,6 +185,7 @@ describe('the data dir\'s identity', () => {
 
   it('an older data dir, without the records, adopts the files it has', async () => {
     const dataDir = copy();
+    // Raw SQL: a data dir from before these records is one no store API makes (the store never removes them).
     sql(dataDir, "DELETE FROM settings WHERE name IN ('certificateAuthority', 'tokenSigningKey')");
     const a = await createArclight({ dataDir, ...quiet });
     try {
@@ -191,6 +199,7 @@ describe('the data dir\'s identity', () => {
 
   it('an older data dir with only one file of a pair is refused, not completed', () => {
     const dataDir = copy();
+    // Raw SQL: an older data dir without the record, which no store API makes.
     sql(dataDir, "DELETE FROM settings WHERE name = 'tokenSigningKey'");
     fs.rmSync(path.join(dataDir, 'keys', 'token-signing.pem'));
     const failure = failedStart(['--port', '0', '--data-dir', dataDir]);
@@ -273,6 +282,7 @@ describe('the data dir\'s identity', () => {
     for (const [what, stored, why] of INVALID) {
       it(`a stored clock that is ${what} is refused (ECORRUPT), naming the data dir`, async () => {
         const dataDir = copy();
+        // Raw SQL: the stored text is the damage (the store writes JSON only, and Arclight only clocks that read valid).
         sql(dataDir, "INSERT INTO settings (name, value) VALUES ('clock', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value", stored);
         const failure = failedStart(['--port', '0', '--data-dir', dataDir]);
         assert.equal(failure.status, 1);
