@@ -21,3 +21,13 @@ export function ownValue<T>(obj: Readonly<Record<string, T>> | undefined, key: s
 export function isPlainObject(v: unknown): v is PlainObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/**
+ * A shallow copy that keeps every own key as data, "__proto__" included: Object.assign sets
+ * keys by assignment, so it would turn an own "__proto__" key into the copy's prototype.
+ */
+export function copyOwn(obj: Readonly<PlainObject>): PlainObject {
+  const out: PlainObject = {};
+  for (const key of Object.keys(obj)) setOwn(out, key, obj[key]);
+  return out;
+}

@@ -39,6 +39,9 @@ function tokenize(text: string): string[] {
   return tokens;
 }
 
+/** Deepest nesting of parentheses a filter may have. */
+const MAX_NESTING = 32;
+
 function parse(text: string): Node {
   const tokens = tokenize(text);
   let i = 0;
@@ -58,11 +61,15 @@ function parse(text: string): Node {
     if (/^['(),]/.test(t)) throw new Error('name expected');
     return t.toLowerCase();
   };
+  let depth = 0;
   const primary = (): Node => {
     if (peek() === '(') {
+      // Parentheses nest the parser's recursion: bounded, like request bodies.
+      if (++depth > MAX_NESTING) throw new Error('nested too deeply');
       take('(');
       const n = or();
       take(')');
+      depth--;
       return n;
     }
     const name = ident();
@@ -109,21 +116,37 @@ function parse(text: string): Node {
 
 const lower = (s: string | undefined) => s?.toLowerCase();
 
+/** The operands of a chain of ands, in order (the parser nests them to the left). */
+function andOperands(node: Node): Node[] {
+  return node.kind === 'and' ? [...andOperands(node.left), ...andOperands(node.right)] : [node];
+}
+
+function isEq(node: Node, prop: string): node is Extract<Node, { kind: 'cmp' }> {
+  return node.kind === 'cmp' && node.op === 'eq' && node.prop === prop;
+}
+
 function compile(node: Node, allowed: ReadonlySet<string>): Predicate {
   const check = (prop: string) => {
     if (!allowed.has(prop)) throw new Error(`unsupported property ${prop}`);
   };
   switch (node.kind) {
     case 'and': {
-      const [l, r] = [node.left, node.right];
-      // tagName eq 'k' and tagValue eq 'v': the tag k has the value v.
-      if (l.kind === 'cmp' && r.kind === 'cmp' && l.op === 'eq' && r.op === 'eq' && l.prop === 'tagname' && r.prop === 'tagvalue') {
-        check('tagname');
-        const [name, value] = [l.value.toLowerCase(), r.value.toLowerCase()];
-        return (item) => Object.entries(item.tags ?? {}).some(([k, v]) => k.toLowerCase() === name && v.toLowerCase() === value);
+      // In a chain of ands, tagName eq 'k' directly followed by tagValue eq 'v' is one condition:
+      // the tag k has the value v (not: some tag is named k and some tag has the value v).
+      const operands = andOperands(node);
+      const predicates: Predicate[] = [];
+      for (let i = 0; i < operands.length; i++) {
+        const [l, r] = [operands[i], operands[i + 1]];
+        if (r && isEq(l, 'tagname') && isEq(r, 'tagvalue')) {
+          check('tagname');
+          const [name, value] = [l.value.toLowerCase(), r.value.toLowerCase()];
+          predicates.push((item) => Object.entries(item.tags ?? {}).some(([k, v]) => k.toLowerCase() === name && v.toLowerCase() === value));
+          i++;
+        } else {
+          predicates.push(compile(l, allowed));
+        }
       }
-      const [pl, pr] = [compile(l, allowed), compile(r, allowed)];
-      return (item) => pl(item) && pr(item);
+      return (item) => predicates.every((p) => p(item));
     }
     case 'or': {
       const [pl, pr] = [compile(node.left, allowed), compile(node.right, allowed)];

@@ -6,13 +6,12 @@
 import { isDeepStrictEqual } from 'util';
 import { ArmError } from './armErrors';
 import type { ArmRequest } from './handlers';
-import { setOwn } from '../core/plainData';
+import { copyOwn, isPlainObject, setOwn } from '../core/plainData';
 
 /** JSON merge-patch (RFC 7396): null deletes, objects merge, everything else replaces. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
-  // Object.assign, not a spread: keys are added to the copy (see clusterView on V8's hidden classes).
-  const out: Record<string, unknown> = target && typeof target === 'object' && !Array.isArray(target) ? Object.assign({}, target as Record<string, unknown>) : {};
+  const out: Record<string, unknown> = isPlainObject(target) ? copyOwn(target) : {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
     else setOwn(out, k, mergePatch(Object.hasOwn(out, k) ? out[k] : undefined, v));

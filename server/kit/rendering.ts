@@ -5,7 +5,7 @@
  * Requests go the other way: read-only and unknown properties are dropped before validation.
  * Projections are compiled once per schema object and cached.
  */
-import { isPlainObject, setOwn } from '../core/plainData';
+import { copyOwn, isPlainObject, setOwn } from '../core/plainData';
 
 type Schema = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Projector = (value: unknown) => unknown; // undefined means "leave out"
@@ -162,8 +162,7 @@ export function carryOverUndeclared(schema: Schema, previous: unknown, next: unk
   if (!isPlainObject(previous) || !isPlainObject(next)) return next;
   const s = flatten(schema);
   if (!s.properties || s.additional) return next;
-  // Object.assign, not a spread: keys are added below (see clusterView in connectedClusters.ts).
-  const out: Record<string, unknown> = Object.assign({}, next);
+  const out = copyOwn(next);
   for (const [key, value] of Object.entries(previous)) {
     const declared = s.properties.get(key);
     if (!declared) {

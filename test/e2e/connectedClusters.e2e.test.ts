@@ -16,7 +16,7 @@ import { ResourceManagementClient } from '@azure/arm-resources';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { SUB, TENANT, staticCredential, testServer, TestServer } from '../support/arclight';
 import { agentKeys } from '../support/keys';
-import type { Clock } from '../../server/clock';
+import type { Clock } from '../../server/core/clock';
 
 interface SdkError {
   statusCode?: number;
