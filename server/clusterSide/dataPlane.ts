@@ -8,7 +8,7 @@ import type { ClusterSideContext } from './context';
 import type { StoredResource } from '../store/resources';
 import { loadResource } from '../kit/resources';
 import { clusterView } from '../providers/kubernetes/connectedClusters';
-import { withWriteOnly } from '../providers/kubernetesConfiguration/writeOnlyValues';
+import { withWriteOnly } from '../kit/writeOnly';
 import { CONFIGURATION_TYPES } from '../providers/kubernetesConfiguration';
 import { applyConfigurationReport, updateClusterAsAgent } from './agentWrites';
 

@@ -8,13 +8,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { BundleProvider, BundleResourceType, Region, SpecBundle } from './bundleTypes';
-import { Definition } from './definitions';
+import { Definition, routeKeyOf } from './definitions';
 import { ownValue } from '../core/plainData';
 
 export const BUNDLE_FILE = path.resolve(__dirname, '..', '..', 'specs', 'bundle.json');
 
 export class SpecCatalog {
   private readonly definitions = new Map<string, Definition>();
+  private routeKeys?: Set<string>;
 
   constructor(readonly bundle: SpecBundle) {}
 
@@ -63,6 +64,20 @@ export class SpecCatalog {
       this.definitions.set(key, definition);
     }
     return definition;
+  }
+
+  /**
+   * Whether any served api-version has the operation `method template` (read from the bundle's
+   * documents, without building their validators).
+   */
+  hasRoute(method: string, template: string): boolean {
+    if (!this.routeKeys) {
+      this.routeKeys = new Set();
+      for (const document of Object.values(this.bundle.documents) as Array<{ paths?: Record<string, Record<string, unknown>> }>) {
+        for (const [path, item] of Object.entries(document.paths ?? {})) for (const m of Object.keys(item)) this.routeKeys.add(routeKeyOf(m, path));
+      }
+    }
+    return this.routeKeys.has(routeKeyOf(method, template));
   }
 
   resourceType(namespace: string, type: string): BundleResourceType | undefined {

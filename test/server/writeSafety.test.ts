@@ -12,7 +12,8 @@ import request from 'supertest';
 import { arclightPerSuite, bearer, SUB, testArclight } from '../support/arclight';
 import { clusterBody, clusterPath, createCluster, createGroup, groupPath } from '../support/clusters';
 import { configPath, extensionBody } from '../support/configurations';
-import { CLUSTER_OPERATIONS } from '../../server/providers/kubernetes/connectedClusters';
+import { connectedClustersType } from '../../server/providers/kubernetes/connectedClusters';
+import { operationKind } from '../../server/kit/lifecycle';
 import { FINISHED_OPERATION_RETENTION_MS } from '../../server/kit/asyncOperations';
 
 const CLUSTER_VERSION = 'api-version=2024-01-01';
@@ -27,7 +28,7 @@ describe('a completion that throws', () => {
   it('fails its operation and resource, is logged once, and stops nothing else, across a restart', async () => {
     const a = await testArclight({ inMemory: false, dataDir });
     const arm = (method: 'get' | 'put' | 'post', p: string) => request(a.app)[method](p).set('Authorization', bearer());
-    a.services.operations.register(CLUSTER_OPERATIONS.create, () => {
+    a.services.operations.register(operationKind(connectedClustersType(a.services), 'create'), () => {
       throw new Error('completer bug');
     });
     await createGroup(a.app, 'rg');

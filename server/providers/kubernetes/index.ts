@@ -1,14 +1,15 @@
 /** Microsoft.Kubernetes: connected clusters, their operations, and the provider's operation list. */
 import type { ProviderContext } from '../context';
 import { providerOperations } from '../../kit/operationsList';
+import { registerProviderHubOperations } from '../../kit/providerHubOperations';
 import { registerConnectedClusters } from './connectedClusters';
-import { registerOperationStatuses } from './operationStatuses';
+
+export const NAMESPACE = 'Microsoft.Kubernetes';
 
 export function registerKubernetesProvider(s: ProviderContext): void {
-  registerConnectedClusters(s);
-  registerOperationStatuses(s);
-  s.handlers.on('GET', '/providers/Microsoft.Kubernetes/operations', (req) => ({
+  registerProviderHubOperations(s, NAMESPACE, [registerConnectedClusters(s)]);
+  s.handlers.on('GET', `/providers/${NAMESPACE}/operations`, (req) => ({
     status: 200,
-    body: { value: providerOperations([req.operation.definition], 'Microsoft.Kubernetes') },
+    body: { value: providerOperations([req.operation.definition], NAMESPACE) },
   }));
 }

@@ -7,7 +7,8 @@ import type { ProviderContext } from '../context';
 import { providerOperations } from '../../kit/operationsList';
 import { listBody } from '../../kit/paging';
 import { armKey } from '../../kit/resourceIds';
-import { CLUSTER_PATH, NAMESPACE, operationStatusBody, registerConfigurationType } from './configurationResources';
+import { CLUSTER_PATH, configurationResourceType, NAMESPACE } from './configurationResources';
+import { nestedOperationStatus, registerResourceType } from '../../kit/lifecycle';
 import { resolveClusterParent } from './clusterParent';
 import { extensions } from './extensions';
 import { fluxConfigurations } from './fluxConfigurations';
@@ -16,13 +17,13 @@ import { sourceControlConfigurations } from './sourceControlConfigurations';
 export const CONFIGURATION_TYPES = [extensions, fluxConfigurations, sourceControlConfigurations];
 
 export function registerKubernetesConfigurationProvider(s: ProviderContext): void {
-  for (const t of CONFIGURATION_TYPES) registerConfigurationType(s, t);
+  for (const t of CONFIGURATION_TYPES) registerResourceType(s, configurationResourceType(t));
 
   // OperationStatus_List: the operations still running on the cluster's configuration resources.
   s.handlers.on('GET', `${CLUSTER_PATH}/providers/${NAMESPACE}/operations`, (req) => {
     const parent = resolveClusterParent(s, req);
     const running = s.store.operations.pendingUnder(armKey(parent.id));
-    return { status: 200, body: listBody(running.map((op) => operationStatusBody(op, op.resourceId!)), undefined) };
+    return { status: 200, body: listBody(running.map((op) => nestedOperationStatus(op, op.resourceId!)), undefined) };
   });
 
   // Azure lists every operation of the provider, whatever the api-version (2026-06-15-preview

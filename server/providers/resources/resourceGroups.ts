@@ -1,23 +1,22 @@
 /**
- * Resource groups: PUT (201 create / 200 update), GET, HEAD (204/404), PATCH (tags replace the
- * whole set), DELETE (202 + Location; the group and everything inside it go when the operation
- * completes), and the paged list with ARM's tagName/tagValue $filter.
+ * Resource groups, through the resource-type kit: PUT (201 create / 200 update), GET, HEAD
+ * (204/404), PATCH (tags replace the whole set), DELETE (202 + Location; the group and everything
+ * inside it go when the operation completes; 404 when there is none), and the paged list with
+ * ARM's tagName/tagValue $filter.
  */
 import { ArmError, armErrors } from '../../kit/armErrors';
 import type { ProviderContext } from '../context';
-import type { ArmRequest } from '../../kit/handlers';
-import { armKey, resourceGroupId, subscriptionKey } from '../../kit/resourceIds';
-import { filteredPage, listBody, nextLink, pageRequest } from '../../kit/paging';
+import { resourceGroupId, subscriptionKey } from '../../kit/resourceIds';
 import { compileFilter } from '../../kit/odataFilter';
 import { validateTags } from '../../kit/tags';
-import { retryHeaders } from '../../kit/asyncOperations';
-import { deletionCompleter } from '../../kit/resources';
-import type { StoredResource } from '../../store/resources';
+import { loadResource, saveResource } from '../../kit/resources';
+import { registerResourceType } from '../../kit/lifecycle';
+import type { ResourceType } from '../../kit/resourceType';
 import type { SeedResourceGroup } from '../../store/seed';
 
-export const RESOURCE_GROUP_TYPE = 'microsoft.resources/resourcegroups';
+const TYPE_NAME = 'Microsoft.Resources/resourceGroups';
+export const RESOURCE_GROUP_TYPE = TYPE_NAME.toLowerCase();
 const GROUP = '/subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}';
-export const DELETE_GROUP = 'resourceGroups/delete';
 
 /** Azure's rule: 1-90 letters, digits, underscores, parentheses, hyphens and periods, not ending in a period. */
 function validateGroupName(name: string): void {
@@ -32,18 +31,12 @@ function validateGroupName(name: string): void {
   }
 }
 
-function writeGroup(s: ProviderContext, subscriptionId: string, name: string, location: string, tags: Record<string, string> | undefined, managedBy: unknown, previous?: StoredResource) {
-  const now = s.clock.nowMs();
-  const id = resourceGroupId(subscriptionId, name);
-  // Assignments, not spreads, to add the optional keys (see clusterView in connectedClusters.ts).
-  const body: Record<string, unknown> = { id, name, type: 'Microsoft.Resources/resourceGroups', location };
+/** The body of a group, as ARM answers it: no systemData, managedBy and tags only when set. */
+function groupBody(id: string, name: string, location: string, tags: Record<string, string> | undefined, managedBy: unknown): Record<string, unknown> {
+  const body: Record<string, unknown> = { id, name, type: TYPE_NAME, location };
   if (typeof managedBy === 'string') body.managedBy = managedBy;
   if (tags) body.tags = tags;
   body.properties = { provisioningState: 'Succeeded' };
-  s.store.resources.put({
-    key: armKey(id), id, type: RESOURCE_GROUP_TYPE, subscriptionId: subscriptionId.toLowerCase(), resourceGroup: name.toLowerCase(),
-    parentKey: subscriptionKey(subscriptionId), tracked: false, body, etag: String(now), createdAt: previous?.createdAt ?? now, updatedAt: now,
-  });
   return body;
 }
 
@@ -54,83 +47,58 @@ export function seedResourceGroups(s: ProviderContext, groups: SeedResourceGroup
       const region = s.regions.resolve(g.location);
       if (!region) throw new Error(`--seed: resource group ${g.name}: unknown location '${g.location}'`);
       validateGroupName(g.name);
-      if (!s.store.resources.get(armKey(resourceGroupId(g.subscriptionId, g.name)))) writeGroup(s, g.subscriptionId, g.name, region.name, validateTags(g.tags), undefined);
+      const id = resourceGroupId(g.subscriptionId, g.name);
+      if (!loadResource(s, id)) {
+        saveResource(s, { id, type: RESOURCE_GROUP_TYPE, parentId: subscriptionKey(g.subscriptionId), tracked: false, body: groupBody(id, g.name, region.name, validateTags(g.tags), undefined) });
+      }
     }
   });
 }
 
-export function registerResourceGroups(s: ProviderContext): void {
-  const { store } = s;
-  const groupKey = (req: ArmRequest) => armKey(resourceGroupId(req.params.subscriptionId, req.params.resourceGroupName));
-  const existing = (req: ArmRequest): StoredResource => {
-    const group = store.resources.get(groupKey(req));
-    if (!group) throw armErrors.resourceGroupNotFound(req.params.resourceGroupName);
-    return group;
-  };
-
-  s.handlers.on('PUT', GROUP, (req) => {
-    const name = req.params.resourceGroupName;
-    validateGroupName(name);
-    const region = s.regions.resolve(String(req.body.location));
-    if (!region || !s.regions.set('all').includes(region)) {
-      throw new ArmError(400, 'LocationNotAvailableForResourceGroup',
-        `The provided location '${req.body.location}' is not available for resource group. List of available regions is '${s.regions.set('all').map((r) => r.name).join(',')}'.`);
-    }
-    const tags = validateTags(req.body.tags);
-    const key = groupKey(req);
-    const previous = store.resources.get(key);
-    if (previous && previous.body.location !== region.name) throw armErrors.invalidResourceGroupLocation(region.name, previous.body.location);
-    if (previous?.body.properties?.provisioningState === 'Deleting') {
-      throw armErrors.resourceGroupBeingDeleted(name);
-    }
-    const body = store.transaction(() => writeGroup(s, req.params.subscriptionId, name, region.name, tags, req.body.managedBy, previous));
-    return { status: previous ? 200 : 201, body };
-  });
-
-  s.handlers.on('GET', GROUP, (req) => ({ status: 200, body: existing(req).body }));
-
-  s.handlers.on('HEAD', GROUP, (req) => {
-    // HEAD answers with a status only; 404 carries no body.
-    if (!store.resources.get(groupKey(req))) throw new ArmError(404, 'ResourceGroupNotFound', `Resource group '${req.params.resourceGroupName}' could not be found.`, { gateway: true });
-    return { status: 204 };
-  });
-
-  s.handlers.on('PATCH', GROUP, (req) => {
-    const group = existing(req);
-    const body = Object.assign({}, group.body);
+const resourceGroups: ResourceType<ProviderContext> = {
+  typeName: TYPE_NAME,
+  label: 'resource group',
+  itemPath: GROUP,
+  nameParam: 'resourceGroupName',
+  lists: [{ path: '/subscriptions/{subscriptionId}/resourcegroups', scope: 'parent' }],
+  parent: {
+    parentId: (_ctx, req) => `/subscriptions/${req.params.subscriptionId}`,
+    idOf: (parentId, name) => `${parentId}/resourceGroups/${name}`,
+  },
+  validateName: validateGroupName,
+  location: {
+    regionSet: 'all',
+    unavailable: (location, offered) => new ArmError(400, 'LocationNotAvailableForResourceGroup',
+      `The provided location '${location}' is not available for resource group. List of available regions is '${offered.map((r) => r.name).join(',')}'.`),
+    moved: (_name, from, _group, to) => armErrors.invalidResourceGroupLocation(to, from),
+  },
+  // Groups are not among the resources /resources lists, and carry no systemData.
+  tracked: false,
+  systemData: false,
+  asyncStyle: 'armOperationResults',
+  serviceSet: [],
+  topLevel: (body) => (typeof body.managedBy === 'string' ? { managedBy: body.managedBy } : {}),
+  // A PATCH replaces the tag set (none left: no tags) and sets or clears managedBy.
+  patch(found, req) {
+    const body = Object.assign({}, found.body);
     if (req.body.tags !== undefined) {
       const tags = validateTags(req.body.tags);
       if (tags && Object.keys(tags).length) body.tags = tags;
       else delete body.tags;
     }
-    if (req.body.managedBy !== undefined) {
-      if (req.body.managedBy === null) delete body.managedBy;
-      else body.managedBy = req.body.managedBy;
-    }
-    const now = s.clock.nowMs();
-    store.transaction(() => store.resources.put({ ...group, body, etag: String(now), updatedAt: now }));
-    return { status: 200, body };
-  });
-
-  s.handlers.on('DELETE', GROUP, (req) => {
-    const group = existing(req);
-    const op = store.transaction(() => {
-      store.resources.put({ ...group, body: { ...group.body, properties: { ...group.body.properties, provisioningState: 'Deleting' } } });
-      return s.operations.start({ kind: DELETE_GROUP, subscriptionId: req.params.subscriptionId, resourceKey: group.key, resourceId: group.id, apiVersion: req.apiVersion });
-    });
-    const location = `${req.baseUrl}/subscriptions/${req.params.subscriptionId}/operationresults/${op.id}?api-version=${req.apiVersion}`;
-    return { status: 202, headers: { Location: location, ...retryHeaders(s.operations.retryAfter(op)) } };
-  });
-
-  s.operations.register(DELETE_GROUP, deletionCompleter(s));
-
-  s.handlers.on('GET', '/subscriptions/{subscriptionId}/resourcegroups', (req) => {
+    if (req.body.managedBy === null) delete body.managedBy;
+    else if (req.body.managedBy !== undefined) body.managedBy = req.body.managedBy;
+    return body;
+  },
+  notFound: (req) => armErrors.resourceGroupNotFound(req.params.resourceGroupName),
+  beingDeleted: (name) => armErrors.resourceGroupBeingDeleted(name),
+  deleteAbsent: 'notFound',
+  listFilter(req) {
     const filter = compileFilter(req.query.$filter, ['tagname', 'tagvalue']);
-    const page = filteredPage(
-      (after, limit) => store.resources.children(subscriptionKey(req.params.subscriptionId), RESOURCE_GROUP_TYPE, after, limit),
-      (g) => !filter || filter({ get: () => undefined, tags: g.body.tags }),
-      pageRequest(req, s.config.pageSize),
-    );
-    return { status: 200, body: listBody(page.items.map((g) => g.body), nextLink(req, page)) };
-  });
+    return filter && ((g) => filter({ get: () => undefined, tags: g.body.tags }));
+  },
+};
+
+export function registerResourceGroups(s: ProviderContext): void {
+  registerResourceType(s, resourceGroups);
 }
