@@ -9,6 +9,7 @@ import type { ClusterSideContext } from './context';
 import type { StoredResource } from '../store/resources';
 import { saveResource } from '../kit/resources';
 import { systemDataFor } from '../kit/systemData';
+import { configurationTypeOf } from '../providers/kubernetesConfiguration';
 
 type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -27,44 +28,10 @@ export function updateClusterAsAgent(s: ClusterSideContext, cluster: StoredResou
   return saveResource(s, { id: cluster.id, type: cluster.type, parentId: cluster.parentKey, tracked: cluster.tracked, body }, cluster);
 }
 
-/** The fields agents report for each configuration type, and what each must be. */
-const REPORTABLE = new Map<string, Map<string, (v: unknown) => boolean>>([
-  ['extensions', new Map([
-    ['provisioningState', (v) => v === 'Succeeded' || v === 'Failed'],
-    ['currentVersion', isString],
-    ['statuses', Array.isArray],
-    ['errorInfo', isObject],
-  ])],
-  ['fluxconfigurations', new Map([
-    ['provisioningState', (v) => v === 'Succeeded' || v === 'Failed'],
-    ['complianceState', (v) => ['Compliant', 'Non-Compliant', 'Pending', 'Suspended', 'Unknown'].includes(v as string)],
-    ['statuses', Array.isArray],
-    ['sourceSyncedCommitId', isString],
-    ['sourceUpdatedAt', isInstant],
-    ['statusUpdatedAt', isInstant],
-    ['repositoryPublicKey', isString],
-    ['errorMessage', isString],
-  ])],
-  ['sourcecontrolconfigurations', new Map([
-    ['complianceStatus', isObject],
-    ['repositoryPublicKey', isString],
-  ])],
-]);
-
-function isString(v: unknown): boolean {
-  return typeof v === 'string';
-}
-function isObject(v: unknown): boolean {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-function isInstant(v: unknown): boolean {
-  return typeof v === 'string' && !Number.isNaN(Date.parse(v));
-}
-
 /** Applies what the agents report about one configuration; refuses fields they do not report. */
 export function applyConfigurationReport(s: ClusterSideContext, config: StoredResource, report: Props): StoredResource {
   const collection = config.type.split('/')[1];
-  const allowed = REPORTABLE.get(collection)!;
+  const allowed = configurationTypeOf(config.type)!.agentReports;
   for (const [field, value] of Object.entries(report)) {
     const check = allowed.get(field);
     if (!check) {

@@ -7,7 +7,7 @@ import { ArmError } from '../kit/armErrors';
 import type { ClusterSideContext } from './context';
 import type { StoredResource } from '../store/resources';
 import { loadResource } from '../kit/resources';
-import { clusterView } from '../providers/kubernetes/connectedClusters';
+import { AGENT_HEARTBEAT, clusterView } from '../providers/kubernetes/connectedClusters';
 import { withWriteOnly } from '../kit/writeOnly';
 import { CONFIGURATION_TYPES } from '../providers/kubernetesConfiguration';
 import { applyConfigurationReport, updateClusterAsAgent } from './agentWrites';
@@ -17,21 +17,6 @@ type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-e
 /** The configuration collections by lower-cased name (stored types are lower-cased). */
 const COLLECTIONS = new Map(CONFIGURATION_TYPES.map((t) => [t.collection.toLowerCase(), t.collection]));
 
-const isString = (v: unknown) => typeof v === 'string';
-/** The cluster's node and core counts are int32 in its spec. */
-const isCount = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 2 ** 31 - 1;
-
-/** What a heartbeat may carry, and how each is checked. */
-const HEARTBEAT_FIELDS = new Map<string, (v: unknown) => boolean>([
-  ['agentVersion', isString],
-  ['kubernetesVersion', isString],
-  ['totalNodeCount', isCount],
-  ['totalCoreCount', isCount],
-  ['distribution', isString],
-  ['distributionVersion', isString],
-  ['infrastructure', isString],
-  ['offering', isString],
-]);
 
 
 /** The cluster as its agents see it after a write. */
@@ -49,8 +34,8 @@ export function clusterState(s: ClusterSideContext, cluster: StoredResource) {
 /** Records a heartbeat: now is the last connectivity time; the metadata fills the agent fields (`top`: see updateClusterAsAgent). */
 export function recordHeartbeat(s: ClusterSideContext, cluster: StoredResource, report: Props, top: Props = {}): StoredResource {
   for (const [field, value] of Object.entries(report)) {
-    const check = HEARTBEAT_FIELDS.get(field);
-    if (!check) throw new ArmError(400, 'InvalidHeartbeat', `A heartbeat does not carry '${field}'. It carries ${[...HEARTBEAT_FIELDS.keys()].map((f) => `'${f}'`).join(', ')}.`);
+    const check = AGENT_HEARTBEAT.get(field);
+    if (!check) throw new ArmError(400, 'InvalidHeartbeat', `A heartbeat does not carry '${field}'. It carries ${[...AGENT_HEARTBEAT.keys()].map((f) => `'${f}'`).join(', ')}.`);
     if (!check(value)) throw new ArmError(400, 'InvalidHeartbeat', `The value of '${field}' is not valid.`);
   }
   const metadata = { ...report };

@@ -19,6 +19,7 @@ import { loadResource } from '../../kit/resources';
 import { resourceGroupId } from '../../kit/resourceIds';
 import { registerResourceType } from '../../kit/lifecycle';
 import type { ResourceType } from '../../kit/resourceType';
+import { isCount, isString, ValueCheck } from '../../kit/valueChecks';
 import { mayOmitKey, requireAgentPublicKey, sameKey } from './agentKey';
 import { connectivityStatus } from './connectivity';
 import { clusterUserCredentials } from './clusterCredentials';
@@ -32,6 +33,18 @@ const SERVICE_SET = [
   'provisioningState', 'connectivityStatus', 'kubernetesVersion', 'totalNodeCount', 'totalCoreCount', 'agentVersion', 'offering',
   'managedIdentityCertificateExpirationTime', 'lastConnectivityTime', 'miscellaneousProperties', 'inboundConnectivityState',
 ];
+/** What the cluster's agents report in a heartbeat, and what each field must hold. */
+export const AGENT_HEARTBEAT: ReadonlyMap<string, ValueCheck> = new Map([
+  ['agentVersion', isString],
+  ['kubernetesVersion', isString],
+  ['totalNodeCount', isCount],
+  ['totalCoreCount', isCount],
+  ['distribution', isString],
+  ['distributionVersion', isString],
+  ['infrastructure', isString],
+  ['offering', isString],
+]);
+
 /** Values Azure fills in when the request leaves them out (rendered only where a version has them). */
 const SERVICE_DEFAULTS = { privateLinkState: 'Disabled', azureHybridBenefit: 'NotApplicable', arcAgentProfile: { agentAutoUpgrade: 'Enabled' } };
 

@@ -10,6 +10,7 @@ import { ArmError } from '../../kit/armErrors';
 import type { ProviderContext } from '../context';
 import type { ResourceType } from '../../kit/resourceType';
 import { resolveClusterParent } from './clusterParent';
+import type { ValueCheck } from '../../kit/valueChecks';
 
 type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -37,6 +38,8 @@ export interface ConfigurationType {
   complete(properties: Props, name: string): Props;
   /** The agent-reported state a new resource starts in. */
   initialState(): Props;
+  /** What the cluster's agents may report about it, and what each field must hold. */
+  agentReports: ReadonlyMap<string, ValueCheck>;
   /** Top-level fields besides properties (identity, plan, managedBy). */
   topLevel?(request: Props, previous: Props | undefined, tenantId: string): Props;
   /** The stored body as every read sees it (e.g. aliases older api-versions use). */

@@ -9,6 +9,7 @@
 import { randomUUID } from 'crypto';
 import type { ConfigurationType } from './configurationResources';
 import { requireConfigurationName, requireNamespace, validationFailed } from './validation';
+import { isArray, isObject, isString, oneOf } from '../../kit/valueChecks';
 
 type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -35,6 +36,13 @@ export const extensions: ConfigurationType = {
   },
 
   initialState: () => ({ currentVersion: null, statuses: [], isSystemExtension: false }),
+
+  agentReports: new Map([
+    ['provisioningState', oneOf('Succeeded', 'Failed')],
+    ['currentVersion', isString],
+    ['statuses', isArray],
+    ['errorInfo', isObject],
+  ]),
 
   topLevel(request, previous, tenantId) {
     const out: Props = {};

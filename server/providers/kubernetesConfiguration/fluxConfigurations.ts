@@ -13,6 +13,7 @@
 import type { ConfigurationType } from './configurationResources';
 import { SOURCE_PROPERTY, sourcePropertyOf } from '../../../protocol/fluxSources';
 import { KUBERNETES_NAME, requireGitUrl, requireNamespace, validationFailed } from './validation';
+import { isArray, isInstant, isString, oneOf } from '../../kit/valueChecks';
 
 type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -63,6 +64,17 @@ export const fluxConfigurations: ConfigurationType = {
   },
 
   initialState: () => ({ complianceState: 'Pending', statuses: [] }),
+
+  agentReports: new Map([
+    ['provisioningState', oneOf('Succeeded', 'Failed')],
+    ['complianceState', oneOf('Compliant', 'Non-Compliant', 'Pending', 'Suspended', 'Unknown')],
+    ['statuses', isArray],
+    ['sourceSyncedCommitId', isString],
+    ['sourceUpdatedAt', isInstant],
+    ['statusUpdatedAt', isInstant],
+    ['repositoryPublicKey', isString],
+    ['errorMessage', isString],
+  ]),
 };
 
 function completeSource(kind: string, source: Props): Props {

@@ -7,7 +7,7 @@ import type { ProviderContext } from '../context';
 import { providerOperations } from '../../kit/operationsList';
 import { listBody } from '../../kit/paging';
 import { armKey } from '../../kit/resourceIds';
-import { CLUSTER_PATH, configurationResourceType, NAMESPACE } from './configurationResources';
+import { CLUSTER_PATH, ConfigurationType, configurationResourceType, NAMESPACE } from './configurationResources';
 import { nestedOperationStatus, registerResourceType } from '../../kit/lifecycle';
 import { resolveClusterParent } from './clusterParent';
 import { extensions } from './extensions';
@@ -15,6 +15,12 @@ import { fluxConfigurations } from './fluxConfigurations';
 import { sourceControlConfigurations } from './sourceControlConfigurations';
 
 export const CONFIGURATION_TYPES = [extensions, fluxConfigurations, sourceControlConfigurations];
+const BY_TYPE = new Map(CONFIGURATION_TYPES.map((t) => [`${NAMESPACE}/${t.collection}`.toLowerCase(), t]));
+
+/** The configuration type of a stored type (`microsoft.kubernetesconfiguration/extensions`), if it is one. */
+export function configurationTypeOf(storedType: string): ConfigurationType | undefined {
+  return BY_TYPE.get(storedType);
+}
 
 export function registerKubernetesConfigurationProvider(s: ProviderContext): void {
   for (const t of CONFIGURATION_TYPES) registerResourceType(s, configurationResourceType(t));

@@ -7,6 +7,7 @@
  */
 import type { ConfigurationType } from './configurationResources';
 import { requireConfigurationName, requireGitUrl } from './validation';
+import { isObject, isString } from '../../kit/valueChecks';
 
 export const sourceControlConfigurations: ConfigurationType = {
   collection: 'sourceControlConfigurations',
@@ -30,6 +31,11 @@ export const sourceControlConfigurations: ConfigurationType = {
       enableHelmOperator: p.enableHelmOperator ?? false,
     };
   },
+
+  agentReports: new Map([
+    ['complianceStatus', isObject],
+    ['repositoryPublicKey', isString],
+  ]),
 
   initialState: () => ({
     repositoryPublicKey: '',
