@@ -6,37 +6,48 @@
  * exits 0, or non-zero with the refusal's code and message.
  */
 import * as fs from 'fs';
+import { parseArgs } from 'util';
 import { AgentError, ClusterAgent } from './agentClient';
 
-const USAGE = 'Usage: arclight agent --endpoint URL --cluster-id ARM_ID --private-key FILE [--ca FILE] [--once] [--interval SECONDS]';
-const FLAGS = ['endpoint', 'cluster-id', 'private-key', 'ca', 'interval'];
+/** The command's flags: the one table its parsing and its usage text come from. */
+export const AGENT_OPTIONS = [
+  { flag: 'endpoint', value: 'URL', required: true, help: "Arclight's base URL" },
+  { flag: 'cluster-id', value: 'ARM_ID', required: true, help: "the connected cluster's ARM id" },
+  { flag: 'private-key', value: 'FILE', required: true, help: 'the onboarding private key (PEM, PKCS#1 or PKCS#8)' },
+  { flag: 'ca', value: 'FILE', required: false, help: "Arclight's CA certificate to trust (or NODE_EXTRA_CA_CERTS)" },
+  { flag: 'interval', value: 'SECONDS', required: false, help: 'seconds between cycles (default 60)' },
+  { flag: 'once', required: false, help: 'run one cycle and exit: 0, or 1 with the refusal' },
+  { flag: 'help', required: false, help: 'print this and exit' },
+] as const;
 
-function parse(argv: string[]): Record<string, string | boolean> {
-  const out: Record<string, string | boolean> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const [name, inline] = argv[i].replace(/^--/, '').split(/=(.*)/s, 2);
-    if (!argv[i].startsWith('--')) throw new Error(`unexpected argument '${argv[i]}'`);
-    if (name === 'once' || name === 'help') out[name] = true;
-    else if (FLAGS.includes(name)) {
-      const value = inline ?? argv[++i];
-      if (value === undefined) throw new Error(`--${name} needs a value`);
-      out[name] = value;
-    } else throw new Error(`unknown option --${name}`);
+export const USAGE = `Usage: arclight agent ${AGENT_OPTIONS.filter((o) => o.flag !== 'help')
+  .map((o) => { const text = `--${o.flag}${'value' in o ? ` ${o.value}` : ''}`; return o.required ? text : `[${text}]`; }).join(' ')}`;
+
+type Flags = Partial<Record<(typeof AGENT_OPTIONS)[number]['flag'], string | boolean>>;
+
+function parse(argv: string[]): Flags {
+  const options = Object.fromEntries(AGENT_OPTIONS.map((o) => [o.flag, { type: 'value' in o ? 'string' as const : 'boolean' as const }]));
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Flags;
+  } catch (err) {
+    const message = (err as Error).message;
+    const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
+    // parseArgs explains itself in several lines; the first says what is wrong.
+    throw new Error(unknown ? `unknown option ${unknown}` : message.split('\n')[0]);
   }
-  return out;
 }
 
 export async function runAgentCommand(argv: string[]): Promise<number> {
   const say = (line: string) => process.stdout.write(`arclight agent: ${line}\n`);
   let agent: ClusterAgent;
-  let flags: Record<string, string | boolean>;
+  let flags: Flags;
   try {
     flags = parse(argv);
     if (flags.help) {
       process.stdout.write(`${USAGE}\n`);
       return 0;
     }
-    for (const required of ['endpoint', 'cluster-id', 'private-key']) if (typeof flags[required] !== 'string') throw new Error(`--${required} is required`);
+    for (const o of AGENT_OPTIONS) if (o.required && typeof flags[o.flag] !== 'string') throw new Error(`--${o.flag} is required`);
     agent = new ClusterAgent({
       endpoint: String(flags.endpoint).replace(/\/+$/, ''),
       clusterId: String(flags['cluster-id']),

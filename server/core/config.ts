@@ -2,6 +2,7 @@
  * One typed configuration object. Every option has a command-line flag and an environment
  * variable twin (ARCLIGHT_ + the flag in upper snake case); defaults live here and only here.
  */
+import { parseArgs } from 'util';
 import { MAX_DERIVED_DAYS, parseClockStart } from './clock';
 import { StartupError, USAGE_ERROR_CODE } from './startupError';
 
@@ -230,20 +231,35 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ar
     const value = env[source];
     if (value !== undefined && value !== '') config[spec.key] = checkValue(spec, fromText(spec, value, source), source);
   }
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument '${arg}'`);
-    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
-    const spec = OPTION_BY_FLAG.get(name);
-    if (!spec) throw new ConfigError(`unknown option --${name} (see --help)`);
-    let raw: string | boolean;
-    if (inline !== undefined) raw = inline;
-    else if (spec.kind === 'boolean') raw = argv[i + 1] !== undefined && /^(true|false)$/.test(argv[i + 1]) ? argv[++i] : true;
-    else if (argv[i + 1] === undefined) throw new ConfigError(`--${name} needs a value`);
-    else raw = argv[++i];
-    config[spec.key] = checkValue(spec, fromText(spec, raw, `--${name}`), `--${name}`);
+  for (const { name, value } of parseFlags(argv)) {
+    const spec = OPTION_BY_FLAG.get(name)!;
+    config[spec.key] = checkValue(spec, fromText(spec, value, `--${name}`), `--${name}`);
   }
   return checkCombination(config as unknown as ArclightConfig);
+}
+
+/** The OPTIONS table as node:util parseArgs options: booleans are flags, everything else takes a value. */
+const PARSE_OPTIONS = Object.fromEntries(OPTIONS.map((o) => [o.flag, { type: o.kind === 'boolean' ? 'boolean' as const : 'string' as const }]));
+
+/** The flags of the command line, in order, through node:util parseArgs; its refusals become usage errors. */
+function parseFlags(argv: readonly string[]): Array<{ name: string; value: string | boolean }> {
+  try {
+    const { tokens } = parseArgs({ args: [...argv], options: PARSE_OPTIONS, strict: true, allowPositionals: false, tokens: true });
+    return tokens.flatMap((t) => (t.kind === 'option' ? [{ name: t.name, value: t.value ?? true }] : []));
+  } catch (err) {
+    const { code, message } = err as NodeJS.ErrnoException;
+    const unknown = /Unknown option '(--?[^']+)'/.exec(message)?.[1];
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) throw new ConfigError(`unknown option ${unknown} (see --help)`);
+    const missing = /Option '(?:-\w, )?(--[^ ']+)(?: <value>)?' argument missing/.exec(message)?.[1];
+    if (missing) throw new ConfigError(`${missing} needs a value`);
+    const ambiguous = /Option '(--[^']+)' argument is ambiguous/.exec(message)?.[1];
+    if (ambiguous) throw new ConfigError(`${ambiguous} needs a value; for one that starts with '-', write ${ambiguous}=<value>`);
+    const flag = /Option '(--[^']+)' does not take an argument/.exec(message)?.[1];
+    if (flag) throw new ConfigError(`${flag} takes no value: it is a flag (its environment variable takes true or false)`);
+    const positional = /Unexpected argument '([^']*)'/.exec(message)?.[1];
+    if (positional !== undefined) throw new ConfigError(`unexpected argument '${positional}'`);
+    throw new ConfigError(message.split('\n')[0]);
+  }
 }
 
 /**

@@ -9,7 +9,9 @@
  * The caller's claims become systemData's createdBy/lastModifiedBy. Verified tokens are cached
  * (by their text) until they expire, so a client's repeated calls cost one map lookup.
  */
+import jwt from 'jsonwebtoken';
 import type { AuthMode } from '../core/config';
+import { isPlainObject } from '../core/plainData';
 import type { Clock } from '../core/clock';
 import { ArmError } from '../kit/armErrors';
 import type { SubscriptionRecord } from '../store/directory';
@@ -52,17 +54,11 @@ interface CheckedToken {
 
 const SKEW_SECONDS = 300;
 
+/** The header and claims of a JWT (unverified), or undefined when it is not one with an object payload. */
 export function decodeJwt(token: string): { header: Claims; payload: Claims } | undefined {
-  const parts = token.split('.');
-  if (parts.length !== 3 || !parts[0] || !parts[1]) return undefined;
-  try {
-    const header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
-    const payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-    if (!header || typeof header !== 'object' || !payload || typeof payload !== 'object') return undefined;
-    return { header, payload };
-  } catch {
-    return undefined;
-  }
+  const decoded = jwt.decode(token, { complete: true });
+  if (!decoded || !isPlainObject(decoded.payload)) return undefined;
+  return { header: decoded.header as unknown as Claims, payload: decoded.payload };
 }
 
 /** How ARM files a caller in systemData: users by UPN, applications and managed identities by id. */

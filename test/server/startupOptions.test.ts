@@ -40,11 +40,24 @@ describe('start-up options', () => {
   describe('on the command line and in the environment', () => {
     for (const [flag, value, expected] of BAD_NUMBERS) {
       it(`--${flag} ${JSON.stringify(value)}: exit 2, naming the flag, the value and the range`, () => {
-        const failure = failedStart([`--${flag}`, value, '--in-memory']);
+        // --flag=value: a separate value that starts with '-' would read as another flag.
+        const failure = failedStart([`--${flag}=${value}`, '--in-memory']);
         assert.equal(failure.status, 2);
         assert.match(failure.message, new RegExp(`^--${flag}: ${expected.source}`));
       });
     }
+
+    it('says how to give a value that starts with a dash', () => {
+      const failure = failedStart(['--port', '-1', '--in-memory']);
+      assert.equal(failure.status, 2);
+      assert.equal(failure.message, "--port needs a value; for one that starts with '-', write --port=<value>");
+    });
+
+    it('refuses a value after a flag that takes none, and unknown flags', () => {
+      assert.equal(failedStart(['--in-memory=false']).message, '--in-memory takes no value: it is a flag (its environment variable takes true or false)');
+      assert.equal(failedStart(['--in-memory', '--nope']).message, 'unknown option --nope (see --help)');
+      assert.equal(failedStart(['--in-memory', 'extra']).message, "unexpected argument 'extra'");
+    });
 
     it('checks environment twins the same way, naming the variable', () => {
       const port = failedStart(['--in-memory'], { env: { ARCLIGHT_PORT: '70000' } });
