@@ -15,8 +15,8 @@ export const AGENT_OPTIONS = [
   { flag: 'cluster-id', value: 'ARM_ID', required: true, help: "the connected cluster's ARM id" },
   { flag: 'private-key', value: 'FILE', required: true, help: 'the onboarding private key (PEM, PKCS#1 or PKCS#8)' },
   { flag: 'ca', value: 'FILE', required: false, help: "Arclight's CA certificate to trust (or NODE_EXTRA_CA_CERTS)" },
-  { flag: 'interval', value: 'SECONDS', required: false, help: 'seconds between cycles (default 60)' },
   { flag: 'once', required: false, help: 'run one cycle and exit: 0, or 1 with the refusal' },
+  { flag: 'interval', value: 'SECONDS', required: false, help: 'seconds between cycles (default 60)' },
   { flag: 'help', required: false, help: 'print this and exit' },
 ] as const;
 
