@@ -15,12 +15,18 @@
  *  - a $ref with sibling keys becomes `allOf: [{$ref}]` beside them: OpenAPI 3.0 and
  *    openapi-backend's dereferencing ignore a $ref's siblings, and the specs put readOnly,
  *    x-ms-mutability and default there (but a sibling `type`, see IGNORED_REF_SIBLINGS);
- *  - read-only properties are removed from `required` (they only bind responses).
+ *  - read-only properties are removed from `required` (they only bind responses);
+ *  - each operation with a JSON request body, and each GET with a 200/201 body, carries the
+ *    facts its schema holds about its paths (secret, read-only, create-only, defaults, enums)
+ *    in `x-arclight-derived` (see deriveFacts), so that run-time code reads lists instead of
+ *    walking schemas or copying the specs by hand.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { pathSegments, resourceTypeOf } from '../server/arm/resourceIds';
-import { BundleManifest, SpecBundle, BundleProvider, BundleResourceType, ManifestFile } from '../server/openapi/bundleTypes';
+import {
+  BundleManifest, SpecBundle, BundleProvider, BundleResourceType, ManifestFile, DerivedFacts, DerivedFactsSource,
+} from '../server/openapi/bundleTypes';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -182,6 +188,12 @@ export class DocumentBuilder {
 
   build(): Json {
     this.mapDiscriminators();
+    for (const item of Object.values<Json>(this.paths)) {
+      for (const [method, op] of Object.entries<Json>(item)) {
+        const derived = this.deriveOperationFacts(method, op);
+        if (derived) op['x-arclight-derived'] = derived;
+      }
+    }
     return {
       openapi: '3.0.3',
       info: { title: this.title, version: this.version },
@@ -413,6 +425,117 @@ export class DocumentBuilder {
     }
     return false;
   }
+
+  /** The facts of an operation's JSON request body, or of a GET's 200/201 body. */
+  private deriveOperationFacts(method: string, op: Json): DerivedFacts | undefined {
+    if (method === 'put' || method === 'patch' || method === 'post') {
+      const schema = op.requestBody?.content?.['application/json']?.schema;
+      return schema ? deriveFacts(this.schemas, [schema], 'requestBody') : undefined;
+    }
+    if (method === 'get') {
+      const schemas = ['200', '201'].map((code) => op.responses?.[code]?.content?.['application/json']?.schema).filter(Boolean);
+      return schemas.length ? deriveFacts(this.schemas, schemas, 'response') : undefined;
+    }
+    return undefined;
+  }
+}
+
+/** What the schemas merged at one path say (see deriveFacts). */
+interface MergedSchema {
+  secret: boolean;
+  readOnly: boolean;
+  mutability?: string[];
+  default?: { value: unknown };
+  enum?: { values: unknown[]; modelAsString: boolean };
+  /** The schemas of the next level, by path step: `.name`, `*` (map values) or `[]` (items). */
+  next: Map<string, Json[]>;
+  /** Every schema object merged here: the walk does not enter them again below (recursion). */
+  merged: Set<Json>;
+}
+
+/**
+ * The facts a body schema holds about its paths: the outermost paths marked x-ms-secret,
+ * readOnly and create-only (x-ms-mutability with "create" but not "update"; what lies below
+ * such a path is secret, read-only or create-only with it and is not listed again), and every
+ * default and enum (values, and whether x-ms-enum.modelAsString makes the list open).
+ *
+ * A path's schema is the merge of all that applies there: $ref targets, allOf members,
+ * anyOf/oneOf branches but {type: null}, and the subtypes a discriminator's mapping names
+ * (a body may be any of them). Where merged schemas disagree, the first met wins for a default
+ * and x-ms-mutability (a $ref's siblings come before its target), enum values are united.
+ * The walk stops at recursion: a schema object already merged on the way from the root is not
+ * entered again (ErrorDetail.details[] is an ErrorDetail), so facts are listed down to the
+ * first repetition only.
+ *
+ * Of a request body, nothing below a read-only path is listed: ARM ignores what a client
+ * sends there. `schemas` are the document's components, for $refs.
+ */
+export function deriveFacts(schemas: Record<string, Json>, roots: Json[], of: DerivedFactsSource): DerivedFacts {
+  const facts: DerivedFacts = { of, secret: [], readOnly: [], createOnly: [], defaults: [], enums: [] };
+  const resolve = (schema: Json): Json => {
+    const ref: unknown = schema?.$ref;
+    if (typeof ref !== 'string') return schema;
+    const name = ref.replace(/^#\/components\/schemas\//, '');
+    if (name === ref || !Object.hasOwn(schemas, name)) throw new Error(`deriveFacts: unresolved ${ref}`);
+    return schemas[name];
+  };
+
+  const merge = (list: Json[], ancestors: ReadonlySet<Json>): MergedSchema => {
+    const m: MergedSchema = { secret: false, readOnly: false, next: new Map(), merged: new Set() };
+    const step = (key: string, schema: Json) => {
+      const at = m.next.get(key);
+      if (at) at.push(schema);
+      else m.next.set(key, [schema]);
+    };
+    const visit = (raw: Json) => {
+      const s = resolve(raw);
+      if (!s || typeof s !== 'object' || ancestors.has(s) || m.merged.has(s)) return;
+      m.merged.add(s);
+      if (s.type === 'null') return;
+      if (s['x-ms-secret'] === true) m.secret = true;
+      if (s.readOnly === true) m.readOnly = true;
+      if (Array.isArray(s['x-ms-mutability'])) m.mutability ??= s['x-ms-mutability'];
+      if (Object.hasOwn(s, 'default')) m.default ??= { value: s.default };
+      if (Array.isArray(s.enum)) {
+        const open = s['x-ms-enum']?.modelAsString === true;
+        if (!m.enum) m.enum = { values: [...s.enum], modelAsString: open };
+        else {
+          for (const v of s.enum) if (!m.enum.values.includes(v)) m.enum.values.push(v);
+          m.enum.modelAsString ||= open;
+        }
+      }
+      for (const [name, prop] of Object.entries<Json>(s.properties ?? {})) step(`.${name}`, prop);
+      if (s.additionalProperties && typeof s.additionalProperties === 'object') step('*', s.additionalProperties);
+      if (s.items && typeof s.items === 'object') step('[]', s.items);
+      for (const member of s.allOf ?? []) visit(member);
+      for (const branch of [...(s.anyOf ?? []), ...(s.oneOf ?? [])]) visit(branch);
+      for (const target of Object.values<string>(s.discriminator?.mapping ?? {})) visit({ $ref: target });
+    };
+    for (const schema of list) visit(schema);
+    return m;
+  };
+
+  /** `under`: the marks an enclosing path already has (only the outermost path is listed). */
+  const walk = (list: Json[], at: string, ancestors: ReadonlySet<Json>, under: { secret: boolean; readOnly: boolean; createOnly: boolean }) => {
+    const m = merge(list, ancestors);
+    const createOnly = !!m.mutability && m.mutability.includes('create') && !m.mutability.includes('update');
+    if (m.readOnly && !under.readOnly) facts.readOnly.push(at);
+    if (m.readOnly && of === 'requestBody') return;
+    if (m.secret && !under.secret) facts.secret.push(at);
+    if (createOnly && !under.createOnly) facts.createOnly.push(at);
+    if (m.default) facts.defaults.push({ path: at, value: m.default.value });
+    if (m.enum) facts.enums.push({ path: at, ...m.enum });
+    if (!m.next.size) return;
+    const inner = new Set([...ancestors, ...m.merged]);
+    const marks = { secret: under.secret || m.secret, readOnly: under.readOnly || m.readOnly, createOnly: under.createOnly || createOnly };
+    for (const [key, next] of m.next) {
+      const child = key === '*' || key === '[]' ? `${at}${at && key === '*' ? '.' : ''}${key}` : `${at}${at ? '.' : ''}${key.slice(1)}`;
+      walk(next, child, inner, marks);
+    }
+  };
+
+  walk(roots, '', new Set(), { secret: false, readOnly: false, createOnly: false });
+  return facts;
 }
 
 /** Lower-cases the literal segments of a path template, keeping {parameter} names as they are. */
