@@ -68,3 +68,31 @@ export interface SpecBundle {
   /** OpenAPI 3 documents, one per (namespace, api-version). */
   documents: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
+
+/** Which body of an operation its derived facts describe. */
+export type DerivedFactsSource = 'requestBody' | 'response';
+
+/**
+ * What an operation's body schema says about its paths, derived from the specs at build time
+ * (scripts/buildSpecBundle.ts, deriveFacts) and kept in the operation as `x-arclight-derived`:
+ * of the JSON request body of a PUT, PATCH or POST, or of the 200/201 body of a GET.
+ *
+ * Paths are dotted from the body's root, `*` standing for any key of a map
+ * (additionalProperties) and `[]` for the items of an array:
+ * `properties.configurationProtectedSettings`, `properties.kustomizations.*.path`,
+ * `properties.arcAgentryConfigurations[].protectedSettings`. The root itself is "".
+ * Recursive schemas are followed to their first repetition only.
+ */
+export interface DerivedFacts {
+  of: DerivedFactsSource;
+  /** Marked x-ms-secret (write-only: never read back). Outermost only: what is below is secret too. */
+  secret: string[];
+  /** Marked readOnly. Outermost only; of a request body, nothing below one is listed (ARM ignores it). */
+  readOnly: string[];
+  /** x-ms-mutability with "create" but without "update": fixed once created. Outermost only. */
+  createOnly: string[];
+  /** Schema defaults, wherever they are. */
+  defaults: Array<{ path: string; value: unknown }>;
+  /** Enumerations: the allowed values, and whether x-ms-enum.modelAsString leaves the list open to new values. */
+  enums: Array<{ path: string; values: unknown[]; modelAsString: boolean }>;
+}

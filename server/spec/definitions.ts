@@ -11,6 +11,7 @@ import type Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 
 import { setOwn } from '../core/plainData';
+import type { DerivedFacts } from './bundleTypes';
 
 type Schema = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -34,6 +35,12 @@ export interface ArmOperation {
   queryNames: Map<string, string>;
   /** Query parameters of type array (validated as [value]). */
   arrayQueryNames: Set<string>;
+  /**
+   * What the spec says about the paths of the JSON request body (PUT, PATCH, POST) or of the
+   * 200/201 body (GET): secret, read-only and create-only paths, defaults, enums. Derived at
+   * build time; absent for an operation without such a body.
+   */
+  derived?: DerivedFacts;
   definition: Definition;
   raw: Operation;
   /** openapi-backend's compiled request validators, once the operation has been used. */
@@ -240,6 +247,7 @@ export class Definition {
       responseSchemas,
       queryNames,
       arrayQueryNames,
+      derived: op['x-arclight-derived'],
       definition: this,
       raw,
     };
