@@ -8,7 +8,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, X509Certificate } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { createCertificate, DistinguishedName, EXTENDED_KEY_USAGE, KeyUsage } from './x509';
+import { createCertificate, DistinguishedName, EXTENDED_KEY_USAGE, KeyUsage, Signer, SubjectSpec } from './x509';
 import { anyExists, KeyPairFiles, KeyRecordSlot, loadIdentity, recordOf, writeIdentity } from './identityFiles';
 import { CORRUPT_CODE, RESTORE_OR_NEW_DATA_DIR, StartupError } from '../core/startupError';
 
@@ -37,10 +37,13 @@ function readPair(files: KeyPairFiles): IssuedCertificate | undefined {
 export class CertificateAuthority {
   readonly publicKey: KeyObject;
   readonly certificate: X509Certificate;
+  /** The CA's name and key identifier, encoded once for all it issues. */
+  private readonly signer: Signer;
 
   private constructor(readonly certPem: string, private readonly key: KeyObject) {
     this.publicKey = createPublicKey(key);
     this.certificate = new X509Certificate(certPem);
+    this.signer = Signer.fromCertificate(this.certificate.raw, key);
   }
 
   /**
@@ -58,7 +61,7 @@ export class CertificateAuthority {
       return ca;
     }
     const loaded = loadIdentity(files, recorded);
-    const ca = new CertificateAuthority(loaded.certPem, loaded.privateKey);
+    const ca = CertificateAuthority.fromFiles(files, loaded.certPem, loaded.privateKey);
     if (!ca.certificate.ca) throw new StartupError(CORRUPT_CODE, `the CA certificate ${files.certFile} is not a CA certificate; ${RESTORE_OR_NEW_DATA_DIR}`);
     // TLS clients check the chain against real time: an expired CA cannot serve, and replacing it would break their trust.
     if (Date.parse(ca.certificate.validTo) <= Date.now()) {
@@ -66,6 +69,15 @@ export class CertificateAuthority {
     }
     if (!recorded) record?.write(recordOf(ca.certificate)); // an older data dir: adopt what it has
     return ca;
+  }
+
+  /** Node's parser has read the certificate; one that the ASN.1 library cannot read as X.509 is as corrupt. */
+  private static fromFiles(files: KeyPairFiles, certPem: string, key: KeyObject): CertificateAuthority {
+    try {
+      return new CertificateAuthority(certPem, key);
+    } catch (err) {
+      throw new StartupError(CORRUPT_CODE, `the CA certificate ${files.certFile} is not an X.509 certificate (${(err as Error).message}); ${RESTORE_OR_NEW_DATA_DIR}`);
+    }
   }
 
   private static generate(): CertificateAuthority {
@@ -111,8 +123,8 @@ export class CertificateAuthority {
   }
 
   /** Signs a certificate for `subjectKey` (a public key) with this CA. */
-  issue(spec: Omit<Parameters<typeof createCertificate>[0], 'issuer'>): string {
-    return createCertificate({ ...spec, issuer: { name: CA_NAME, key: this.key, publicKey: this.publicKey } });
+  issue(spec: SubjectSpec): string {
+    return this.signer.sign(spec);
   }
 
   /** Whether a stored server certificate (and its key) can go on serving `names`; anything unreadable cannot. */

@@ -1,30 +1,31 @@
 /**
- * Builds real X.509 v3 certificates (DER/PEM) signed with Node's crypto: the local CA, the
- * HTTPS server certificate and the managed identity certificates issued to cluster agents.
+ * Builds real X.509 v3 certificates (DER/PEM): the local CA, the HTTPS server certificate and
+ * the managed identity certificates issued to cluster agents. The structures are
+ * @peculiar/asn1-x509's and its serializer writes the DER; Node's crypto `sign()` signs. Both
+ * are synchronous, which matters: identity certificates are issued inside SQLite transactions.
  */
-import { createHash, KeyObject, randomBytes, sign } from 'crypto';
-import { isIP } from 'net';
-import * as der from './der';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import {
+  AlgorithmIdentifier, AttributeTypeAndValue, AttributeValue, Certificate, Extension, Extensions, id_ce_subjectKeyIdentifier,
+  id_kp_clientAuth, id_kp_serverAuth, Name, RelativeDistinguishedName, SubjectKeyIdentifier, TBSCertificate, Time, Validity, Version,
+} from '@peculiar/asn1-x509';
+import { KeyObject, randomBytes, sign } from 'crypto';
+import { encodedOnce, encodeForSigning } from './encoded';
+import * as ext from './extensions';
+import { KeyUsage } from './extensions';
+import { keyIdentifier, subjectKey } from './publicKeys';
+
+export { KeyUsage };
 
 const OID = {
   commonName: '2.5.4.3',
   organization: '2.5.4.10',
   organizationalUnit: '2.5.4.11',
-  basicConstraints: '2.5.29.19',
-  keyUsage: '2.5.29.15',
-  extKeyUsage: '2.5.29.37',
-  subjectAltName: '2.5.29.17',
-  subjectKeyIdentifier: '2.5.29.14',
-  authorityKeyIdentifier: '2.5.29.35',
-  serverAuth: '1.3.6.1.5.5.7.3.1',
-  clientAuth: '1.3.6.1.5.5.7.3.2',
   ecdsaWithSha256: '1.2.840.10045.4.3.2',
   sha256WithRsa: '1.2.840.113549.1.1.11',
 };
 
-export const EXTENDED_KEY_USAGE = { serverAuth: OID.serverAuth, clientAuth: OID.clientAuth };
-
-export enum KeyUsage { digitalSignature = 0, keyEncipherment = 2, keyCertSign = 5, cRLSign = 6 }
+export const EXTENDED_KEY_USAGE = { serverAuth: id_kp_serverAuth, clientAuth: id_kp_clientAuth };
 
 export interface DistinguishedName {
   commonName: string;
@@ -32,10 +33,10 @@ export interface DistinguishedName {
   organizationalUnit?: string;
 }
 
-export interface CertificateSpec {
+/** What a certificate says about its subject; the issuer is given apart. */
+export interface SubjectSpec {
   subject: DistinguishedName;
   subjectKey: KeyObject;
-  issuer: { name: DistinguishedName; key: KeyObject; publicKey: KeyObject };
   notBefore: Date;
   notAfter: Date;
   ca?: boolean;
@@ -45,78 +46,122 @@ export interface CertificateSpec {
   subjectAltNames?: string[];
 }
 
-function encodeName(name: DistinguishedName): Buffer {
-  const rdn = (oid: string, value: string) => der.set(der.sequence(der.objectIdentifier(oid), der.utf8String(value)));
+export interface IssuerSpec {
+  name: DistinguishedName;
+  key: KeyObject;
+  publicKey: KeyObject;
+}
+
+export interface CertificateSpec extends SubjectSpec {
+  issuer: IssuerSpec;
+}
+
+/** RDNs in the order O, OU, CN, each a UTF8String (RFC 5280 wants UTF8String for new names). */
+function encodeName(name: DistinguishedName): Name {
+  const rdn = (type: string, value: string) => new RelativeDistinguishedName([new AttributeTypeAndValue({ type, value: new AttributeValue({ utf8String: value }) })]);
   const parts = [];
   if (name.organization) parts.push(rdn(OID.organization, name.organization));
   if (name.organizationalUnit) parts.push(rdn(OID.organizationalUnit, name.organizationalUnit));
   parts.push(rdn(OID.commonName, name.commonName));
-  return der.sequence(...parts);
+  return new Name(parts);
 }
 
-function keyIdentifier(publicKey: KeyObject): Buffer {
-  return createHash('sha1').update(publicKey.export({ type: 'spki', format: 'der' })).digest();
-}
-
-function extension(oid: string, critical: boolean, value: Buffer): Buffer {
-  return der.sequence(der.objectIdentifier(oid), ...(critical ? [der.boolean(true)] : []), der.octetString(value));
-}
-
-function altName(name: string): Buffer {
-  if (name.includes('://')) return der.implicitPrimitive(6, Buffer.from(name, 'ascii'));
-  const family = isIP(name);
-  if (family === 4) return der.implicitPrimitive(7, Buffer.from(name.split('.').map(Number)));
-  if (family === 6) return der.implicitPrimitive(7, ipv6Bytes(name));
-  return der.implicitPrimitive(2, Buffer.from(name, 'ascii'));
-}
-
-function ipv6Bytes(address: string): Buffer {
-  const [head, tail = ''] = address.split('::');
-  const words = (s: string) => (s ? s.split(':').map((w) => parseInt(w, 16)) : []);
-  const h = words(head);
-  const t = words(tail);
-  const all = address.includes('::') ? [...h, ...new Array(8 - h.length - t.length).fill(0), ...t] : h;
-  const out = Buffer.alloc(16);
-  all.forEach((w, i) => out.writeUInt16BE(w, i * 2));
-  return out;
-}
-
-function signatureAlgorithm(key: KeyObject): { algorithm: Buffer; digest: string } {
-  if (key.asymmetricKeyType === 'ec') return { algorithm: der.sequence(der.objectIdentifier(OID.ecdsaWithSha256)), digest: 'sha256' };
-  if (key.asymmetricKeyType === 'rsa') return { algorithm: der.sequence(der.objectIdentifier(OID.sha256WithRsa), der.nullValue()), digest: 'sha256' };
+function signatureAlgorithm(key: KeyObject): AlgorithmIdentifier {
+  // RFC 5758: no parameters for ECDSA; RFC 4055: NULL parameters for RSA.
+  if (key.asymmetricKeyType === 'ec') return new AlgorithmIdentifier({ algorithm: OID.ecdsaWithSha256 });
+  if (key.asymmetricKeyType === 'rsa') return new AlgorithmIdentifier({ algorithm: OID.sha256WithRsa, parameters: null });
   throw new Error(`unsupported issuer key type ${key.asymmetricKeyType}`);
 }
 
-/** Returns the certificate as PEM. */
+/** UTCTime until 2049, GeneralizedTime otherwise (RFC 5280 4.1.2.5), whole seconds (fractions are not allowed). */
+function time(date: Date): Time {
+  const seconds = new Date(Math.floor(date.getTime() / 1000) * 1000);
+  const year = seconds.getUTCFullYear();
+  return new Time(year >= 1950 && year < 2050 ? { utcTime: seconds } : { generalTime: seconds });
+}
+
+/** A positive INTEGER of 16 random bytes, in the fewest octets DER allows. */
+function serialNumber(): ArrayBuffer {
+  for (;;) {
+    const serial = randomBytes(16);
+    serial[0] &= 0x7f; // the top bit would make the INTEGER negative
+    const first = serial.findIndex((b) => b !== 0);
+    if (first === -1) continue; // zero is not a positive serial
+    const minimal = serial.subarray(first);
+    // a leading 0x00 is needed (and allowed) only before a byte whose top bit is set
+    return arrayBuffer(minimal[0] & 0x80 ? Buffer.concat([Buffer.from([0]), minimal]) : minimal);
+  }
+}
+
+function arrayBuffer(bytes: Buffer): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
+}
+
+/**
+ * What stays the same for every certificate one issuer signs, encoded once: its name, its key
+ * identifier (in the authorityKeyIdentifier extension) and the signature algorithm.
+ */
+export class Signer {
+  private readonly algorithm: AlgorithmIdentifier;
+  private readonly name: Name;
+  private readonly authorityKeyIdentifier: Extension;
+
+  private constructor(private readonly key: KeyObject, name: Name, keyId: Buffer) {
+    this.algorithm = encodedOnce(signatureAlgorithm(key));
+    this.name = encodedOnce(name);
+    this.authorityKeyIdentifier = ext.authorityKeyIdentifier(keyId);
+  }
+
+  /** An issuer known by its name and public key (a self-signed certificate's). */
+  static of(issuer: IssuerSpec): Signer {
+    return new Signer(issuer.key, encodeName(issuer.name), subjectKey(issuer.publicKey).keyIdentifier);
+  }
+
+  /**
+   * An issuer known by its certificate (DER): what it issues names it with its certificate's
+   * subject and carries its certificate's subjectKeyIdentifier, however that was computed (an
+   * older Arclight hashed the whole SubjectPublicKeyInfo), so chains link to the CA as it is.
+   */
+  static fromCertificate(der: Buffer, key: KeyObject): Signer {
+    const { tbsCertificate: tbs } = AsnConvert.parse(der, Certificate);
+    const ski = tbs.extensions?.find((e) => e.extnID === id_ce_subjectKeyIdentifier);
+    const keyId = ski ? Buffer.from(AsnConvert.parse(ski.extnValue, SubjectKeyIdentifier).buffer) : keyIdentifier(tbs.subjectPublicKeyInfo);
+    return new Signer(key, tbs.subject, keyId);
+  }
+
+  /** The certificate as PEM. */
+  sign(spec: SubjectSpec): string {
+    const { spki, keyIdentifier: keyId } = subjectKey(spec.subjectKey);
+    const extensions = [
+      ext.basicConstraints(spec.ca ?? false),
+      ext.keyUsage(spec.keyUsage),
+      ext.subjectKeyIdentifier(keyId),
+      this.authorityKeyIdentifier,
+    ];
+    if (spec.extendedKeyUsage?.length) extensions.push(ext.extendedKeyUsage(spec.extendedKeyUsage));
+    if (spec.subjectAltNames?.length) extensions.push(ext.subjectAltName(spec.subjectAltNames));
+    const validity = new Validity();
+    validity.notBefore = time(spec.notBefore);
+    validity.notAfter = time(spec.notAfter);
+    const tbs = encodeForSigning(new TBSCertificate({
+      version: Version.v3,
+      serialNumber: serialNumber(),
+      signature: this.algorithm,
+      issuer: this.name,
+      validity,
+      subject: encodeName(spec.subject),
+      subjectPublicKeyInfo: spki,
+      extensions: new Extensions(extensions),
+    }));
+    const signatureValue = arrayBuffer(sign('sha256', tbs.der, this.key));
+    const certificate = new Certificate({ tbsCertificate: tbs.encoded, signatureAlgorithm: this.algorithm, signatureValue });
+    return toPem('CERTIFICATE', Buffer.from(AsnConvert.serialize(certificate)));
+  }
+}
+
+/** Returns the certificate as PEM. Signing many with one issuer: keep a Signer. */
 export function createCertificate(spec: CertificateSpec): string {
-  const { algorithm, digest } = signatureAlgorithm(spec.issuer.key);
-  const extensions = [
-    extension(OID.basicConstraints, true, der.sequence(...(spec.ca ? [der.boolean(true)] : []))),
-    extension(OID.keyUsage, true, der.namedBits(spec.keyUsage)),
-    extension(OID.subjectKeyIdentifier, false, der.octetString(keyIdentifier(spec.subjectKey))),
-    extension(OID.authorityKeyIdentifier, false, der.sequence(der.implicitPrimitive(0, keyIdentifier(spec.issuer.publicKey)))),
-  ];
-  if (spec.extendedKeyUsage?.length) {
-    extensions.push(extension(OID.extKeyUsage, false, der.sequence(...spec.extendedKeyUsage.map(der.objectIdentifier))));
-  }
-  if (spec.subjectAltNames?.length) {
-    extensions.push(extension(OID.subjectAltName, false, der.sequence(...spec.subjectAltNames.map(altName))));
-  }
-  const serial = randomBytes(16);
-  serial[0] &= 0x7f;
-  const tbs = der.sequence(
-    der.explicit(0, der.unsignedInteger(2)),
-    der.unsignedInteger(serial),
-    algorithm,
-    encodeName(spec.issuer.name),
-    der.sequence(der.time(spec.notBefore), der.time(spec.notAfter)),
-    encodeName(spec.subject),
-    spec.subjectKey.export({ type: 'spki', format: 'der' }),
-    der.explicit(3, der.sequence(...extensions)),
-  );
-  const signature = sign(digest, tbs, spec.issuer.key);
-  const certificate = der.sequence(tbs, algorithm, der.bitString(signature));
-  return toPem('CERTIFICATE', certificate);
+  return Signer.of(spec.issuer).sign(spec);
 }
 
 export function toPem(label: string, body: Buffer): string {
