@@ -3,7 +3,8 @@
  * every (provider, api-version) Arclight serves; each operation in them lists its examples under
  * `x-ms-examples`; each example file holds the request parameters and the documented responses.
  * An ExampleCase is one such example turned into a request (path, query, body) that can be sent
- * as it is. Nothing here is provider-specific.
+ * as it is; an example file the specs name but specs/ does not hold is only an ExampleReference
+ * (see coverage.ts for how those are accounted for). Nothing here is provider-specific.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -19,7 +20,8 @@ export interface ExampleResponse {
   headers?: Record<string, string>;
 }
 
-export interface ExampleCase {
+/** One x-ms-examples entry of an operation in a vendored spec file, whether its example file is vendored or not. */
+export interface ExampleReference {
   namespace: string;
   apiVersion: string;
   /** Spec file, relative to specs/. */
@@ -32,8 +34,24 @@ export interface ExampleCase {
   template: string;
   /** Example file, relative to specs/. */
   exampleFile: string;
-  /** Undefined when the example file is not vendored (a known gap, see specs/SOURCES.md). */
-  responses?: Record<string, ExampleResponse>;
+  /** Whether specs/ holds the example file (the known gaps are listed in missingExamples.json). */
+  vendored: boolean;
+}
+
+/** An operation of a vendored spec file (one method on one path) with the examples its spec gives for it. */
+export interface SpecOperation {
+  namespace: string;
+  apiVersion: string;
+  specFile: string;
+  operationId: string;
+  method: string;
+  template: string;
+  examples: ExampleReference[];
+}
+
+/** A vendored example, ready to send. */
+export interface ExampleCase extends ExampleReference {
+  responses: Record<string, ExampleResponse>;
   /** The request: path with the example's parameters filled in, query (api-version included), body. */
   path: string;
   query: Record<string, string>;
@@ -66,51 +84,71 @@ function resolveParameter(fromFile: string, param: Json): Json {
   return resolveParameter(file, node);
 }
 
+const manifestProviders = (): Json[] => readJson(path.join(SPECS, 'manifest.json')).providers;
+const isVendoredSpec = (file: string) => file.startsWith('specification/');
+
+/** The provider namespaces of specs/manifest.json served from vendored spec files (not only from Arclight's own). */
+export function specNamespaces(): string[] {
+  return manifestProviders()
+    .filter((p: Json) => Object.values<string[]>(p.apiVersions).some((files) => files.some(isVendoredSpec)))
+    .map((p: Json) => p.namespace);
+}
+
 /** The spec files of each api-version of `namespace`, as the manifest lists them (Arclight's own files left out). */
 export function specFiles(namespace: string): Array<{ apiVersion: string; file: string }> {
-  const manifest = readJson(path.join(SPECS, 'manifest.json'));
-  const provider = manifest.providers.find((p: Json) => p.namespace.toLowerCase() === namespace.toLowerCase());
+  const provider = manifestProviders().find((p: Json) => p.namespace.toLowerCase() === namespace.toLowerCase());
   if (!provider) throw new Error(`specs/manifest.json has no provider ${namespace}`);
   const out: Array<{ apiVersion: string; file: string }> = [];
   for (const [apiVersion, files] of Object.entries<string[]>(provider.apiVersions)) {
-    for (const file of files) if (file.startsWith('specification/')) out.push({ apiVersion, file });
+    for (const file of files) if (isVendoredSpec(file)) out.push({ apiVersion, file });
   }
   return out;
 }
 
-/** Every x-ms-examples entry of every operation in the provider's vendored spec files. */
-export function exampleCases(namespace: string): ExampleCase[] {
-  const cases: ExampleCase[] = [];
+/** Every operation of the provider's vendored spec files, with its x-ms-examples entries. */
+export function specOperations(namespace: string): SpecOperation[] {
+  const operations: SpecOperation[] = [];
   for (const { apiVersion, file } of specFiles(namespace)) {
     const specPath = path.join(SPECS, file);
-    const spec = readJson(specPath);
-    for (const [template, item] of Object.entries<Json>(spec.paths ?? {})) {
+    for (const [template, item] of Object.entries<Json>(readJson(specPath).paths ?? {})) {
       for (const method of HTTP_METHODS) {
         const op = item[method];
         if (!op) continue;
-        const parameters = [...(item.parameters ?? []), ...(op.parameters ?? [])].map((p: Json) => resolveParameter(specPath, p));
-        for (const [title, ref] of Object.entries<Json>(op['x-ms-examples'] ?? {})) {
+        const operation = { namespace, apiVersion, specFile: file, operationId: op.operationId, method: method.toUpperCase(), template };
+        const examples = Object.entries<Json>(op['x-ms-examples'] ?? {}).map(([title, ref]) => {
           const exampleAbs = path.resolve(path.dirname(specPath), ref.$ref);
-          const example = fs.existsSync(exampleAbs) ? readJson(exampleAbs) : undefined;
-          cases.push({
-            namespace,
-            apiVersion,
-            specFile: file,
-            operationId: op.operationId,
-            title,
-            method: method.toUpperCase(),
-            template,
-            exampleFile: path.relative(SPECS, exampleAbs),
-            longRunning: !!op['x-ms-long-running-operation'],
-            pageable: op['x-ms-pageable'] !== undefined,
-            ...(example ? requestOf(template, parameters, example.parameters ?? {}) : { path: template, query: {} }),
-            responses: example?.responses,
-          });
-        }
+          return { ...operation, title, exampleFile: path.relative(SPECS, exampleAbs), vendored: fs.existsSync(exampleAbs) };
+        });
+        operations.push({ ...operation, examples });
       }
     }
   }
-  return cases;
+  return operations;
+}
+
+/** Every x-ms-examples entry of the provider's vendored spec files, vendored or not. */
+export function exampleReferences(namespace: string): ExampleReference[] {
+  return specOperations(namespace).flatMap((o) => o.examples);
+}
+
+/** The vendored examples of the provider's spec files, as requests (example files specs/ lacks are left out). */
+export function exampleCases(namespace: string): ExampleCase[] {
+  return exampleReferences(namespace).filter((r) => r.vendored).map(caseOf);
+}
+
+function caseOf(ref: ExampleReference): ExampleCase {
+  const specPath = path.join(SPECS, ref.specFile);
+  const item = readJson(specPath).paths[ref.template];
+  const op = item[ref.method.toLowerCase()];
+  const parameters = [...(item.parameters ?? []), ...(op.parameters ?? [])].map((p: Json) => resolveParameter(specPath, p));
+  const example = readJson(path.join(SPECS, ref.exampleFile));
+  return {
+    ...ref,
+    longRunning: !!op['x-ms-long-running-operation'],
+    pageable: op['x-ms-pageable'] !== undefined,
+    ...requestOf(ref.template, parameters, example.parameters ?? {}),
+    responses: example.responses ?? {},
+  };
 }
 
 /** The request an example describes: path parameters filled in, query parameters, the body parameter. */

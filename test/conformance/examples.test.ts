@@ -1,7 +1,10 @@
-/** The vendored specs' x-ms-examples, sent through the server: see scenario.ts for the rules. */
+/** The vendored specs' x-ms-examples, sent through the server: see scenario.ts for the rules, coverage.ts for what is left out. */
 import { describeConformance } from './scenario';
+import { describeExampleCoverage } from './coverage';
 import { kubernetesConformance } from './kubernetes';
 import { kubernetesConfigurationConformance } from './kubernetesConfiguration';
 
-describeConformance(kubernetesConformance);
-describeConformance(kubernetesConfigurationConformance);
+const providers = [kubernetesConformance, kubernetesConfigurationConformance];
+
+for (const provider of providers) describeConformance(provider);
+describeExampleCoverage(providers);

@@ -22,7 +22,7 @@ import { strict as assert } from 'assert';
 import * as path from 'path';
 import request from 'supertest';
 import { bearer, testArclight, TestArclight } from '../support/arclight';
-import { ExampleCase, exampleCases, ROOT, urlOf } from './exampleCatalog';
+import { ExampleCase, exampleCases, ExampleReference, ROOT, urlOf } from './exampleCatalog';
 import { shapeMismatches, Tolerance } from './shape';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -49,7 +49,7 @@ export interface ConformanceProvider {
 }
 
 /** `${apiVersion} ${operationId} ${title}`: how exceptions name an example. */
-export const caseKey = (c: ExampleCase) => `${c.apiVersion} ${c.operationId} ${c.title}`;
+export const caseKey = (c: Pick<ExampleReference, 'apiVersion' | 'operationId' | 'title'>) => `${c.apiVersion} ${c.operationId} ${c.title}`;
 
 const PHASES = ['create', 'read', 'list', 'action', 'update', 'delete'] as const;
 type Phase = (typeof PHASES)[number];
@@ -83,12 +83,12 @@ const relative = (url: string) => {
 };
 
 function documentedStatuses(c: ExampleCase): number[] {
-  return Object.keys(c.responses ?? {}).filter((s) => /^\d+$/.test(s)).map(Number);
+  return Object.keys(c.responses).filter((s) => /^\d+$/.test(s)).map(Number);
 }
 
 export function describeConformance(provider: ConformanceProvider): void {
-  const all = exampleCases(provider.namespace).map((c) => (c.responses && provider.prepare ? provider.prepare(c) : c));
-  const runnable = all.filter((c) => c.responses && !provider.exceptions?.[caseKey(c)]);
+  const all = exampleCases(provider.namespace).map((c) => provider.prepare?.(c) ?? c);
+  const runnable = all.filter((c) => !provider.exceptions?.[caseKey(c)]);
   const versions = [...new Set(all.map((c) => c.apiVersion))].sort();
   const variant = (c: ExampleCase, role: 'create' | 'use') => lower(provider.variant?.(c, role) ?? '');
   const creates = runnable.filter((c) => c.method === 'PUT');
@@ -164,7 +164,7 @@ export function describeConformance(provider: ConformanceProvider): void {
     /** One answer against the example's documented response for `status`. */
     const check = (c: ExampleCase, res: request.Response, status: number) => {
       assert.equal(res.status, status, `${c.method} ${urlOf(c)}: expected ${status}, got ${res.status} ${res.text}`);
-      const documented = c.responses![String(status)] ?? {};
+      const documented = c.responses[String(status)] ?? {};
       for (const header of Object.keys(documented.headers ?? {})) {
         assert.ok(res.headers[lower(header)] !== undefined, `header ${header} is missing`);
       }
@@ -223,7 +223,7 @@ export function describeConformance(provider: ConformanceProvider): void {
           a.reset();
           madeBy.clear();
           const groups = new Map<string, string>();
-          for (const c of all.filter((x) => x.apiVersion === version && x.responses)) {
+          for (const c of all.filter((x) => x.apiVersion === version)) {
             const m = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)/i.exec(c.path);
             if (m) groups.set(lower(`${m[1]}/${m[2]}`), `/subscriptions/${m[1]}/resourcegroups/${m[2]}`);
           }
@@ -236,13 +236,12 @@ export function describeConformance(provider: ConformanceProvider): void {
 
         const ordered = all
           .filter((c) => c.apiVersion === version)
-          .map((c, index) => ({ c, index, phase: PHASES.indexOf(phaseOf(c)), pre: c.responses ? preconditionOf(c) : undefined }))
+          .map((c, index) => ({ c, index, phase: PHASES.indexOf(phaseOf(c)), pre: preconditionOf(c) }))
           .sort((x, y) => x.phase - y.phase || (x.pre ? all.indexOf(x.pre) : -1) - (y.pre ? all.indexOf(y.pre) : -1) || x.index - y.index);
         for (const { c } of ordered) {
           const title = `${c.operationId}: ${c.title} (${path.basename(c.exampleFile)})`;
           const exception = provider.exceptions?.[caseKey(c)];
-          if (!c.responses) it(`${title}: example file not vendored`);
-          else if (exception) it(`${title}: not run, ${exception}`);
+          if (exception) it(`${title}: not run, ${exception}`);
           else it(title, () => run(c));
         }
       });
