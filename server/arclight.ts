@@ -41,6 +41,7 @@ import { registerKubernetesProvider } from './providers/kubernetes';
 import { registerKubernetesConfigurationProvider } from './providers/kubernetesConfiguration';
 import { registerParentClusters } from './providers/parentClusters';
 import { seedResourceGroups } from './providers/resources/resourceGroups';
+import { ExtensionTypeCatalog } from './providers/kubernetesConfiguration/extensionTypeCatalog';
 
 export interface ArclightOptions extends Partial<ArclightConfig> {
   /** Where log lines go (default: stdout). */
@@ -79,6 +80,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
   const specs = catalog();
   const regions = new RegionCatalog(specs.regions, specs.bundle.regionSets, config.regions ? RegionCatalog.readFile(config.regions) : undefined);
   const seed: SeedFile | undefined = config.seed ? readSeedFile(config.seed, (location) => regions.resolve(location) !== undefined) : undefined;
+  const extensionTypes = ExtensionTypeCatalog.read(config.extensionTypes, (region) => regions.resolve(region)?.name);
   const store = Store.open(dataDir);
   const { clock, ca, signingKey } = closingOnFailure(store, () => {
     const databaseFile = Store.location(dataDir);
@@ -109,6 +111,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     principals,
     tokens,
     liveAgents: agents,
+    extensionTypes,
     agentControl: agents,
     defaults: { tenantId: DEFAULT_TENANT_ID, subscriptionId: DEFAULT_SUBSCRIPTION_ID, clientId: DEFAULT_CLIENT_ID },
   };

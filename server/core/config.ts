@@ -26,6 +26,8 @@ export interface ArclightConfig {
   seed?: string;
   /** JSON file that replaces or extends the region catalog. */
   regions?: string;
+  /** JSON file of extension types that extends or replaces the built-in catalog (specs/arclight/extensionTypes.json). */
+  extensionTypes?: string;
   /** Items per page of list operations before a nextLink is given. */
   pageSize: number;
   /** Seconds (on the emulator clock) that long-running operations stay in progress. */
@@ -108,6 +110,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'auth', flag: 'auth', kind: { oneOf: ['off', 'lenient', 'strict'] }, help: 'bearer-token checks on ARM requests' },
   { key: 'seed', flag: 'seed', kind: 'path', help: 'JSON file of tenants, subscriptions and principals to add' },
   { key: 'regions', flag: 'regions', kind: 'path', help: 'JSON file that replaces or extends the region catalog' },
+  { key: 'extensionTypes', flag: 'extension-types', kind: 'path', help: 'JSON file of extension types that extends or replaces the built-in catalog' },
   { key: 'pageSize', flag: 'page-size', kind: { integer: { min: 1, max: 1000 } }, help: 'items per page of list operations' },
   { key: 'lroDelay', flag: 'lro-delay', kind: { number: { min: 0, max: DAY_SECONDS } }, help: 'seconds long-running operations stay in progress (fractions allowed)' },
   { key: 'bodyLimit', flag: 'body-limit', kind: { integer: { min: 1024, max: 1024 * 1024 * 1024 } }, help: 'largest request body in bytes' },

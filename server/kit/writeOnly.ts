@@ -84,11 +84,14 @@ export function takeWriteOnly(properties: Props, paths: readonly string[]): { pr
 /**
  * The values after a PATCH: what the patch names replaces (a map such as
  * configurationProtectedSettings as a whole, as Azure does), null removes it, and the rest is
- * kept while the object that holds it still exists in the patched properties.
+ * kept while the object that holds it still exists in the patched properties. An empty map names
+ * no value and changes nothing: `az k8s-extension update` sends `"configurationProtectedSettings": {}`
+ * whatever it updates, and an update that names no protected setting never loses one.
  */
 export function patchWriteOnly(previous: WriteOnlyValues, patch: WriteOnlyValues, patched: Props): WriteOnlyValues {
   const out: WriteOnlyValues = {};
-  for (const [path, value] of Object.entries({ ...previous, ...patch })) {
+  const named = Object.entries(patch).filter(([, value]) => !(isPlainObject(value) && Object.keys(value).length === 0));
+  for (const [path, value] of Object.entries({ ...previous, ...Object.fromEntries(named) })) {
     if (value === null) continue;
     const segments = parse(path);
     if (segments.length > 1 && holderOf(patched, segments, false) === undefined) continue;

@@ -26,7 +26,9 @@ describe('extensions', () => {
         assert.equal(p.provisioningState, 'Creating');
         assert.equal(p.autoUpgradeMinorVersion, true);
         assert.equal(p.releaseTrain, 'Stable');
-        assert.deepEqual(p.scope, { cluster: { releaseNamespace: 'monitor' } });
+        // The type's release namespace and the newest version of its Stable train (specs/arclight/extensionTypes.json).
+        assert.deepEqual(p.scope, { cluster: { releaseNamespace: 'kube-system' } });
+        assert.equal(p.version, '3.1.26');
         assert.deepEqual(p.statuses, []);
         assert.deepEqual(p.configurationProtectedSettings, {});
         assert.deepEqual(p.configurationSettings, { 'logAnalytics.workspace': 'ws1' });
@@ -97,17 +99,21 @@ describe('extensions', () => {
       await call('get', ext(name)).expect(404);
     };
 
-    it('allows version only when autoUpgradeMinorVersion is false', async () => {
-      await refused(extensionBody({ version: '1.2.3' }), 'ValidationFailed', /'properties.version' can only be set when 'properties.autoUpgradeMinorVersion' is false/);
-      const res = await call('put', ext()).send(extensionBody({ version: '1.2.3', autoUpgradeMinorVersion: false })).expect(201);
-      assert.equal(res.body.properties.version, '1.2.3');
+    it('allows version only when autoUpgradeMinorVersion is false (a version alone pins it), and only a version of the train', async () => {
+      await refused(extensionBody({ version: '3.1.24', autoUpgradeMinorVersion: true }), 'ValidationFailed', /'properties.version' can only be set when 'properties.autoUpgradeMinorVersion' is false/);
+      await refused(extensionBody({ version: '1.2.3', autoUpgradeMinorVersion: false }), 'ExtensionOperationFailed', /Failed to resolve the extension version from the given values/);
+      const res = await call('put', ext()).send(extensionBody({ version: '3.1.24' })).expect(201);
+      assert.equal(res.body.properties.version, '3.1.24');
+      assert.equal(res.body.properties.autoUpgradeMinorVersion, false);
     });
 
     it('needs exactly one scope, and a target namespace for a namespace scope', async () => {
       await refused(extensionBody({ scope: { cluster: { releaseNamespace: 'a' }, namespace: { targetNamespace: 'b' } } }), 'ValidationFailed', /Only one of/);
-      await refused(extensionBody({ scope: { namespace: {} } }), 'ValidationFailed', /targetNamespace/);
+      // cassandradatacentersoperator allows both scopes.
+      const cassandra = { extensionType: 'cassandradatacentersoperator' };
+      await refused(extensionBody({ ...cassandra, scope: { namespace: {} } }), 'ValidationFailed', /targetNamespace/);
       await refused(extensionBody({ scope: { cluster: { releaseNamespace: 'Not_A_Namespace' } } }), 'ValidationFailed', /not a valid Kubernetes namespace/);
-      const res = await call('put', ext()).send(extensionBody({ scope: { namespace: { targetNamespace: 'team-a' } } })).expect(201);
+      const res = await call('put', ext()).send(extensionBody({ ...cassandra, scope: { namespace: { targetNamespace: 'team-a' } } })).expect(201);
       assert.deepEqual(res.body.properties.scope, { namespace: { targetNamespace: 'team-a' } });
     });
 
@@ -124,7 +130,7 @@ describe('extensions', () => {
       const type = await call('put', ext()).send(extensionBody({ extensionType: 'microsoft.flux' })).expect(400);
       assert.equal(type.body.error.code, 'PropertyChangeNotAllowed');
       assert.match(type.body.error.message, /properties.extensionType/);
-      const scope = await call('put', ext()).send(extensionBody({ scope: { namespace: { targetNamespace: 'x' } } })).expect(400);
+      const scope = await call('put', ext()).send(extensionBody({ scope: { cluster: { releaseNamespace: 'elsewhere' } } })).expect(400);
       assert.equal(scope.body.error.code, 'PropertyChangeNotAllowed');
       // The same type in another casing is the same type.
       await call('put', ext()).send(extensionBody({ extensionType: 'Microsoft.AzureMonitor.Containers' })).expect(200);
@@ -167,7 +173,7 @@ describe('extensions', () => {
       assert.equal(type.body.error.code, 'PropertyChangeNotAllowed');
       const version = await call('patch', ext()).send({ properties: { version: '2.0.0' } }).expect(400);
       assert.equal(version.body.error.code, 'ValidationFailed');
-      await call('patch', ext()).send({ properties: { version: '2.0.0', autoUpgradeMinorVersion: false } }).expect(202);
+      await call('patch', ext()).send({ properties: { version: '3.1.16', autoUpgradeMinorVersion: false } }).expect(202);
     });
 
     it('answers 404 ResourceNotFound for a missing extension', async () => {

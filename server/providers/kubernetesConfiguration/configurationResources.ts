@@ -8,7 +8,7 @@
  */
 import { ArmError } from '../../kit/armErrors';
 import type { ProviderContext } from '../context';
-import type { ResourceType } from '../../kit/resourceType';
+import type { ResourceType, Write } from '../../kit/resourceType';
 import { resolveClusterParent } from './clusterParent';
 import type { ValueCheck } from '../../kit/valueChecks';
 
@@ -34,10 +34,10 @@ export interface ConfigurationType {
   /** Dotted paths under `properties` that cannot change once the resource exists. */
   createOnly: readonly string[];
   validateName(name: string): void;
-  /** Azure's defaults and rules on the complete user properties (after a PATCH merge too). */
-  complete(properties: Props, name: string): Props;
+  /** Azure's defaults and rules on the complete user properties (after a PATCH merge too); `w` is the write. */
+  complete(properties: Props, name: string, w: Write<ProviderContext>): Props;
   /** The agent-reported state a new resource starts in. */
-  initialState(): Props;
+  initialState(w: Write<ProviderContext>): Props;
   /** What the cluster's agents may report about it, and what each field must hold. */
   agentReports: ReadonlyMap<string, ValueCheck>;
   /** Top-level fields besides properties (identity, plan, managedBy). */
@@ -61,8 +61,8 @@ export function configurationResourceType(t: ConfigurationType): ResourceType<Pr
     writeOnly: t.writeOnly,
     writeOnlyPlaceholders: { configurationProtectedSettings: {} },
     createOnly: t.createOnly,
-    complete: (properties, w) => t.complete(properties, w.name),
-    initialState: () => t.initialState(),
+    complete: (properties, w) => t.complete(properties, w.name, w),
+    initialState: (w) => t.initialState(w),
     topLevel: t.topLevel && ((body, w) => t.topLevel!(body, w.previous?.body, w.ctx.store.directory.subscription(w.req.params.subscriptionId)!.tenantId)),
     view: t.view && ((stored) => t.view!(stored.body)),
     notFound: (_req, name) => new ArmError(404, 'ResourceNotFound', `${t.label} with name '${name}' not found.`),

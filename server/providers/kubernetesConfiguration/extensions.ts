@@ -1,14 +1,17 @@
 /**
  * Microsoft.KubernetesConfiguration/extensions: Helm-packaged cluster extensions.
  *
- * Defaults as Azure applies them: autoUpgradeMinorVersion true, releaseTrain Stable, cluster
- * scope, isSystemExtension false. `version` only with autoUpgradeMinorVersion false; one scope
- * only, and a namespace scope names its targetNamespace. extensionType and scope are fixed at
- * creation. currentVersion and statuses are the agents' to report (null and [] until then).
+ * Defaults as Azure applies them, from the extension's type (extensionDefaults.ts, the catalog
+ * in extensionTypeCatalog.ts): the type's scope and release namespace, releaseTrain Stable, the
+ * version the train resolves to, autoUpgradeMinorVersion true unless a version is pinned,
+ * isSystemExtension as the type says. One scope only, and a namespace scope names its
+ * targetNamespace. extensionType and scope are fixed at creation. currentVersion and statuses
+ * are the agents' to report (null and [] until then).
  */
 import { randomUUID } from 'crypto';
 import type { ConfigurationType } from './configurationResources';
-import { requireConfigurationName, requireNamespace, validationFailed } from './validation';
+import { requireConfigurationName, validationFailed } from './validation';
+import { completeExtension, isSystemExtensionType } from './extensionDefaults';
 import { isArray, isObject, isString, oneOf } from '../../kit/valueChecks';
 
 type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -24,18 +27,14 @@ export const extensions: ConfigurationType = {
 
   validateName: (name) => requireConfigurationName('extension', name),
 
-  complete(p, name) {
+  complete(p, name, w) {
     if (typeof p.extensionType !== 'string' || p.extensionType.trim() === '') {
       throw validationFailed("The property 'properties.extensionType' is required.", 'properties.extensionType');
     }
-    const autoUpgradeMinorVersion = p.autoUpgradeMinorVersion ?? true;
-    if (autoUpgradeMinorVersion && typeof p.version === 'string' && p.version !== '') {
-      throw validationFailed("The property 'properties.version' can only be set when 'properties.autoUpgradeMinorVersion' is false.", 'properties.version');
-    }
-    return { ...p, autoUpgradeMinorVersion, releaseTrain: p.releaseTrain ?? 'Stable', scope: scopeOf(p.scope, name) };
+    return completeExtension(p, name, w);
   },
 
-  initialState: () => ({ currentVersion: null, statuses: [], isSystemExtension: false }),
+  initialState: (w) => ({ currentVersion: null, statuses: [], isSystemExtension: isSystemExtensionType(w.ctx, w.req.body?.properties?.extensionType) }),
 
   agentReports: new Map([
     ['provisioningState', oneOf('Succeeded', 'Failed')],
@@ -59,23 +58,3 @@ export const extensions: ConfigurationType = {
   // 2022-03-01 and 2022-07-01 call currentVersion installedVersion.
   view: (body) => ({ ...body, properties: { ...body.properties, installedVersion: body.properties?.currentVersion ?? null } }),
 };
-
-/**
- * Exactly one scope. Without one, the extension is cluster-scoped and released into a namespace
- * named after it (Arclight's choice: Azure takes the default from the extension type).
- */
-function scopeOf(scope: Props | undefined, name: string): Props {
-  if (scope?.cluster && scope?.namespace) {
-    throw validationFailed("Only one of 'properties.scope.cluster' and 'properties.scope.namespace' can be set.", 'properties.scope');
-  }
-  if (scope?.namespace) {
-    if (scope.namespace.targetNamespace === undefined) {
-      throw validationFailed("A namespace-scoped extension needs 'properties.scope.namespace.targetNamespace'.", 'properties.scope.namespace.targetNamespace');
-    }
-    requireNamespace('properties.scope.namespace.targetNamespace', scope.namespace.targetNamespace);
-    return { namespace: { targetNamespace: scope.namespace.targetNamespace } };
-  }
-  const releaseNamespace = scope?.cluster?.releaseNamespace ?? name.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63).replace(/-+$/, '');
-  requireNamespace('properties.scope.cluster.releaseNamespace', releaseNamespace);
-  return { cluster: { releaseNamespace } };
-}
