@@ -53,11 +53,11 @@ describe('simulated agents', () => {
 
     it('installs extensions, reconciles flux to Compliant and runs Flux v1 operators', async () => {
       await arm('put', `${configPath('rg', 'c1', 'extensions', 'monitor')}?api-version=2023-05-01`).send(extensionBody()).expect(201);
-      await arm('put', `${configPath('rg', 'c1', 'extensions', 'pinned')}?api-version=2023-05-01`).send(extensionBody({ autoUpgradeMinorVersion: false, version: '2.4.1' })).expect(201);
+      await arm('put', `${configPath('rg', 'c1', 'extensions', 'pinned')}?api-version=2023-05-01`).send(extensionBody({ autoUpgradeMinorVersion: false, version: '3.1.16' })).expect(201);
       await arm('put', `${configPath('rg', 'c1', 'fluxConfigurations', 'gitops')}?api-version=2023-05-01`).send(fluxBody()).expect(201);
       await arm('put', `${configPath('rg', 'c1', 'sourceControlConfigurations', 'legacy')}?api-version=2023-05-01`).send(sourceControlBody()).expect(201);
-      assert.equal((await config('extensions', 'monitor')).currentVersion, '1.0.0');
-      assert.equal((await config('extensions', 'pinned')).currentVersion, '2.4.1');
+      assert.equal((await config('extensions', 'monitor')).currentVersion, '3.1.26', 'the version its release train resolved to');
+      assert.equal((await config('extensions', 'pinned')).currentVersion, '3.1.16');
       const flux = await config('fluxConfigurations', 'gitops');
       assert.equal(flux.complianceState, 'Compliant');
       assert.match(flux.sourceSyncedCommitId, /^main\/[0-9a-f]{40}$/);
@@ -77,7 +77,7 @@ describe('simulated agents', () => {
       assert.equal((await config('extensions', 'late')).currentVersion, null);
       const on = await control(`/${encodeURIComponent(id)}/connect`).expect(200);
       assert.equal(on.body.connectivityStatus, 'Connected');
-      assert.equal((await config('extensions', 'late')).currentVersion, '1.0.0');
+      assert.equal((await config('extensions', 'late')).currentVersion, '3.1.26');
     });
 
     it('renews the certificate while online, and an offline cluster expires for good', async () => {
@@ -137,7 +137,7 @@ describe('simulated agents', () => {
       assert.equal(fail.body.error.code, 'NoSimulatedAgents');
       await control(`${id}/connect`).expect(200);
       assert.equal((await cluster()).properties.connectivityStatus, 'Connected');
-      assert.equal((await config('extensions', 'monitor')).currentVersion, '1.0.0');
+      assert.equal((await config('extensions', 'monitor')).currentVersion, '3.1.26', 'the version its release train resolved to');
       await createCluster(a.app, 'rg', 'c2');
       assert.equal((await arm('get', `${clusterPath('rg', 'c2')}?api-version=2024-01-01`).expect(200)).body.properties.connectivityStatus, 'Connecting', 'only that cluster');
     });

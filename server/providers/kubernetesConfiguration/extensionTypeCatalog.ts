@@ -194,7 +194,11 @@ export class ExtensionTypeCatalog {
   static read(file: string | undefined, resolveRegion: (name: string) => string | undefined): ExtensionTypeCatalog {
     const known = (r: string) => resolveRegion(r) !== undefined;
     const canonical = (r: string) => resolveRegion(r) ?? r;
-    const builtIn = readCatalogFile('built-in extension types', BUILT_IN_FILE, known, canonical).types;
+    // The built-in types' regions are Azure's: those a replaced region catalog (--regions) lacks are left out.
+    const builtIn = readCatalogFile('built-in extension types', BUILT_IN_FILE, () => true, canonical).types.map((t) => {
+      const regions = t.regions?.filter(known);
+      return Object.assign({}, t, { regions: regions?.length ? regions : undefined });
+    });
     if (!file) return new ExtensionTypeCatalog(builtIn);
     const custom = readCatalogFile('--extension-types', file, known, canonical);
     if (custom.mode === 'replace') return new ExtensionTypeCatalog(custom.types);

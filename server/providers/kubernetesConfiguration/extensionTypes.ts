@@ -109,10 +109,27 @@ function supportedScopes(typeId: string, t: ExtensionTypeDefinition): Props {
   return out;
 }
 
+/** Whether the operation's answer spells clusterTypes as one string (the schema says so). */
+function clusterTypesIsOne(req: ArmRequest): boolean {
+  const seen = new Set<unknown>();
+  const find = (schema: Props | undefined, depth: number): Props | undefined => {
+    if (!schema || typeof schema !== 'object' || depth > 8 || seen.has(schema)) return undefined;
+    seen.add(schema);
+    if (schema.properties?.clusterTypes) return schema.properties.clusterTypes;
+    for (const next of [schema.items, ...Object.values(schema.properties ?? {}), ...(schema.allOf ?? [])]) {
+      const found = find(next as Props, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  const clusterTypes = find(req.operation.responseSchemas['200'], 0);
+  return clusterTypes?.type === 'string' || (Array.isArray(clusterTypes?.enum) && clusterTypes?.type !== 'array');
+}
+
 function legacyType(req: ArmRequest, scope: Scope, t: ExtensionTypeDefinition): Props {
   const id = `${scope.base}/extensionTypes/${t.name}`;
-  // 2021-05-01-preview's clusterTypes is one of connectedClusters and managedClusters, not a list.
-  const single = req.apiVersion.toLowerCase() === '2021-05-01-preview';
+  // Up to 2022-01-01-preview clusterTypes is one of connectedClusters and managedClusters, not a list.
+  const single = clusterTypesIsOne(req);
   const kinds = scope.cluster ? [scope.cluster.kind] : t.clusterTypes;
   const clusterTypes = single ? kinds.find((k) => k === 'connectedClusters' || k === 'managedClusters') : t.clusterTypes;
   const properties: Props = { releaseTrains: t.releaseTrains.map((r) => r.name), supportedScopes: supportedScopes(id, t) };
@@ -183,7 +200,9 @@ function versionsOf(req: ArmRequest, t: ExtensionTypeDefinition): string[] {
 function listVersions(s: ProviderContext, req: ArmRequest, scope: Scope): ArmResponse {
   const t = typeIn(s, scope, req.params.extensionTypeName);
   if (isLegacy(req)) {
-    return { status: 200, body: { value: t.releaseTrains.map((r) => ({ releaseTrain: r.name, versions: r.versions })) } };
+    // 2021-05-01-preview to 2022-01-01-preview call the list `versions`, 2022-01-15-preview `value`: the rendering keeps the version's.
+    const trains = t.releaseTrains.map((r) => ({ releaseTrain: r.name, versions: r.versions }));
+    return { status: 200, body: { value: trains, versions: trains } };
   }
   if (req.query.clusterType && !t.clusterTypes.some((k) => sameKind(req.query.clusterType, k))) return { status: 200, body: { value: [] } };
   // Newest first; pages continue after the last version they showed.
