@@ -22,6 +22,7 @@ import { strict as assert } from 'assert';
 import * as path from 'path';
 import request from 'supertest';
 import { bearer, testArclight, TestArclight } from '../support/arclight';
+import type { ArclightOptions } from '../../server/arclight';
 import { ExampleCase, exampleCases, ExampleReference, ROOT, urlOf } from './exampleCatalog';
 import { shapeMismatches, Tolerance } from './shape';
 
@@ -31,6 +32,8 @@ export interface ConformanceProvider {
   namespace: string;
   /** Seed file (relative to the repository root) that makes the examples' subscriptions and tenants exist. */
   seed: string;
+  /** Other options of the server the examples run against (files relative to the repository root). */
+  options?: Omit<ArclightOptions, 'seed'>;
   /** Location of the resource groups the examples use (created before each api-version runs). */
   groupLocation: string;
   /**
@@ -110,7 +113,7 @@ export function describeConformance(provider: ConformanceProvider): void {
     const lastOperation = new Map<string, string>();
 
     before(async () => {
-      a = await testArclight({ seed: path.join(ROOT, provider.seed) });
+      a = await testArclight({ ...provider.options, seed: path.join(ROOT, provider.seed) });
     });
     after(() => a?.close());
 
