@@ -138,7 +138,8 @@ describe('e2e: @azure/arm-kubernetesconfiguration over HTTPS', () => {
     const cases: Array<[Promise<unknown>, number, string]> = [
       [config.extensions.beginCreateAndWait('kc-e2e-errors', ...CC, 'ghost', 'e', { extensionType: 'x' }, lro), 404, 'ParentResourceNotFound'],
       [config.extensions.beginCreateAndWait('kc-e2e-errors', 'Microsoft.Compute', 'virtualMachines', 'vm', 'e', { extensionType: 'x' }, lro), 400, 'InvalidParameter'],
-      [config.extensions.beginCreateAndWait('kc-e2e-errors', ...CC, 'c1', 'e', { extensionType: 'x', version: '1.0.0' }, lro), 400, 'ValidationFailed'],
+      [config.extensions.beginCreateAndWait('kc-e2e-errors', ...CC, 'c1', 'e', { extensionType: 'microsoft.flux', version: '0.0.1', autoUpgradeMinorVersion: false }, lro), 400, 'ExtensionOperationFailed'],
+      [config.extensions.beginCreateAndWait('kc-e2e-errors', ...CC, 'c1', 'e', { extensionType: 'x' }, lro), 400, 'ExtensionTypeRegistrationGetFailed'],
       [config.fluxConfigurations.beginCreateOrUpdateAndWait('kc-e2e-errors', ...CC, 'c1', 'f', { sourceKind: 'Bucket' }, lro), 400, 'ValidationFailed'],
       [config.extensions.get('kc-e2e-errors', ...CC, 'c1', 'nope'), 404, 'ResourceNotFound'],
       [config.extensions.beginCreateAndWait('no-such-group', ...CC, 'c1', 'e', { extensionType: 'x' }, lro), 404, 'ResourceGroupNotFound'],

@@ -71,7 +71,7 @@ describe('e2e: moving a cluster between regions', () => {
       scope: { cluster: { releaseNamespace: 'azuremonitor' } }, configurationSettings: { 'logAnalytics.workspace': 'ws1' },
       configurationProtectedSettings: protectedSettings.monitor,
     }, lro);
-    await config.extensions.beginCreateAndWait(GROUP, ...CC, CLUSTER, 'flux', { extensionType: 'microsoft.flux', autoUpgradeMinorVersion: false, version: '1.8.2' }, lro);
+    await config.extensions.beginCreateAndWait(GROUP, ...CC, CLUSTER, 'flux', { extensionType: 'microsoft.flux', autoUpgradeMinorVersion: false, version: '1.16.12' }, lro);
     await config.fluxConfigurations.beginCreateOrUpdateAndWait(GROUP, ...CC, CLUSTER, 'gitops', {
       namespace: 'cluster-config', gitRepository: { url: 'https://github.com/Azure/arc-k8s-demo', repositoryRef: { branch: 'main' } },
       kustomizations: { infra: { path: './infrastructure', prune: true }, apps: { path: './apps', dependsOn: ['infra'] } },

@@ -49,8 +49,8 @@ describe('e2e: --agents simulated', () => {
     await assertConfigurationsReported(arm, GROUP, 'c2');
 
     // Updates are acted on too: the new version installed, a suspended configuration reported Suspended.
-    const upgraded = await arm.config.extensions.beginUpdateAndWait(GROUP, ...CC, 'c2', 'monitor', { version: '3.1.17' }, LRO);
-    assert.equal(upgraded.currentVersion, '3.1.17');
+    const upgraded = await arm.config.extensions.beginUpdateAndWait(GROUP, ...CC, 'c2', 'monitor', { version: '3.1.24' }, LRO);
+    assert.equal(upgraded.currentVersion, '3.1.24');
     const suspended = await arm.config.fluxConfigurations.beginUpdateAndWait(GROUP, ...CC, 'c2', 'gitops', { suspend: true }, LRO);
     assert.equal(suspended.complianceState, 'Suspended');
   });

@@ -77,7 +77,8 @@ describe('extensions from their type', () => {
     });
 
     it("refuses a version or release train the type does not have with Azure's ExtensionOperationFailed", async () => {
-      for (const properties of [{ version: '9.9.9', autoUpgradeMinorVersion: false }, { releaseTrain: 'nightly' }, { autoUpgradeMinorVersion: false }, { version: '1.18.0', releaseTrain: 'stable' }]) {
+      for (const properties of [{ version: '9.9.9', autoUpgradeMinorVersion: false }, { version: '9.9.9', autoUpgradeMinorVersion: true }, { releaseTrain: 'nightly' },
+        { autoUpgradeMinorVersion: false }, { version: '1.18.0', releaseTrain: 'stable' }]) {
         const res = await put('flux', { extensionType: 'microsoft.flux', ...properties }).expect(400);
         assert.equal(res.body.error.code, 'ExtensionOperationFailed', JSON.stringify(properties));
         assert.equal(res.body.error.message, 'The extension operation failed with the following error: Failed to resolve the extension version from the given values.');
@@ -93,8 +94,9 @@ describe('extensions from their type', () => {
       assert.equal(patched.body.properties.version, '1.18.0');
       const pinned = await call('patch', ext('flux')).send({ properties: { releaseTrain: 'Stable', autoUpgradeMinorVersion: false, version: '1.16.12' } }).expect(202);
       assert.equal(pinned.body.properties.version, '1.16.12');
-      const other = await call('patch', ext('flux')).send({ properties: { autoUpgradeMinorVersion: true, version: '1.15.1' } }).expect(400);
-      assert.equal(other.body.error.code, 'ValidationFailed');
+      // Back to auto-upgrading from a version of the train: the train's newest.
+      const upgrading = await call('patch', ext('flux')).send({ properties: { autoUpgradeMinorVersion: true, version: '1.15.1' } }).expect(202);
+      assert.equal(upgrading.body.properties.version, '1.17.3');
     });
 
     it('marks extensions of a system type as system extensions', async () => {

@@ -99,9 +99,12 @@ describe('extensions', () => {
       await call('get', ext(name)).expect(404);
     };
 
-    it('allows version only when autoUpgradeMinorVersion is false (a version alone pins it), and only a version of the train', async () => {
-      await refused(extensionBody({ version: '3.1.24', autoUpgradeMinorVersion: true }), 'ValidationFailed', /'properties.version' can only be set when 'properties.autoUpgradeMinorVersion' is false/);
+    it('pins a version with autoUpgradeMinorVersion false (or a version alone), and takes only versions of the train', async () => {
+      await refused(extensionBody({ version: '1.2.3', autoUpgradeMinorVersion: true }), 'ExtensionOperationFailed', /Failed to resolve the extension version from the given values/);
       await refused(extensionBody({ version: '1.2.3', autoUpgradeMinorVersion: false }), 'ExtensionOperationFailed', /Failed to resolve the extension version from the given values/);
+      // A version of the train while auto-upgrading is where upgrades start: the newest, at once.
+      const upgrading = await call('put', ext('upgrading')).send(extensionBody({ version: '3.1.16', autoUpgradeMinorVersion: true })).expect(201);
+      assert.equal(upgrading.body.properties.version, '3.1.26');
       const res = await call('put', ext()).send(extensionBody({ version: '3.1.24' })).expect(201);
       assert.equal(res.body.properties.version, '3.1.24');
       assert.equal(res.body.properties.autoUpgradeMinorVersion, false);
@@ -172,7 +175,7 @@ describe('extensions', () => {
       const type = await call('patch', ext()).send({ properties: { extensionType: 'other' } }).expect(400);
       assert.equal(type.body.error.code, 'PropertyChangeNotAllowed');
       const version = await call('patch', ext()).send({ properties: { version: '2.0.0' } }).expect(400);
-      assert.equal(version.body.error.code, 'ValidationFailed');
+      assert.equal(version.body.error.code, 'ExtensionOperationFailed');
       await call('patch', ext()).send({ properties: { version: '3.1.16', autoUpgradeMinorVersion: false } }).expect(202);
     });
 

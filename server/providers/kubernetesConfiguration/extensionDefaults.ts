@@ -4,7 +4,8 @@
  * the scope defaults to the type's (and must be one the type allows), a cluster scope's release
  * namespace to the type's (microsoft.flux: flux-system, whatever the extension is called); the
  * release train (Stable unless named) resolves to the version installed: its newest version
- * while autoUpgradeMinorVersion is true, else the pinned `version`, which must be on the train.
+ * while autoUpgradeMinorVersion is true (a `version` sent with it must be on the train: it is where
+ * the upgrades start), else the pinned `version`, which must be on the train.
  * A `version` sent without autoUpgradeMinorVersion pins it (autoUpgradeMinorVersion false), as
  * Azure answers (test_k8s_extension.yaml: microsoft.dapr with version 1.6.0).
  *
@@ -60,14 +61,18 @@ function requireOffered(w: Write<ProviderContext>, type: ExtensionTypeDefinition
 function versionOf(p: Props, type: ExtensionTypeDefinition, previous: Props | undefined): Props {
   const releaseTrain = given(p.releaseTrain) ? p.releaseTrain : 'Stable';
   const autoUpgradeMinorVersion = p.autoUpgradeMinorVersion ?? !given(p.version);
-  // A client sending back the version the service resolved (read, then written) is not pinning it.
-  if (autoUpgradeMinorVersion && given(p.version) && !same(p.version, previous?.version)) throw pinRefused();
   const train = trainOf(type, releaseTrain);
   if (!train) throw versionNotResolved();
-  if (autoUpgradeMinorVersion) return { autoUpgradeMinorVersion, releaseTrain, version: train.versions[0] };
-  const version = given(p.version) ? train.versions.find((v) => same(v, p.version)) : undefined;
-  if (!version) throw versionNotResolved();
-  return { autoUpgradeMinorVersion, releaseTrain, version };
+  const named = given(p.version) ? train.versions.find((v) => same(v, p.version)) : undefined;
+  // A version sent while auto-upgrading is where the upgrades start: clients send back what they
+  // read (Azure's region move recreates extensions from their listed bodies, which show the
+  // version the service resolved), and auto-upgrade moves it to the train's newest at once.
+  if (autoUpgradeMinorVersion) {
+    if (given(p.version) && !named && !same(p.version, previous?.version)) throw versionNotResolved();
+    return { autoUpgradeMinorVersion, releaseTrain, version: train.versions[0] };
+  }
+  if (!named) throw versionNotResolved();
+  return { autoUpgradeMinorVersion, releaseTrain, version: named };
 }
 
 /** Exactly one scope, one the type allows; without one, the type's default scope. */
