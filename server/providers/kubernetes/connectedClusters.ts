@@ -46,8 +46,6 @@ export const AGENT_HEARTBEAT: ReadonlyMap<string, ValueCheck> = new Map([
 ]);
 
 /** Values Azure fills in when the request leaves them out (rendered only where a version has them). */
-const SERVICE_DEFAULTS = { privateLinkState: 'Disabled', azureHybridBenefit: 'NotApplicable', arcAgentProfile: { agentAutoUpgrade: 'Enabled' } };
-
 /** 1-63 letters, digits, '-' and '_', starting and ending with a letter or digit (Azure's rule for Kubernetes cluster names). */
 const NAME_RULE = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?$/;
 
@@ -101,7 +99,8 @@ export function connectedClustersType(s: ProviderContext): ResourceType<Provider
     },
     asyncStyle: 'providerHub',
     serviceSet: SERVICE_SET,
-    writeOnly: ['arcAgentryConfigurations[].protectedSettings'],
+    // Every cluster has an agent profile, so the spec's agentAutoUpgrade default is in every one.
+    defaultObjects: ['arcAgentProfile'],
     checkPut(body, w) {
       const key = body.properties?.agentPublicKeyCertificate;
       if (!mayOmitKey(body.kind, key)) requireAgentPublicKey(key);
@@ -122,9 +121,6 @@ export function connectedClustersType(s: ProviderContext): ResourceType<Provider
       };
       if (body.kind) out.kind = body.kind;
       return out;
-    },
-    fillDefaults(properties) {
-      for (const [k, v] of Object.entries(SERVICE_DEFAULTS)) properties[k] ??= v;
     },
     view: (stored, ctx) => clusterView(ctx, stored),
     sameValue: (field, sent, current) => unchanged(s, field, sent, current),
