@@ -5,6 +5,7 @@
  */
 import type { ArmOperation } from '../spec/definitions';
 import { routeKeyOf } from '../spec/definitions';
+import type { Json } from '../../protocol/json';
 
 export type PrincipalType = 'User' | 'Application' | 'ManagedIdentity' | 'Key';
 
@@ -30,7 +31,7 @@ export interface ArmRequest {
   apiVersion: string;
   namespace: string;
   /** The request body projected onto the request schema (read-only and unknown fields dropped). */
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: Json;
   /** The body as sent (to tell what was dropped by the projection, e.g. read-only fields in a PATCH). */
   rawBody: unknown;
   operation: ArmOperation;

@@ -12,8 +12,9 @@ import type { KitContext } from './context';
 import type { StoredResource } from '../store/resources';
 import type { Region } from '../spec/bundleTypes';
 import type { AsyncStyle } from './operationStyles';
+import type { JsonObject } from '../../protocol/json';
 
-export type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Props = JsonObject;
 
 /** Where a resource lives, found from the request (and checked to exist where the ARM surface does not). */
 export interface ParentRule<C extends KitContext> {

@@ -23,6 +23,7 @@ import { isCount, isString, ValueCheck } from '../../kit/valueChecks';
 import { mayOmitKey, requireAgentPublicKey, sameKey } from './agentKey';
 import { connectivityStatus } from './connectivity';
 import { clusterUserCredentials } from './clusterCredentials';
+import type { JsonObject } from '../../../protocol/json';
 
 export const CLUSTER_TYPE = 'microsoft.kubernetes/connectedclusters';
 const TYPE_NAME = 'Microsoft.Kubernetes/connectedClusters';
@@ -61,7 +62,7 @@ export function clusterId(subscriptionId: string, group: string, name: string): 
  * Copies are made with Object.assign: on Node 20, adding a key to an object built by a spread
  * makes V8 create a new hidden class every time, and this runs for every cluster of every list page.
  */
-export function clusterView(s: ProviderContext, stored: StoredResource): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function clusterView(s: ProviderContext, stored: StoredResource): JsonObject {
   const p = stored.body.properties ?? {};
   const live = s.liveAgents.current(stored.body);
   const facts = Object.assign({ kind: stored.body.kind, lastConnectivityTime: p.lastConnectivityTime, managedIdentityCertificateExpirationTime: p.managedIdentityCertificateExpirationTime }, live);

@@ -11,8 +11,9 @@ import type { ProviderContext } from '../context';
 import type { ResourceType } from '../../kit/resourceType';
 import { resolveClusterParent } from './clusterParent';
 import type { ValueCheck } from '../../kit/valueChecks';
+import type { JsonObject } from '../../../protocol/json';
 
-type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Props = JsonObject;
 
 export const NAMESPACE = 'Microsoft.KubernetesConfiguration';
 /** Every cluster's path, as the specs spell it; the pipeline matches it case-insensitively. */

@@ -10,8 +10,9 @@ import { randomUUID } from 'crypto';
 import type { ConfigurationType } from './configurationResources';
 import { requireConfigurationName, requireNamespace, validationFailed } from './validation';
 import { isArray, isObject, isString, oneOf } from '../../kit/valueChecks';
+import type { JsonObject } from '../../../protocol/json';
 
-type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Props = JsonObject;
 
 export const extensions: ConfigurationType = {
   collection: 'extensions',

@@ -13,8 +13,9 @@ import type { ConfigurationType } from './configurationResources';
 import { SOURCE_PROPERTY, sourcePropertyOf } from '../../../protocol/fluxSources';
 import { KUBERNETES_NAME, requireGitUrl, requireNamespace, validationFailed } from './validation';
 import { isArray, isInstant, isString, oneOf } from '../../kit/valueChecks';
+import type { JsonObject } from '../../../protocol/json';
 
-type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Props = JsonObject;
 
 /** Azure's limit on a configuration's name plus one of its kustomizations' names. */
 const COMBINED_NAME_LIMIT = 62;
