@@ -5,6 +5,7 @@
  */
 import type { ArmOperation } from '../spec/definitions';
 import { routeKeyOf } from '../spec/definitions';
+import { ArmError } from './armErrors';
 import type { Json } from '../../protocol/json';
 
 export type PrincipalType = 'User' | 'Application' | 'ManagedIdentity' | 'Key';
@@ -60,6 +61,16 @@ export class HandlerRegistry {
     const key = routeKeyOf(method, template);
     if (this.handlers.has(key)) throw new Error(`two handlers for ${key}`);
     this.handlers.set(key, handler);
+  }
+
+  /**
+   * Binds an operation a served spec has but Arclight does not serve to a refusal that says
+   * why (501 NotImplemented), so that every operation is a decision (test/architecture/handlerCoverage).
+   */
+  refuse(method: string, template: string, why: string): void {
+    this.on(method, template, (req) => {
+      throw new ArmError(501, 'NotImplemented', `Arclight does not serve ${req.operation.operationId}: ${why}`);
+    });
   }
 
   get(routeKey: string): ArmHandler | undefined {
