@@ -89,6 +89,12 @@ describe('architecture', () => {
     assert.deepEqual(reaching, []);
   });
 
+  it('leaves the simulator to the composition root: nothing else imports it', () => {
+    const importers = [...GRAPH].filter(([file, targets]) => !file.startsWith('server/simulator/') && targets.some((t) => t.startsWith('server/simulator/')))
+      .map(([file]) => file);
+    assert.deepEqual(importers, ['server/arclight.ts']);
+  });
+
   it('says why wherever it turns a lint rule off (`eslint-disable... -- reason`)', () => {
     const all = ['server', 'agent', 'protocol', 'scripts', 'test', 'bench'].flatMap(sourceFiles);
     const unexplained = all.flatMap((file) => fs.readFileSync(path.join(ROOT, file), 'utf8').split('\n')
