@@ -6,7 +6,8 @@
  * whatever api-version wrote a resource, so a mark in any version counts for all.
  */
 import type { DerivedFacts } from '../spec/bundleTypes';
-import { isPlainObject, setOwn } from '../core/plainData';
+import { setOwn } from '../core/plainData';
+import { visitPath } from './bodyPaths';
 
 export interface PropertyDefault {
   /** Dotted under `properties`; `*` is every key of a map, `[]` every item of an array. */
@@ -51,27 +52,9 @@ export function typeSpecFacts(writes: readonly DerivedFacts[], beyondSpec: { wri
  * there, a default of `kustomizations.*` in each kustomization.
  */
 export function applyDefaults(properties: Record<string, unknown>, defaults: readonly PropertyDefault[]): void {
-  for (const d of defaults) fill(properties, d.path.split('.'), d.value);
-}
-
-function fill(node: unknown, segments: readonly string[], value: unknown): void {
-  if (segments.length === 0) return; // a default for every entry of a map or array names no key to fill
-  const [head, ...rest] = segments;
-  const array = head.endsWith('[]');
-  const key = array ? head.slice(0, -2) : head;
-  if (!isPlainObject(node)) return;
-  if (key === '*') {
-    for (const k of Object.keys(node)) descend(node[k], array, rest, value);
-    return;
+  for (const d of defaults) {
+    visitPath(properties, d.path, (holder, key) => {
+      if (!Object.hasOwn(holder, key) || holder[key] === undefined) setOwn(holder, key, structuredClone(d.value));
+    });
   }
-  if (rest.length === 0 && !array) {
-    if (!Object.hasOwn(node, key) || node[key] === undefined) setOwn(node, key, structuredClone(value));
-    return;
-  }
-  if (Object.hasOwn(node, key)) descend(node[key], array, rest, value);
-}
-
-function descend(child: unknown, array: boolean, rest: readonly string[], value: unknown): void {
-  if (!array) return fill(child, rest, value);
-  if (Array.isArray(child)) for (const item of child) fill(item, rest, value);
 }

@@ -18,6 +18,7 @@ import type { ArmRequest, ArmResponse } from '../../kit/handlers';
 import { requestProjector, responseProjector } from '../../kit/rendering';
 import { ancestorIds, ARM_NAMESPACE, armKey, namespaceOf, pathSegments, resourceGroupId, resourceTypeOf } from '../../kit/resourceIds';
 import { refuseInvalidPathParameters } from './pathParameters';
+import { canonicalizeEnums } from '../../kit/enumCasing';
 import { setOwn } from '../../core/plainData';
 
 const WRITE_METHODS = new Set(['PUT', 'PATCH', 'POST']);
@@ -88,6 +89,7 @@ async function handle(s: Services, req: Request): Promise<ArmResponse & { body?:
   }
 
   const body = operation.requestSchema && rawBody !== undefined ? requestProjector(operation.requestSchema, method === 'PATCH')(rawBody) : rawBody;
+  canonicalizeEnums(operation.derived, body);
   const errors = definition.validateRequest(operation, params, declared, method === 'PATCH' ? withoutNulls(body) : body);
   if (errors) throw validationError(errors);
 

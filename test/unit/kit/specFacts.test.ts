@@ -6,6 +6,7 @@
 import { strict as assert } from 'assert';
 import { applyDefaults, typeSpecFacts } from '../../../server/kit/specFacts';
 import { takeWriteOnly, withWriteOnly } from '../../../server/kit/writeOnly';
+import { canonicalizeEnums } from '../../../server/kit/enumCasing';
 import type { DerivedFacts } from '../../../server/spec/bundleTypes';
 
 const facts = (f: Partial<DerivedFacts>): DerivedFacts =>
@@ -66,5 +67,26 @@ describe('kit: the spec facts of a resource type', () => {
     assert.deepEqual(properties, json('{"tls":{"a":{"cert":"c"},"b":{}}}'));
     assert.deepEqual(values, { 'tls.a.key': 's1', 'tls.b.key': 's2' });
     assert.deepEqual(withWriteOnly(properties, values), p);
+  });
+});
+
+describe('kit: enum values in the spec\'s casing', () => {
+  const enums = facts({ enums: [
+    { path: 'properties.kind', values: ['GitRepository', 'Bucket'], modelAsString: true },
+    { path: 'properties.items.*.mode[].level', values: ['Info', 'Error'], modelAsString: false },
+    { path: 'properties.count', values: [1, 2], modelAsString: false },
+  ] });
+
+  it('rewrites any casing of a listed value, at every place the path names, and leaves the rest', () => {
+    const body = json('{"properties":{"kind":"BUCKET","count":1,"items":{"a":{"mode":[{"level":"error"},{"level":"Warning"}]},"b":{}}}}');
+    canonicalizeEnums(enums, body);
+    assert.deepEqual(body, json('{"properties":{"kind":"Bucket","count":1,"items":{"a":{"mode":[{"level":"Error"},{"level":"Warning"}]},"b":{}}}}'));
+  });
+
+  it('leaves a response\'s facts and bodies that are not objects alone', () => {
+    const body = json('{"properties":{"kind":"bucket"}}');
+    canonicalizeEnums({ ...enums, of: 'response' }, body);
+    assert.equal((body.properties as { kind: string }).kind, 'bucket');
+    for (const other of [null, 'text', 3, []]) canonicalizeEnums(enums, other);
   });
 });
