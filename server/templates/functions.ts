@@ -216,7 +216,7 @@ def('intersection', (a, _c, n) => {
 function minMax(n: string, a: Json[], pick: (x: number, y: number) => number): number {
   const values = a.length === 1 && Array.isArray(a[0]) ? a[0] : a;
   if (values.length === 0) throw fail(`The template language function '${n}' expects at least one value.`);
-  return values.map((v, i) => num(n, values, i) ?? v).reduce(pick);
+  return values.map((_v, i) => num(n, values, i)).reduce((x, y) => pick(x, y));
 }
 def('min', (a, _c, n) => minMax(n, a, Math.min));
 def('max', (a, _c, n) => minMax(n, a, Math.max));

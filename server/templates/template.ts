@@ -222,7 +222,8 @@ export class TemplatePlan {
       const definition = this.resolveDeclaration(decl, name);
       const givenKey = findKey(given, name);
       let value: Json;
-      if (givenKey !== undefined) value = given[givenKey];
+      // A null value counts as not given: the default applies (templates pass tryGet(...) results on).
+      if (givenKey !== undefined && (given[givenKey] !== null || !('defaultValue' in decl))) value = given[givenKey];
       else if ('defaultValue' in decl) {
         if (busy.has(name)) throw validationFailed(`The template parameter '${name}' is not valid: its default value refers to itself.`, path, position);
         busy.add(name);
@@ -449,6 +450,8 @@ export class TemplatePlan {
           if (!cond) {
             this.skipped.add(key.toLowerCase());
             if (decl.symbolicName) this.skipped.add(decl.symbolicName.toLowerCase());
+            if (copyName) this.skipped.add(copyName.toLowerCase());
+            this.recordSkipped(raw, ctx, decl);
             continue;
           }
         }
@@ -607,10 +610,29 @@ export class TemplatePlan {
     }
   }
 
+  /** A resource whose condition is false: its id and names, so dependsOn to it can be dropped. */
+  private recordSkipped(raw: JsonObject, ctx: EvalContext, decl: Declaration): void {
+    try {
+      let name = String(evaluateValue(raw.name, ctx));
+      let type = String(evaluateValue(raw.type, ctx));
+      if (decl.parent && !type.includes('/')) {
+        type = `${decl.parent.type}/${type}`;
+        name = `${decl.parent.name}/${name}`;
+      }
+      const scopeValue = raw.scope === undefined ? undefined : String(evaluateValue(raw.scope, ctx));
+      const sub = raw.subscriptionId === undefined ? undefined : String(evaluateValue(raw.subscriptionId, ctx));
+      const rg = raw.resourceGroup === undefined ? undefined : String(evaluateValue(raw.resourceGroup, ctx));
+      const { id } = this.resourceIdOf(type, name, scopeValue, sub, rg, '', undefined);
+      for (const s of [id, `${type}/${name}`, name]) this.skipped.add(s.toLowerCase());
+    } catch {
+      // a name that can't be evaluated can't be depended on either
+    }
+  }
+
   /** Whether `d` names a resource whose condition was false (dropped from dependsOn as Azure does). */
   private isSkippedTarget(d: string): boolean {
     const t = d.toLowerCase();
-    return [...this.skipped].some((s) => s === t || t.endsWith(`/${s}`));
+    return [...this.skipped].some((s) => s === t || (t.startsWith('/providers/') && s.endsWith(t)));
   }
 
   private referencedTargets(e: Entry): string[] {
