@@ -683,13 +683,25 @@ def('resourceId', (a, c, n) => {
     if (GUID.test(before[0]) && !c.scope.resourceGroup) sub = before[0];
     else rg = before[0];
   }
+  const special = containerId(type, names, sub);
+  if (special) return special;
   if (!sub) return `/${path}`;
   return rg ? `/subscriptions/${sub}/resourceGroups/${rg}/${path}` : `/subscriptions/${sub}/${path}`;
 });
 
+/** Resource groups and subscriptions have ids of their own shape (no '/providers/'). */
+function containerId(type: string, names: string[], sub: string | undefined): string | undefined {
+  const t = type.toLowerCase();
+  if (t === 'microsoft.resources/resourcegroups' && names.length === 1) return `/subscriptions/${sub}/resourceGroups/${names[0]}`;
+  if (t === 'microsoft.resources/subscriptions' && names.length === 1) return `/subscriptions/${names[0]}`;
+  return undefined;
+}
+
 def('subscriptionResourceId', (a, c, n) => {
   const { before, type, names } = splitAtType(n, a);
   const sub = before[0] ?? c.scope.subscriptionId;
+  const special = containerId(type, names, sub);
+  if (special) return special;
   return `/subscriptions/${sub}/${typedPath(n, type, names, a)}`;
 });
 

@@ -143,6 +143,39 @@ describe('templates: object functions', () => {
     eq("[intersection(createObject('one', 'a', 'two', 'b', 'three', 'c'), createObject('one', 'a', 'two', 'z', 'three', 'c'))]", { one: 'a', three: 'c' });
     eq("[items(createObject('b', 2, 'a', 1))]", [{ key: 'a', value: 1 }, { key: 'b', value: 2 }]);
   });
+
+  it("union's deep merge and items(), as the object functions page shows them", () => {
+    const variables = {
+      firstObject: { property: { one: 'a', two: 'b', three: 'c1' }, nestedArray: [1, 2] },
+      secondObject: { property: { three: 'c2', four: 'd', five: 'e' }, nestedArray: [3, 4] },
+      firstArray: [['one', 'two'], ['three']],
+      secondArray: [['three'], ['four', 'two']],
+      entities: {
+        item002: { enabled: false, displayName: 'Example item 2', number: 200 },
+        item001: { enabled: true, displayName: 'Example item 1', number: 300 },
+      },
+      copy: [
+        {
+          name: 'modifiedListOfEntities',
+          count: "[length(items(variables('entities')))]",
+          input: {
+            key: "[items(variables('entities'))[copyIndex('modifiedListOfEntities')].key]",
+            fullName: "[items(variables('entities'))[copyIndex('modifiedListOfEntities')].value.displayName]",
+            itemEnabled: "[items(variables('entities'))[copyIndex('modifiedListOfEntities')].value.enabled]",
+          },
+        },
+      ],
+    };
+    assert.deepEqual(ev("[union(variables('firstObject'), variables('secondObject'))]", {}, { variables }), {
+      property: { one: 'a', two: 'b', three: 'c2', four: 'd', five: 'e' },
+      nestedArray: [3, 4],
+    });
+    assert.deepEqual(ev("[union(variables('firstArray'), variables('secondArray'))]", {}, { variables }), [['one', 'two'], ['three'], ['four', 'two']]);
+    assert.deepEqual(ev("[variables('modifiedListOfEntities')]", {}, { variables }), [
+      { key: 'item001', fullName: 'Example item 1', itemEnabled: true },
+      { key: 'item002', fullName: 'Example item 2', itemEnabled: false },
+    ]);
+  });
 });
 
 describe('templates: lambda functions', () => {

@@ -339,3 +339,37 @@ describe('templates: nested deployments', () => {
     assert.deepEqual(props.parameters, { greeting: { value: 'outer-value!' } });
   });
 });
+
+describe('templates: subscription scope', () => {
+  it('creates a resource group and deploys a nested template into it', () => {
+    const scope = { tenantId: SCOPE.tenantId, subscriptionId: SCOPE.subscriptionId, deploymentName: 'sub1', location: 'eastus' };
+    const { resources, plan } = evaluateTemplate(
+      t({
+        resources: [
+          { type: 'Microsoft.Resources/resourceGroups', apiVersion: '2025-04-01', name: 'rg2', location: "[deployment().location]" },
+          {
+            type: 'Microsoft.Resources/deployments',
+            apiVersion: '2025-04-01',
+            name: 'intoRg2',
+            resourceGroup: 'rg2',
+            dependsOn: ["[subscriptionResourceId('Microsoft.Resources/resourceGroups', 'rg2')]"],
+            properties: {
+              mode: 'Incremental',
+              expressionEvaluationOptions: { scope: 'inner' },
+              template: { contentVersion: '1.0.0.0', resources: [{ type: ST, apiVersion: '2023-01-01', name: 'st', location: '[resourceGroup().location]' }] },
+            },
+          },
+        ],
+      }),
+      { scope },
+    );
+    const sub = `/subscriptions/${SCOPE.subscriptionId}`;
+    assert.deepEqual(resources.map((r) => r.id), [`${sub}/resourceGroups/rg2`, `${sub}/resourceGroups/rg2/providers/Microsoft.Resources/deployments/intoRg2`]);
+    assert.deepEqual(resources[0].body, { location: 'eastus' });
+    assert.deepEqual(resources[1].dependsOn, ['/resources/0']);
+    const nested = plan.nestedDeployment(resources[1], resources[1].body);
+    assert.equal(nested.scope.resourceGroup?.name, 'rg2');
+    const inner = evaluateTemplate(nested.template, plan.nestedOptions(nested));
+    assert.equal(inner.resources[0].id, `${sub}/resourceGroups/rg2/providers/${ST}/st`);
+  });
+});
