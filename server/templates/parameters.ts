@@ -94,7 +94,7 @@ export function checkValue(value: Json, declaration: JsonObject, site: TypeCheck
     const values = Array.isArray(value) && type === 'array' ? value : [value];
     if (!values.every((v) => allowed.some((a: Json) => deepEqual(a, v)))) {
       throw validationFailed(
-        `The provided value for the template ${site.kind} '${site.name}'${at(site.position)} is not valid. The parameter value is not part of the allowed value(s): '${allowed.map((a: Json) => (typeof a === 'string' ? a : JSON.stringify(a))).join(',')}'.`,
+        `The provided value for the template ${site.kind} '${site.name}'${at(site.position)} is not valid. The parameter value is not part of the allowed value(s).`,
       );
     }
   }

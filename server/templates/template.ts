@@ -598,7 +598,7 @@ export class TemplatePlan {
         const found = this.lookup(d);
         if (found.length === 0) {
           if (this.skipped.has(d.toLowerCase()) || this.isSkippedTarget(d)) continue;
-          throw validationFailed(`The resource '${d}' is not defined in the template. Please see https://aka.ms/arm-syntax for usage details.`, e.path, this.position(e.path));
+          throw validationFailed(`The resource '${d}' is not defined in the template. Please see https://aka.ms/arm-template for usage details.`, e.path, this.position(e.path));
         }
         for (const f of found) if (f !== e && !f.existing) deps.add(f.key);
       }
@@ -637,7 +637,8 @@ export class TemplatePlan {
 
   private referencedTargets(e: Entry): string[] {
     const out: string[] = [];
-    const ctx = this.baseContext({ copyIndex: e.copyIndexes });
+    // No services while planning: a nested reference() must not reach the caller before deployment.
+    const ctx = this.baseContext({ copyIndex: e.copyIndexes, services: {} });
     const visitNode = (n: Node) => {
       if (n.kind === 'call') {
         const lower = n.name.toLowerCase();
