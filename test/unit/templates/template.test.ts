@@ -373,3 +373,33 @@ describe('templates: subscription scope', () => {
     assert.equal(inner.resources[0].id, `${sub}/resourceGroups/rg2/providers/${ST}/st`);
   });
 });
+
+describe('templates: template text', () => {
+  it('reads comments, keeps [[ literals and expands property copy loops in bodies', () => {
+    const text = `{
+      // a comment
+      "$schema": "${TEMPLATE_1}",
+      "contentVersion": "1.0.0.0",
+      /* another */
+      "resources": [
+        {
+          "type": "Microsoft.Network/virtualNetworks",
+          "apiVersion": "2023-01-01",
+          "name": "vnet",
+          "properties": {
+            "note": "[[literal]",
+            "copy": [{ "name": "subnets", "count": 2, "input": { "name": "[concat('s', copyIndex('subnets'))]" } }]
+          }
+        }
+      ]
+    }`;
+    const { template, positions } = parseTemplateText(text);
+    assert.deepEqual(positions.get('/resources/0'), { line: 7, column: 9 });
+    const { resources } = evaluateTemplate(template, { scope: SCOPE, positions });
+    assert.deepEqual(resources[0].body, { properties: { note: '[literal]', subnets: [{ name: 's0' }, { name: 's1' }] } });
+  });
+
+  it('refuses text that is not JSON, naming the line', () => {
+    assert.throws(() => parseTemplateText('{\n  "a": }'), (e: unknown) => e instanceof TemplateError && /line '2'/.test(e.message));
+  });
+});
