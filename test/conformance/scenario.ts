@@ -26,7 +26,6 @@ import type { ArclightOptions } from '../../server/arclight';
 import { ExampleCase, exampleCases, ExampleReference, ROOT, urlOf } from './exampleCatalog';
 import { shapeMismatches, Tolerance } from './shape';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface ConformanceProvider {
   namespace: string;

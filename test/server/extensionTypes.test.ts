@@ -6,6 +6,7 @@ import { strict as assert } from 'assert';
 import request from 'supertest';
 import { arclightPerSuite, bearer, SUB } from '../support/arclight';
 import { clusterPath, createCluster, createGroup, groupPath } from '../support/clusters';
+import type { JsonObject } from '../../protocol/json';
 
 const KC = 'providers/Microsoft.KubernetesConfiguration';
 const LEGACY = ['2021-05-01-preview', '2021-11-01-preview', '2022-01-01-preview', '2022-01-15-preview'];
@@ -21,7 +22,7 @@ describe('extension types', () => {
   const get = (path: string, v: string, query = '') => request(a.app).get(`${path}?api-version=${v}${query}`).set('Authorization', bearer());
   /** Every page of a list, following nextLink. */
   const all = async (path: string, v: string, query = '') => {
-    const items: any[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const items: JsonObject[] = [];
     let res = await get(path, v, query).expect(200);
     items.push(...res.body.value);
     for (let pages = 0; res.body.nextLink && pages < 50; pages++) {
@@ -43,7 +44,7 @@ describe('extension types', () => {
           assert.ok(names.includes(known), known);
         }
         assert.deepEqual(names, [...names].sort(), 'in name order, across pages');
-        const flux = types.find((t) => t.name === 'microsoft.flux');
+        const flux = types.find((t) => t.name === 'microsoft.flux')!;
         assert.equal(flux.id, `/subscriptions/${SUB}/${KC}/locations/eastus/extensionTypes/microsoft.flux`);
         assert.equal(flux.type, 'Microsoft.KubernetesConfiguration/extensionTypes');
         assert.deepEqual(flux.properties.supportedClusterTypes, ['connectedClusters', 'managedClusters', 'provisionedClusters']);
@@ -113,9 +114,9 @@ describe('extension types', () => {
       it(`lists types with their release trains, and each train's versions (${v})`, async () => {
         const types = await all(location('eastus'), v);
         // Before 2022-01-15-preview a type has no id or name: flux is the one released into flux-system.
-        const scopes = (t: any) => t.properties.supportedScopes; // eslint-disable-line @typescript-eslint/no-explicit-any
-        const flux = v === '2022-01-15-preview' ? types.find((t) => t.name === 'microsoft.flux')
-          : types.find((t) => (scopes(t).clusterScopeSettings?.properties ?? scopes(t).clusterScopeSettings)?.defaultReleaseNamespace === 'flux-system');
+        const scopes = (t: JsonObject) => t.properties.supportedScopes;
+        const flux = (v === '2022-01-15-preview' ? types.find((t) => t.name === 'microsoft.flux')
+          : types.find((t) => (scopes(t).clusterScopeSettings?.properties ?? scopes(t).clusterScopeSettings)?.defaultReleaseNamespace === 'flux-system'))!;
         assert.deepEqual(flux.properties.releaseTrains, ['stable', 'preview']);
         if (v !== '2022-01-15-preview') {
           assert.equal(flux.properties.clusterTypes, 'connectedClusters', 'up to 2022-01-01-preview a type names one cluster type');

@@ -19,8 +19,9 @@ import { resolveClusterParent } from './clusterParent';
 import { ExtensionScope, ExtensionTypeDefinition, trainOf } from './extensionTypeCatalog';
 import { notRegisteredInRegion, notSupportedForKind, offeredIn, placeOf, regionsOf, supportsKind } from './extensionTypeOffers';
 import { requireNamespace, validationFailed } from './validation';
+import type { JsonObject } from '../../../protocol/json';
 
-type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Props = JsonObject;
 
 /** Azure's answer when the release train and version do not name a version it has (Azure/azure-cli-extensions#5325, #5470). */
 export const versionNotResolved = () =>
@@ -47,7 +48,16 @@ export function completeExtension(p: Props, name: string, w: Write<ProviderConte
   }
   if (!previous) requireOffered(w, type);
   const scope = scopeOf(p.scope, name, type);
-  return { ...p, ...versionOf(p, type, previous), scope };
+  return { ...p, ...versionOf(p, type, previous, autoUpgradeSent(p, w)), scope };
+}
+
+/**
+ * autoUpgradeMinorVersion as the client sent it: the spec's default (true) is in `p` already,
+ * so a PUT's own body says whether it was sent; a PATCH's merged properties hold the stored value.
+ */
+function autoUpgradeSent(p: Props, w: Write<ProviderContext>): boolean | undefined {
+  const sent = w.req.method === 'PUT' ? (w.req.body as Props | undefined)?.properties?.autoUpgradeMinorVersion : p.autoUpgradeMinorVersion;
+  return typeof sent === 'boolean' ? sent : undefined;
 }
 
 /** The cluster's region offers the type, and the type installs on its kind of cluster. */
@@ -58,9 +68,9 @@ function requireOffered(w: Write<ProviderContext>, type: ExtensionTypeDefinition
 }
 
 /** autoUpgradeMinorVersion, releaseTrain and version, resolved on the type's release train. */
-function versionOf(p: Props, type: ExtensionTypeDefinition, previous: Props | undefined): Props {
+function versionOf(p: Props, type: ExtensionTypeDefinition, previous: Props | undefined, autoUpgradeSent: boolean | undefined): Props {
   const releaseTrain = given(p.releaseTrain) ? p.releaseTrain : 'Stable';
-  const autoUpgradeMinorVersion = p.autoUpgradeMinorVersion ?? !given(p.version);
+  const autoUpgradeMinorVersion = autoUpgradeSent ?? !given(p.version);
   const train = trainOf(type, releaseTrain);
   if (!train) throw versionNotResolved();
   const named = given(p.version) ? train.versions.find((v) => same(v, p.version)) : undefined;

@@ -20,8 +20,9 @@ import { CLUSTER_PATH, NAMESPACE } from './configurationResources';
 import { resolveClusterParent } from './clusterParent';
 import { compareVersions, ExtensionTypeDefinition, trainOf } from './extensionTypeCatalog';
 import { ClusterPlace, CONFIGURATION_REGION_SET, notSupportedForKind, offeredIn, placeOf, supportsKind } from './extensionTypeOffers';
+import type { JsonObject } from '../../../protocol/json';
 
-type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Props = JsonObject;
 
 const TYPE = `${NAMESPACE}/extensionTypes`;
 const VERSION_TYPE = `${NAMESPACE}/extensionTypes/versions`;

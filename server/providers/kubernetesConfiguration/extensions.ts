@@ -1,29 +1,30 @@
 /**
  * Microsoft.KubernetesConfiguration/extensions: Helm-packaged cluster extensions.
  *
- * Defaults as Azure applies them, from the extension's type (extensionDefaults.ts, the catalog
- * in extensionTypeCatalog.ts): the type's scope and release namespace, releaseTrain Stable, the
- * version the train resolves to, autoUpgradeMinorVersion true unless a version is pinned,
- * isSystemExtension as the type says. One scope only, and a namespace scope names its
- * targetNamespace. extensionType and scope are fixed at creation. currentVersion and statuses
- * are the agents' to report (null and [] until then).
+ * Defaults as Azure applies them: the spec's (autoUpgradeMinorVersion true, releaseTrain
+ * Stable) and, from the extension's type (extensionDefaults.ts, the catalog in
+ * extensionTypeCatalog.ts), its scope and release namespace, the version the release train
+ * resolves to (a version sent without autoUpgradeMinorVersion pins it) and isSystemExtension.
+ * One scope only, and a namespace scope names its targetNamespace. extensionType and scope are
+ * fixed at creation (Azure's rule; the specs do not mark them). currentVersion and statuses are
+ * the agents' to report (null and [] until then).
  */
 import { randomUUID } from 'crypto';
 import type { ConfigurationType } from './configurationResources';
 import { requireConfigurationName, validationFailed } from './validation';
 import { completeExtension, isSystemExtensionType } from './extensionDefaults';
 import { isArray, isObject, isString, oneOf } from '../../kit/valueChecks';
+import type { JsonObject } from '../../../protocol/json';
 
-type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Props = JsonObject;
 
 export const extensions: ConfigurationType = {
   collection: 'extensions',
   nameParam: 'extensionName',
   label: 'Extension',
   longRunning: true,
-  writeOnly: ['configurationProtectedSettings'],
   reported: ['currentVersion', 'statuses', 'errorInfo', 'customLocationSettings', 'packageUri', 'isSystemExtension', 'extensionState', 'managementDetails', 'additionalDetails'],
-  createOnly: ['extensionType', 'scope'],
+  createOnlyBeyondSpec: ['extensionType', 'scope'],
 
   validateName: (name) => requireConfigurationName('extension', name),
 
