@@ -55,9 +55,11 @@ export function registerResourceType<C extends KitContext>(ctx: C, t: ResourceTy
   const notTheUsers = [...serviceSet, ...Object.keys(t.writeOnlyPlaceholders ?? {})];
   const has = (method: string, path: string) => ctx.catalog.hasRoute(method, path);
 
+  /** Where the name is in the item path: some versions' specs call its parameter otherwise (extensions 2020-07-01-preview: extensionInstanceName). */
+  const nameIndex = t.itemPath.split('/').filter(Boolean).length - 1;
   const locate = (req: ArmRequest) => {
     const parentId = t.parent.parentId(ctx, req);
-    const name = req.params[t.nameParam];
+    const name = req.params[t.nameParam] ?? req.params[req.operation.pathParams.find(([, index]) => index === nameIndex)?.[0] ?? t.nameParam];
     const id = t.parent.idOf ? t.parent.idOf(parentId, name) : `${parentId}/providers/${t.typeName}/${name}`;
     return { parentId, name, id };
   };
@@ -132,7 +134,8 @@ export function registerResourceType<C extends KitContext>(ctx: C, t: ResourceTy
     t.fillDefaults?.(merged.properties);
 
     const { stored, headers } = save(req, { id, parentId, previous }, merged, t.writeOnly ? secrets : undefined, previous ? 'update' : 'create');
-    return { status: previous ? 200 : 201, body: view(stored), headers };
+    // A create is 201, but in versions whose spec answers a PUT with 200 only (extensions 2020-07-01-preview).
+    return { status: previous || !req.operation.responseSchemas['201'] ? 200 : 201, body: view(stored), headers };
   });
 
   ctx.handlers.on('GET', t.itemPath, (req) => ({ status: 200, body: view(existing(req).found) }));
