@@ -47,7 +47,7 @@ function pick(o: Props, keys: readonly string[]): Props {
 
 export function registerResourceType<C extends KitContext>(ctx: C, t: ResourceType<C>): void {
   const type = t.typeName.toLowerCase();
-  const view = (stored: StoredResource): Props => (t.view ? t.view(stored, ctx) : stored.body);
+  const view = (stored: StoredResource, req: ArmRequest): Props => (t.view ? t.view(stored, ctx, req.apiVersion) : stored.body);
   const runsLong = (req: ArmRequest) => !!t.asyncStyle && req.operation.longRunning;
   /** What a request's properties cannot set. */
   const serviceSet = [...t.serviceSet, 'provisioningState'];
@@ -135,10 +135,10 @@ export function registerResourceType<C extends KitContext>(ctx: C, t: ResourceTy
 
     const { stored, headers } = save(req, { id, parentId, previous }, merged, t.writeOnly ? secrets : undefined, previous ? 'update' : 'create');
     // A create is 201, but in versions whose spec answers a PUT with 200 only (extensions 2020-07-01-preview).
-    return { status: previous || !req.operation.responseSchemas['201'] ? 200 : 201, body: view(stored), headers };
+    return { status: previous || !req.operation.responseSchemas['201'] ? 200 : 201, body: view(stored, req), headers };
   });
 
-  ctx.handlers.on('GET', t.itemPath, (req) => ({ status: 200, body: view(existing(req).found) }));
+  ctx.handlers.on('GET', t.itemPath, (req) => ({ status: 200, body: view(existing(req).found, req) }));
 
   if (has('HEAD', t.itemPath)) {
     ctx.handlers.on('HEAD', t.itemPath, (req) => {
@@ -156,7 +156,7 @@ export function registerResourceType<C extends KitContext>(ctx: C, t: ResourceTy
       if (t.patch) {
         body = t.patch(found, req, ctx);
       } else {
-        refuseUnpatchable(req, `${/^[aeiou]/i.test(t.label) ? 'an' : 'a'} ${t.label}`, view(found), t.sameValue);
+        refuseUnpatchable(req, `${/^[aeiou]/i.test(t.label) ? 'an' : 'a'} ${t.label}`, view(found, req), t.sameValue);
         const patch = req.body as { tags?: Record<string, string> | null; properties?: Props };
         body = Object.assign({}, found.body);
         if (patch.tags !== undefined) {
@@ -175,9 +175,9 @@ export function registerResourceType<C extends KitContext>(ctx: C, t: ResourceTy
         if (t.systemData !== false) body.systemData = systemDataFor(req.caller, ctx.clock.iso(), found.body.systemData);
       }
       const { stored, headers } = save(req, { id, parentId, previous: found }, body, secrets, 'update');
-      if (!headers) return { status: 200, body: view(stored) };
+      if (!headers) return { status: 200, body: view(stored, req) };
       // The resource comes with the 202 where the spec's 202 has a body (extensions do, clusters do not).
-      return { status: 202, headers, body: req.operation.responseSchemas['202'] ? view(stored) : undefined };
+      return { status: 202, headers, body: req.operation.responseSchemas['202'] ? view(stored, req) : undefined };
     });
   }
 
@@ -208,7 +208,7 @@ export function registerResourceType<C extends KitContext>(ctx: C, t: ResourceTy
       const scope = list.scope === 'parent' ? { parentId: t.parent.parentId(ctx, req) } : { subscriptionId: req.params.subscriptionId };
       const accept = t.listFilter?.(req) ?? (() => true);
       const page = filteredPage((after, limit) => listOfType(ctx, type, scope, after, limit), accept, pageRequest(req, ctx.config.pageSize));
-      return { status: 200, body: listBody(page.items.map(view), nextLink(req, page)) };
+      return { status: 200, body: listBody(page.items.map((item) => view(item, req)), nextLink(req, page)) };
     });
   }
 

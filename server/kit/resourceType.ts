@@ -88,8 +88,8 @@ export interface ResourceType<C extends KitContext = KitContext> {
   topLevel?(body: Props, w: Write<C>): Props;
   /** Service defaults that fill what is still missing once older api-versions' values are carried over. */
   fillDefaults?(properties: Props): void;
-  /** The stored body as every read sees it (derived state, aliases of older api-versions). */
-  view?(stored: StoredResource, ctx: C): Props;
+  /** The stored body as every read in `apiVersion` sees it (derived state, aliases and shapes of older api-versions). */
+  view?(stored: StoredResource, ctx: C, apiVersion: string): Props;
   /** A PATCH's effect, when it is not "tags replace, properties merge" (resource groups). */
   patch?(found: StoredResource, req: ArmRequest, ctx: C): Props;
   notFound(req: ArmRequest, name: string): ArmError;
