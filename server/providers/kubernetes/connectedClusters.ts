@@ -15,6 +15,7 @@ import { isDeepStrictEqual } from 'util';
 import { ArmError, armErrors } from '../../kit/armErrors';
 import type { ProviderContext } from '../context';
 import type { StoredResource } from '../../store/resources';
+import type { ArmRequest, ArmResponse } from '../../kit/handlers';
 import { loadResource } from '../../kit/resources';
 import { resourceGroupId } from '../../kit/resourceIds';
 import { registerResourceType } from '../../kit/lifecycle';
@@ -136,7 +137,7 @@ export function connectedClustersType(s: ProviderContext): ResourceType<Provider
 export function registerConnectedClusters(s: ProviderContext): ResourceType<ProviderContext> {
   const type = connectedClustersType(s);
   registerResourceType(s, type);
-  s.handlers.on('POST', `${ITEM}/listClusterUserCredential`, (req) => {
+  const credentials = (req: ArmRequest): ArmResponse => {
     const cluster = loadResource(s, clusterId(req.params.subscriptionId, req.params.resourceGroupName, req.params.clusterName));
     if (!cluster) throw type.notFound(req, req.params.clusterName);
     return {
@@ -148,13 +149,17 @@ export function registerConnectedClusters(s: ProviderContext): ResourceType<Prov
         location: cluster.body.location,
         principalId: cluster.body.identity?.principalId,
         tenantId: cluster.body.identity?.tenantId ?? s.defaults.tenantId,
-        authenticationMethod: req.body.authenticationMethod,
-        clientProxy: req.body.clientProxy === true,
+        // 2020-01-01-preview: an optional body (Token only; AAD without one), and clientProxy in the query.
+        authenticationMethod: req.body?.authenticationMethod ?? 'AAD',
+        clientProxy: req.body?.clientProxy === true || /^true$/i.test(req.query.ClientProxy ?? ''),
         caCertPem: s.ca.certPem,
         nowMs: s.clock.nowMs(),
       }),
     };
-  });
+  };
+  s.handlers.on('POST', `${ITEM}/listClusterUserCredential`, credentials);
+  // The action's name before 2022-05-01-preview (2020-01-01-preview, 2021-04-01-preview).
+  s.handlers.on('POST', `${ITEM}/listClusterUserCredentials`, credentials);
   return type;
 }
 
