@@ -25,6 +25,8 @@ export const kubernetesConfigurationConformance: ConformanceProvider = {
   namespace: NAMESPACE,
   seed: 'test/conformance/seed.json',
   groupLocation: 'eastus',
+  // The other subscriptions that examples on clusterName1 name go there too (operations
+  // 2025-03-01 use 00000000-0000-0000-0000-000000000001, Arclight's default tenant id).
   // 'subid' is the private link scope UpdateTagsOnly example's: it patches the scope the other
   // 2022-04-02-preview scope examples create in PRIVATE_LINK_SUBSCRIPTION.
   // The 2022-04-02-preview scope create examples send no clusterResourceId, which the spec
@@ -32,7 +34,7 @@ export const kubernetesConfigurationConformance: ConformanceProvider = {
   prepare: (c) => ({
     ...c,
     path: c.path
-      .replace(/^\/subscriptions\/(subId1|aaaaaaaaaa)\//i, `/subscriptions/${SUBSCRIPTION}/`)
+      .replace(/^\/subscriptions\/(subId1|aaaaaaaaaa|00000000-0000-0000-0000-000000000001)\//i, `/subscriptions/${SUBSCRIPTION}/`)
       .replace(/^\/subscriptions\/subid\//, `/subscriptions/${PRIVATE_LINK_SUBSCRIPTION}/`),
     ...(c.operationId === 'PrivateLinkScopes_CreateOrUpdate' && c.body && c.body.properties?.clusterResourceId === undefined
       ? { body: { ...c.body, properties: { ...c.body.properties, clusterResourceId: c.responses['200']?.body?.properties?.clusterResourceId } } }
@@ -62,7 +64,7 @@ export const kubernetesConfigurationConformance: ConformanceProvider = {
     {
       path: 'properties.configurationSettings',
       reason: 'the example reads an extension with settings its create example (CreateExtensionWithPlan) does not set',
-      only: ['2022-04-02-preview', '2022-11-01', '2023-05-01', '2024-11-01', '2024-11-02-preview'].flatMap((v) => [`${v} Extensions_Get Get Extension with Plan`, `${v} Extensions_List List Extensions`]),
+      only: ['2022-04-02-preview', '2022-11-01', '2023-05-01', '2024-11-01', '2024-11-02-preview', '2025-03-01'].flatMap((v) => [`${v} Extensions_Get Get Extension with Plan`, `${v} Extensions_List List Extensions`]),
     },
     { path: 'nextLink', reason: 'ARM leaves nextLink out on the last page; the examples show a made-up next page' },
     {

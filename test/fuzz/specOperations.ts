@@ -44,13 +44,19 @@ function apiVersionsByKey(catalog: SpecCatalog): Map<string, string[]> {
   return byKey;
 }
 
-export function armOperations(catalog: SpecCatalog): SpecOperation[] {
+/**
+ * The ARM operations of every definition. `implemented` tells the operations the server has a
+ * handler for: the others (extension types, private endpoint connections) answer the
+ * documented 501 NotImplemented by design, whatever the request, so they are left out.
+ */
+export function armOperations(catalog: SpecCatalog, implemented: (routeKey: string) => boolean = () => true): SpecOperation[] {
   const versions = apiVersionsByKey(catalog);
   const out: SpecOperation[] = [];
   for (const definition of catalog.allDefinitions()) {
     const apiVersions = versions.get(definition.key) ?? [];
     if (!apiVersions.length) throw new Error(`no api-version selects ${definition.key}`);
     for (const op of definition.operations) {
+      if (!implemented(op.routeKey)) continue;
       const parameters = ((op.raw as Schema).parameters ?? []) as Schema[];
       out.push({
         surface: 'arm',
