@@ -46,6 +46,18 @@ describe('connectedClusters', () => {
       });
     }
 
+    it('reads a cluster written in a later version with the aadProfile 2020-01-01-preview requires', async () => {
+      await createGroup(a.app, 'rg');
+      await call('put', `${clusterPath('rg', 'c1')}?api-version=2024-01-01`)
+        .send(clusterBody({}, { aadProfile: { tenantID: TENANT, enableAzureRBAC: true } })).expect(201);
+      const old = await call('get', `${clusterPath('rg', 'c1')}?api-version=2020-01-01-preview`).expect(200);
+      assert.deepEqual(old.body.properties.aadProfile, { tenantId: TENANT, clientAppId: '', serverAppId: '' });
+      const list = await call('get', `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Kubernetes/connectedClusters?api-version=2020-01-01-preview`).expect(200);
+      assert.equal(list.body.value[0].properties.aadProfile.tenantId, TENANT);
+      const current = await call('get', `${clusterPath('rg', 'c1')}?api-version=2024-01-01`).expect(200);
+      assert.deepEqual(current.body.properties.aadProfile, { enableAzureRBAC: true, tenantID: TENANT });
+    });
+
     it('answers 200 to a re-PUT and keeps the identity', async () => {
       const created = await createCluster(a.app, 'rg', 'c1');
       const again = await call('put', `${clusterPath('rg', 'c1')}?api-version=2021-10-01`).send(clusterBody({ tags: { t: '1' } })).expect(200);

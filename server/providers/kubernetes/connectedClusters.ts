@@ -75,6 +75,23 @@ export function clusterView(s: ProviderContext, stored: StoredResource): Record<
   return Object.assign({}, stored.body, { properties });
 }
 
+/**
+ * What a version requires that a cluster written in another may lack. 2020-01-01-preview
+ * requires an aadProfile of tenantId, clientAppId and serverAppId (later versions have another
+ * profile): the tenant is the stored one or the identity's, app ids Arclight has none of read
+ * as "" (Arclight's choice; Azure's answer for such a cluster is not known).
+ */
+function withVersionShapes(view: Record<string, any>, apiVersion: string): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  if (apiVersion.toLowerCase() !== '2020-01-01-preview') return view;
+  const aad = view.properties.aadProfile ?? {};
+  const aadProfile = {
+    tenantId: aad.tenantId ?? aad.tenantID ?? view.identity?.tenantId ?? '',
+    clientAppId: aad.clientAppId ?? '',
+    serverAppId: aad.serverAppId ?? '',
+  };
+  return Object.assign({}, view, { properties: Object.assign({}, view.properties, { aadProfile }) });
+}
+
 function validateName(name: string): void {
   if (!NAME_RULE.test(name)) {
     throw new ArmError(400, 'InvalidResourceName',
@@ -127,7 +144,7 @@ export function connectedClustersType(s: ProviderContext): ResourceType<Provider
     fillDefaults(properties) {
       for (const [k, v] of Object.entries(SERVICE_DEFAULTS)) properties[k] ??= v;
     },
-    view: (stored, ctx) => clusterView(ctx, stored),
+    view: (stored, ctx, apiVersion) => withVersionShapes(clusterView(ctx, stored), apiVersion),
     sameValue: (field, sent, current) => unchanged(s, field, sent, current),
     notFound: (req, name) => armErrors.resourceNotFound(`${TYPE_NAME}/${name}`, req.params.resourceGroupName),
     beingDeleted: (name) => new ArmError(409, 'AnotherOperationInProgress', `The connected cluster '${name}' is being deleted. Wait for the deletion to complete before creating it again.`),
