@@ -24,6 +24,7 @@ import request from 'supertest';
 import { bearer, testArclight, TestArclight } from '../support/arclight';
 import { ExampleCase, exampleCases, ExampleReference, ROOT, urlOf } from './exampleCatalog';
 import { shapeMismatches, Tolerance } from './shape';
+import { pathSegments, resourceTypeOf } from '../../server/kit/resourceIds';
 
 
 export interface ConformanceProvider {
@@ -45,6 +46,21 @@ export interface ConformanceProvider {
   tolerances: readonly Tolerance[];
   /** Examples not run, by caseKey(), with the reason. */
   exceptions?: Readonly<Record<string, string>>;
+  /**
+   * Resource types (as provider documents name them, e.g. `locations/extensionTypes`) whose
+   * operations Arclight serves in the spec but does not implement yet, with the reason. Their
+   * examples are sent as written and must get the documented refusal, 501 NotImplemented; once
+   * a type is implemented that test fails, and the type comes off this list.
+   */
+  notImplemented?: Readonly<Record<string, string>>;
+}
+
+/** The reason `c` is not implemented, if its resource type is on the provider's notImplemented list. */
+export function notImplementedReason(provider: Pick<ConformanceProvider, 'namespace' | 'notImplemented'>, c: Pick<ExampleReference, 'template' | 'method'>): string | undefined {
+  if (!provider.notImplemented) return undefined;
+  const type = resourceTypeOf(pathSegments(c.template), provider.namespace.toLowerCase(), c.method)?.toLowerCase();
+  const found = Object.entries(provider.notImplemented).find(([t]) => t.toLowerCase() === type);
+  return found?.[1];
 }
 
 /** `${apiVersion} ${operationId} ${title}`: how exceptions name an example. */
@@ -87,7 +103,7 @@ function documentedStatuses(c: ExampleCase): number[] {
 
 export function describeConformance(provider: ConformanceProvider): void {
   const all = exampleCases(provider.namespace).map((c) => provider.prepare?.(c) ?? c);
-  const runnable = all.filter((c) => !provider.exceptions?.[caseKey(c)]);
+  const runnable = all.filter((c) => !provider.exceptions?.[caseKey(c)] && !notImplementedReason(provider, c));
   const versions = [...new Set(all.map((c) => c.apiVersion))].sort();
   const variant = (c: ExampleCase, role: 'create' | 'use') => lower(provider.variant?.(c, role) ?? '');
   const creates = runnable.filter((c) => c.method === 'PUT');
@@ -205,7 +221,9 @@ export function describeConformance(provider: ConformanceProvider): void {
       if (c.method === 'DELETE') {
         madeBy.delete(key);
         const first = await send(c);
-        check(c, first, statuses.includes(202) ? 202 : statuses.includes(200) ? 200 : statuses[0]);
+        // 202 when documented; a delete documented with 200 too may answer at once (private link scopes 2022-04-02-preview).
+        const immediate = first.status === 200 && statuses.includes(200) && !first.headers['azure-asyncoperation'] && !first.headers.location;
+        check(c, first, statuses.includes(202) && !immediate ? 202 : statuses.includes(200) ? 200 : statuses[0]);
         await settle(first);
         if (statuses.includes(204)) check(c, await send(c), 204);
         return;
@@ -214,6 +232,13 @@ export function describeConformance(provider: ConformanceProvider): void {
       assert.ok(statuses.includes(res.status), `${c.method} ${urlOf(c)}: expected one of ${statuses.join(', ')}, got ${res.status} ${res.text}`);
       check(c, res, res.status);
       await settle(res);
+    };
+
+    /** An example of a type Arclight does not implement yet: the documented refusal, nothing stored. */
+    const refused = async (c: ExampleCase) => {
+      const res = await send(c);
+      assert.equal(res.status, 501, `${c.method} ${urlOf(c)}: expected 501 NotImplemented, got ${res.status} ${res.text}`);
+      assert.equal(res.body.error?.code, 'NotImplemented');
     };
 
     for (const version of versions) {
@@ -240,7 +265,9 @@ export function describeConformance(provider: ConformanceProvider): void {
         for (const { c } of ordered) {
           const title = `${c.operationId}: ${c.title} (${path.basename(c.exampleFile)})`;
           const exception = provider.exceptions?.[caseKey(c)];
+          const unimplemented = notImplementedReason(provider, c);
           if (exception) it(`${title}: not run, ${exception}`);
+          else if (unimplemented) it(`${title}: refused with 501 NotImplemented, ${unimplemented}`, () => refused(c));
           else it(title, () => run(c));
         }
       });
