@@ -10,8 +10,8 @@ import { createPrivateKey, KeyObject, X509Certificate } from 'crypto';
 import * as https from 'https';
 import { agentReport, awaitingProvisioning, CLUSTER_METADATA, RENEWAL_SHARE } from '../protocol/agentReports';
 import { signClientAssertion, signProof } from '../protocol/agentCredentials';
+import type { Json } from '../protocol/json';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface AgentOptions {
   /** Arclight's base URL, e.g. https://127.0.0.1:8443. */

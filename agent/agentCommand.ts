@@ -33,7 +33,7 @@ function parse(argv: string[]): Flags {
     const message = (err as Error).message;
     const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
     // parseArgs explains itself in several lines; the first says what is wrong.
-    throw new Error(unknown ? `unknown option ${unknown}` : message.split('\n')[0]);
+    throw new Error(unknown ? `unknown option ${unknown}` : message.split('\n')[0], { cause: err });
   }
 }
 

@@ -11,6 +11,7 @@ import * as path from 'path';
 import { CertificateAuthority } from '../server/pki/certificateAuthority';
 import type { LoadJob, LoadResult } from './loadGenerator';
 import type { BareFixtures, ReferenceKind } from './referenceServers';
+import type { Json } from '../protocol/json';
 
 const DIST = path.resolve(__dirname, '..');
 export const ARCLIGHT_MAIN = path.join(DIST, 'server', 'main.js');
@@ -77,7 +78,7 @@ export function referenceTls(): { dir: string; certFile: string; keyFile: string
   return { dir, certFile, keyFile, ca: ca.certPem };
 }
 
-function nextMessage<T>(child: ChildProcess, pick: (m: any) => T | undefined): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any
+function nextMessage<T>(child: ChildProcess, pick: (m: Json) => T | undefined): Promise<T> {
   return new Promise((resolve, reject) => {
     const onMessage = (m: unknown) => {
       const value = pick(m);

@@ -6,8 +6,9 @@
  */
 import { createHash } from 'crypto';
 import { sourcePropertyOf } from './fluxSources';
+import type { JsonObject } from './json';
 
-type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Props = JsonObject;
 
 /** The Arc agents' version Arclight names, and its agents report. */
 export const AGENT_VERSION = '1.21.10';

@@ -27,8 +27,8 @@ import { pathSegments, resourceTypeOf } from '../server/kit/resourceIds';
 import {
   BundleManifest, SpecBundle, BundleProvider, BundleResourceType, ManifestFile, DerivedFacts, DerivedFactsSource,
 } from '../server/spec/bundleTypes';
+import type { Json } from '../protocol/json';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SPECS = path.join(ROOT, 'specs');

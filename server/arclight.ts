@@ -92,6 +92,11 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
   const tokens = new TokenService(clock, signingKey, principals);
 
   const events = new DomainEvents();
+  const persistClock = clock.onChange;
+  clock.onChange = (state) => {
+    persistClock?.(state);
+    events.emit({ type: 'clock.moved', atMs: clock.nowMs(), frozen: clock.frozen });
+  };
   // The simulated agents act through the same services as everything else, and are only heard
   // of through events and the two interfaces they implement (live agent facts, test controls).
   const agents = new SimulatedAgents(() => services);

@@ -10,8 +10,9 @@ import type { StoredResource } from '../store/resources';
 import { saveResource } from '../kit/resources';
 import { systemDataFor } from '../kit/systemData';
 import { configurationTypeOf } from '../providers/kubernetesConfiguration';
+import type { JsonObject } from '../../protocol/json';
 
-type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Props = JsonObject;
 
 /** The Microsoft.Kubernetes application: `lastModifiedBy` once the agents report (as seen in Azure). */
 export const KUBERNETES_APPLICATION_ID = '64b12d6e-6549-484c-8cc6-6281839ba394';

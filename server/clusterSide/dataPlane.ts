@@ -11,8 +11,9 @@ import { AGENT_HEARTBEAT, clusterView } from '../providers/kubernetes/connectedC
 import { withWriteOnly } from '../kit/writeOnly';
 import { CONFIGURATION_TYPES } from '../providers/kubernetesConfiguration';
 import { applyConfigurationReport, updateClusterAsAgent } from './agentWrites';
+import type { JsonObject } from '../../protocol/json';
 
-type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Props = JsonObject;
 
 /** The configuration collections by lower-cased name (stored types are lower-cased). */
 const COLLECTIONS = new Map(CONFIGURATION_TYPES.map((t) => [t.collection.toLowerCase(), t.collection]));

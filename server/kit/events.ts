@@ -1,5 +1,5 @@
 /**
- * What happens to resources and operations, as events. Resource types emit them; whoever cares
+ * What happens to resources, operations and the clock, as events. Resource types emit them; whoever cares
  * subscribes (the simulated agents, later a live event stream) without the resource types
  * knowing who listens. Listeners run synchronously, inside the transaction of the write that
  * emitted the event: what they write commits or rolls back with it.
@@ -17,7 +17,9 @@ export type DomainEvent =
   /** The resource and everything under it are gone. */
   | { type: 'resource.deleted'; resource: StoredResource }
   /** A long-running operation ended. */
-  | { type: 'operation.settled'; operation: OperationRecord };
+  | { type: 'operation.settled'; operation: OperationRecord }
+  /** The emulator's clock was moved (advanced, set or frozen): `atMs` is where it stands now. */
+  | { type: 'clock.moved'; atMs: number; frozen: boolean };
 
 export type DomainEventType = DomainEvent['type'];
 type Listener<T extends DomainEventType> = (event: Extract<DomainEvent, { type: T }>) => void;

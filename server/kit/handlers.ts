@@ -5,6 +5,8 @@
  */
 import type { ArmOperation } from '../spec/definitions';
 import { routeKeyOf } from '../spec/definitions';
+import { ArmError } from './armErrors';
+import type { Json } from '../../protocol/json';
 
 export type PrincipalType = 'User' | 'Application' | 'ManagedIdentity' | 'Key';
 
@@ -30,7 +32,7 @@ export interface ArmRequest {
   apiVersion: string;
   namespace: string;
   /** The request body projected onto the request schema (read-only and unknown fields dropped). */
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: Json;
   /** The body as sent (to tell what was dropped by the projection, e.g. read-only fields in a PATCH). */
   rawBody: unknown;
   operation: ArmOperation;
@@ -59,6 +61,16 @@ export class HandlerRegistry {
     const key = routeKeyOf(method, template);
     if (this.handlers.has(key)) throw new Error(`two handlers for ${key}`);
     this.handlers.set(key, handler);
+  }
+
+  /**
+   * Binds an operation a served spec has but Arclight does not serve to a refusal that says
+   * why (501 NotImplemented), so that every operation is a decision (test/architecture/handlerCoverage).
+   */
+  refuse(method: string, template: string, why: string): void {
+    this.on(method, template, (req) => {
+      throw new ArmError(501, 'NotImplemented', `Arclight does not serve ${req.operation.operationId}: ${why}`);
+    });
   }
 
   get(routeKey: string): ArmHandler | undefined {

@@ -6,7 +6,8 @@
  * for the requested api-version.
  *
  * Which writes run long is the spec's to say (the operation's x-ms-long-running-operation),
- * in the type's style (operationStyles.ts); everything else answers at once.
+ * in the type's style (operationStyles.ts); everything else answers at once. Write-only and
+ * create-only paths and defaults are the spec's too (specFacts.ts), with the type's additions.
  */
 import { ArmError } from './armErrors';
 import { retryHeaders } from './asyncOperations';
@@ -22,6 +23,7 @@ import { filteredPage, listBody, nextLink, pageRequest } from './paging';
 import { deleteResourceTree, deletionCompleter, listOfType, loadResource, provisioningCompleter, saveResource } from './resources';
 import { CREATING_STATE, operationHeaders, RUNNING_STATE, Verb } from './operationStyles';
 import { patchWriteOnly, takeWriteOnly } from './writeOnly';
+import { applyDefaults, propertyDefaults, typeSpecFacts } from './specFacts';
 import { checkExtendedLocation } from './extendedLocations';
 import type { Props, ResourceType, Write } from './resourceType';
 
@@ -55,6 +57,17 @@ export function registerResourceType<C extends KitContext>(ctx: C, t: ResourceTy
   /** What of the stored properties is not the user's: the service's, and the placeholders of write-only maps. */
   const notTheUsers = [...serviceSet, ...Object.keys(t.writeOnlyPlaceholders ?? {})];
   const has = (method: string, path: string) => ctx.catalog.hasRoute(method, path);
+  const spec = typeSpecFacts([...ctx.catalog.factsOf('PUT', t.itemPath), ...ctx.catalog.factsOf('PATCH', t.itemPath)],
+    { writeOnly: t.writeOnlyBeyondSpec, createOnly: t.createOnlyBeyondSpec });
+  /**
+   * Fills what the stored properties still miss with the defaults of every version (a PUT has
+   * had its own version's before its rules ran, and carried over what newer versions stored).
+   */
+  const withDefaults = (properties: Props): Props => {
+    for (const path of t.defaultObjects ?? []) if (properties[path] === undefined) properties[path] = {};
+    applyDefaults(properties, spec.defaults);
+    return properties;
+  };
 
   const locate = (req: ArmRequest) => {
     const parentId = t.parent.parentId(ctx, req);
@@ -73,7 +86,7 @@ export function registerResourceType<C extends KitContext>(ctx: C, t: ResourceTy
   };
   const refuseCreateOnlyChanges = (previous: Props, next: Props) => {
     const same = t.sameValue ?? ((_field: string, a: unknown, b: unknown) => sameJson(a, b));
-    for (const path of t.createOnly ?? []) {
+    for (const path of spec.createOnly) {
       if (!same(`properties.${path}`, get(previous, path), get(next, path))) {
         throw new ArmError(400, 'PropertyChangeNotAllowed',
           `Changing property 'properties.${path}' is not allowed: it is set when the ${t.label} is created. Delete and recreate the ${t.label} to change it.`,
@@ -115,7 +128,8 @@ export function registerResourceType<C extends KitContext>(ctx: C, t: ResourceTy
     checkExtendedLocation(body, w);
 
     const requested = omit((body.properties ?? {}) as Props, serviceSet);
-    const { properties: user, values: secrets } = takeWriteOnly(requested, t.writeOnly ?? []);
+    const { properties: user, values: secrets } = takeWriteOnly(requested, spec.writeOnly);
+    applyDefaults(user, propertyDefaults(req.operation.derived));
     const completed = t.complete ? t.complete(user, w) : user;
     const previousProperties = previous?.body.properties as Props | undefined;
     if (previousProperties) refuseCreateOnlyChanges(previousProperties, completed);
@@ -131,9 +145,9 @@ export function registerResourceType<C extends KitContext>(ctx: C, t: ResourceTy
     canonical.properties = assemble(completed, serviceState, provisioningState);
     // A PUT in an older api-version keeps what newer ones stored; defaults fill what is still missing.
     const merged = previous ? carryOverUndeclared(req.operation.requestSchema, previous.body, canonical) as Props : canonical;
-    t.fillDefaults?.(merged.properties);
+    withDefaults(merged.properties);
 
-    const { stored, headers } = save(req, { id, parentId, previous }, merged, t.writeOnly ? secrets : undefined, previous ? 'update' : 'create');
+    const { stored, headers } = save(req, { id, parentId, previous }, merged, spec.writeOnly.length ? secrets : undefined, previous ? 'update' : 'create');
     return { status: previous ? 200 : 201, body: view(stored), headers };
   });
 
@@ -163,12 +177,12 @@ export function registerResourceType<C extends KitContext>(ctx: C, t: ResourceTy
           if (tags) body.tags = tags;
           else delete body.tags;
         }
-        const { properties: userPatch, values: patchedSecrets } = takeWriteOnly(patch.properties ?? {}, t.writeOnly ?? []);
+        const { properties: userPatch, values: patchedSecrets } = takeWriteOnly(patch.properties ?? {}, spec.writeOnly);
         const w: Write<C> = { ctx, req, id, name, previous: found };
-        const merged = mergePatch(omit(found.body.properties ?? {}, notTheUsers), userPatch) as Props;
+        const merged = withDefaults(mergePatch(omit(found.body.properties ?? {}, notTheUsers), userPatch) as Props);
         const completed = t.complete ? t.complete(merged, w) : merged;
         refuseCreateOnlyChanges(found.body.properties, completed);
-        if (t.writeOnly) secrets = patchWriteOnly(ctx.store.secrets.get(found.key) ?? {}, patchedSecrets, completed);
+        if (spec.writeOnly.length) secrets = patchWriteOnly(ctx.store.secrets.get(found.key) ?? {}, patchedSecrets, completed);
         const provisioningState = runsLong(req) ? 'Updating' : found.body.properties?.provisioningState ?? 'Succeeded';
         body.properties = assemble(completed, pick(found.body.properties ?? {}, t.serviceSet), provisioningState);
         if (t.systemData !== false) body.systemData = systemDataFor(req.caller, ctx.clock.iso(), found.body.systemData);

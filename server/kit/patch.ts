@@ -7,6 +7,7 @@ import { isDeepStrictEqual } from 'util';
 import { ArmError } from './armErrors';
 import type { ArmRequest } from './handlers';
 import { copyOwn, isPlainObject, setOwn } from '../core/plainData';
+import type { JsonObject } from '../../protocol/json';
 
 /** JSON merge-patch (RFC 7396): null deletes, objects merge, everything else replaces. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
@@ -29,7 +30,7 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 export function refuseUnpatchable(
   req: ArmRequest,
   what: string,
-  current: Record<string, any>, // eslint-disable-line @typescript-eslint/no-explicit-any
+  current: JsonObject,
   same: (field: string, sent: unknown, current: unknown) => boolean = (_f, a, b) => isDeepStrictEqual(a, b),
 ): void {
   const raw = (req.rawBody ?? {}) as Record<string, unknown>;

@@ -6,8 +6,9 @@
  * Projections are compiled once per schema object and cached.
  */
 import { copyOwn, isPlainObject, setOwn } from '../core/plainData';
+import type { Json } from '../../protocol/json';
 
-type Schema = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Schema = Json;
 type Projector = (value: unknown) => unknown; // undefined means "leave out"
 
 interface FlatSchema {

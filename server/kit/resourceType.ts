@@ -2,8 +2,9 @@
  * A resource type, declared: the rules that make it what it is, from which the kit builds its
  * create, read, update, patch, delete, list, operation status and cascade once (lifecycle.ts).
  * A provider file declares one of these per type and registers it; what the specs say about
- * the type (which operations are long-running, read-only and secret properties, schemas per
- * api-version) comes from the spec bundle, not from the declaration.
+ * the type (which operations are long-running, write-only, create-only and read-only
+ * properties, defaults, schemas per api-version) comes from the spec bundle (specFacts.ts), not
+ * from the declaration: a declaration adds only what Azure does beyond the spec's marks.
  */
 import type { ArmError } from './armErrors';
 import type { ArmRequest } from './handlers';
@@ -11,8 +12,9 @@ import type { KitContext } from './context';
 import type { StoredResource } from '../store/resources';
 import type { Region } from '../spec/bundleTypes';
 import type { AsyncStyle } from './operationStyles';
+import type { JsonObject } from '../../protocol/json';
 
-export type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Props = JsonObject;
 
 /** Where a resource lives, found from the request (and checked to exist where the ARM surface does not). */
 export interface ParentRule<C extends KitContext> {
@@ -66,12 +68,20 @@ export interface ResourceType<C extends KitContext = KitContext> {
   asyncStyle?: AsyncStyle;
   /** Properties only the service or the cluster's agents set: ignored in requests, carried over across writes. */
   serviceSet: readonly string[];
-  /** Paths under `properties` of write-only values (see writeOnly.ts). */
-  writeOnly?: readonly string[];
+  /**
+   * Paths under `properties` of values Azure never returns though no served spec marks them
+   * x-ms-secret (see writeOnly.ts); the marked ones are write-only anyway.
+   */
+  writeOnlyBeyondSpec?: readonly string[];
   /** What a body shows in place of write-only maps (`configurationProtectedSettings: {}`, as Azure answers). */
   writeOnlyPlaceholders?: Props;
-  /** Paths under `properties` fixed at creation. */
-  createOnly?: readonly string[];
+  /** Paths under `properties` Azure fixes at creation though no served spec marks them create-only. */
+  createOnlyBeyondSpec?: readonly string[];
+  /**
+   * Objects under `properties` every resource has (created empty when a write leaves them out),
+   * so that the spec's defaults inside them apply.
+   */
+  defaultObjects?: readonly string[];
   /**
    * Whether a value a client sends back is unchanged, for create-only properties and for what a
    * PATCH may not change; `field` is its path from the body's root (`location`,
@@ -80,14 +90,12 @@ export interface ResourceType<C extends KitContext = KitContext> {
   sameValue?(field: string, previous: unknown, next: unknown): boolean;
   /** Checks of a PUT body before anything is stored (e.g. a cluster's onboarding key). */
   checkPut?(body: Props, w: Write<C>): void;
-  /** Azure's defaults and rules on the user's properties (after a PATCH's merge too). */
+  /** Azure's rules on the user's properties, once the spec's defaults are in (after a PATCH's merge too). */
   complete?(properties: Props, w: Write<C>): Props;
   /** The service-set state a new resource starts in. */
   initialState?(w: Write<C>): Props;
   /** Top-level fields besides id, name, type, location, tags, systemData and properties. */
   topLevel?(body: Props, w: Write<C>): Props;
-  /** Service defaults that fill what is still missing once older api-versions' values are carried over. */
-  fillDefaults?(properties: Props): void;
   /** The stored body as every read sees it (derived state, aliases of older api-versions). */
   view?(stored: StoredResource, ctx: C): Props;
   /** A PATCH's effect, when it is not "tags replace, properties merge" (resource groups). */

@@ -8,6 +8,7 @@ import type { StoredResource, Page } from '../store/resources';
 import type { Completion } from './asyncOperations';
 import type { OperationRecord } from '../store/operations';
 import { armKey } from './resourceIds';
+import type { JsonObject } from '../../protocol/json';
 
 export interface ResourceToSave {
   /** The ARM id in the casing to return. */
@@ -18,7 +19,7 @@ export interface ResourceToSave {
   parentId: string;
   /** Tracked resources (with a location) appear in the generic /resources lists. */
   tracked: boolean;
-  body: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: JsonObject;
 }
 
 export function saveResource(s: KitContext, r: ResourceToSave, previous?: StoredResource): StoredResource {

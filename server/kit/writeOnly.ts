@@ -4,8 +4,8 @@
  * secrets table by their concrete path under `properties`, and put back only for the cluster's
  * own agents.
  *
- * Paths are dotted; `[]` stands for every item of an array (`arcAgentryConfigurations[].protectedSettings`)
- * and a concrete path names the item by index (`arcAgentryConfigurations[0].protectedSettings`).
+ * Paths are dotted; `[]` stands for every item of an array (`arcAgentryConfigurations[].protectedSettings`),
+ * `*` for every key of a map, and a concrete path names the item by index (`arcAgentryConfigurations[0].protectedSettings`).
  */
 import { isPlainObject, setOwn } from '../core/plainData';
 
@@ -33,15 +33,17 @@ const child = (node: unknown, segment: Segment): unknown =>
     ? (Array.isArray(node) ? node[segment] : undefined)
     : (isPlainObject(node) && Object.hasOwn(node, segment) ? node[segment] : undefined);
 
-/** The concrete paths `pattern` names in `target` whose holder exists (`[]` expanded to each index). */
+/** The concrete paths `pattern` names in `target` whose holder exists (`[]` and `*` expanded to each index and key). */
 function concretePaths(target: unknown, pattern: readonly Segment[], at: Segment[] = []): Segment[][] {
-  if (pattern.length === 1) return [[...at, pattern[0]]];
   const [head, ...rest] = pattern;
-  if (head === -1) {
-    return Array.isArray(target) ? target.flatMap((item, i) => concretePaths(item, rest, [...at, i])) : [];
-  }
-  const next = child(target, head);
-  return next === undefined || next === null || typeof next !== 'object' ? [] : concretePaths(next, rest, [...at, head]);
+  const keys = head === -1 ? (Array.isArray(target) ? target.map((_, i) => i) : [])
+    : head === '*' ? (isPlainObject(target) ? Object.keys(target) : [])
+      : [head];
+  if (rest.length === 0) return keys.map((k) => [...at, k]);
+  return keys.flatMap((k) => {
+    const next = child(target, k);
+    return next === undefined || next === null || typeof next !== 'object' ? [] : concretePaths(next, rest, [...at, k]);
+  });
 }
 
 function holderOf(target: unknown, segments: readonly Segment[], create: boolean): Props | unknown[] | undefined {

@@ -23,8 +23,9 @@ import { agentReport, awaitingProvisioning, CLUSTER_METADATA, RENEWAL_SHARE } fr
 import { applyConfigurationReport, updateClusterAsAgent } from '../clusterSide/agentWrites';
 import { issueIdentityCertificate } from '../clusterSide/identityCertificates';
 import { recordHeartbeat } from '../clusterSide/dataPlane';
+import type { JsonObject } from '../../protocol/json';
 
-type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Props = JsonObject;
 
 /** Where a cluster's simulated agents keep their state: a body key no api-version declares, so never rendered. */
 const STATE_KEY = 'arclightSimulatedAgents';

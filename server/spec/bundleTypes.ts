@@ -2,6 +2,7 @@
  * Shapes of specs/manifest.json (hand-written input) and of the generated
  * dist/specs/bundle.json (build output, loaded once at start-up).
  */
+import type { JsonObject } from '../../protocol/json';
 
 /** A spec file path relative to specs/. */
 export type ManifestFile = string;
@@ -66,7 +67,7 @@ export interface SpecBundle {
   /** Keyed by lower-cased namespace. */
   providers: Record<string, BundleProvider>;
   /** OpenAPI 3 documents, one per (namespace, api-version). */
-  documents: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  documents: JsonObject;
 }
 
 /** Which body of an operation its derived facts describe. */

@@ -12,8 +12,9 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 
 import { setOwn } from '../core/plainData';
 import type { DerivedFacts } from './bundleTypes';
+import type { Json } from '../../protocol/json';
 
-type Schema = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Schema = Json;
 
 export interface ArmOperation {
   operationId: string;
@@ -79,7 +80,8 @@ function addArmFormats(ajv: Ajv): Ajv {
  * definition rather than at start-up: /_arclight/ready does not need it.
  */
 let backendModule: typeof import('openapi-backend') | undefined;
-const openapiBackend = () => (backendModule ??= require('openapi-backend') as typeof import('openapi-backend')); // eslint-disable-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, which a static import cannot be
+const openapiBackend = () => (backendModule ??= require('openapi-backend') as typeof import('openapi-backend'));
 
 /** The operations' path patterns by number of segments: a path is only tried against its own length. */
 class RouteTable {

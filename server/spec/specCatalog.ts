@@ -7,7 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { BundleProvider, BundleResourceType, Region, SpecBundle } from './bundleTypes';
+import type { BundleProvider, BundleResourceType, DerivedFacts, Region, SpecBundle } from './bundleTypes';
 import { Definition, routeKeyOf } from './definitions';
 import { ownValue } from '../core/plainData';
 
@@ -15,7 +15,8 @@ export const BUNDLE_FILE = path.resolve(__dirname, '..', '..', 'specs', 'bundle.
 
 export class SpecCatalog {
   private readonly definitions = new Map<string, Definition>();
-  private routeKeys?: Set<string>;
+  /** Route key -> the derived facts of that operation in each served api-version, newest first. */
+  private routes?: Map<string, DerivedFacts[]>;
 
   constructor(readonly bundle: SpecBundle) {}
 
@@ -71,13 +72,36 @@ export class SpecCatalog {
    * documents, without building their validators).
    */
   hasRoute(method: string, template: string): boolean {
-    if (!this.routeKeys) {
-      this.routeKeys = new Set();
-      for (const document of Object.values(this.bundle.documents) as Array<{ paths?: Record<string, Record<string, unknown>> }>) {
-        for (const [path, item] of Object.entries(document.paths ?? {})) for (const m of Object.keys(item)) this.routeKeys.add(routeKeyOf(m, path));
+    return this.routeTable().has(routeKeyOf(method, template));
+  }
+
+  /**
+   * What the specs say about the body of `method template` (see DerivedFacts), in every served
+   * api-version that has the operation, newest first.
+   */
+  factsOf(method: string, template: string): readonly DerivedFacts[] {
+    return this.routeTable().get(routeKeyOf(method, template)) ?? [];
+  }
+
+  private routeTable(): Map<string, DerivedFacts[]> {
+    if (!this.routes) {
+      const routes = new Map<string, DerivedFacts[]>();
+      const documents = Object.entries(this.bundle.documents) as Array<[string, { paths?: Record<string, Record<string, { 'x-arclight-derived'?: DerivedFacts }>> }]>;
+      // Keys are `namespace@api-version`: sorted descending, each route's facts come newest first.
+      documents.sort(([a], [b]) => (a < b ? 1 : a > b ? -1 : 0));
+      for (const [, document] of documents) {
+        for (const [path, item] of Object.entries(document.paths ?? {})) {
+          for (const [method, op] of Object.entries(item)) {
+            const key = routeKeyOf(method, path);
+            const facts = routes.get(key) ?? [];
+            if (op?.['x-arclight-derived']) facts.push(op['x-arclight-derived']);
+            routes.set(key, facts);
+          }
+        }
       }
+      this.routes = routes;
     }
-    return this.routeKeys.has(routeKeyOf(method, template));
+    return this.routes;
   }
 
   resourceType(namespace: string, type: string): BundleResourceType | undefined {

@@ -3,6 +3,7 @@
  * due; whoever reads it after that instant settles it (see arm/asyncOperations.ts).
  */
 import type { Db } from './database';
+import type { JsonObject } from '../../protocol/json';
 
 export type OperationStatus = 'InProgress' | 'Succeeded' | 'Failed' | 'Canceled';
 
@@ -17,7 +18,7 @@ export interface OperationRecord {
   endTime: number | null;
   dueAt: number;
   apiVersion: string;
-  data: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  data: JsonObject;
 }
 
 interface Row {

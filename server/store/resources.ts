@@ -3,6 +3,7 @@
  * secrets; secrets live in their own table (see secrets.ts) so no rendering path can reach them.
  */
 import type { Db } from './database';
+import type { Json } from '../../protocol/json';
 
 export interface StoredResource {
   key: string;
@@ -12,7 +13,7 @@ export interface StoredResource {
   resourceGroup: string | null;
   parentKey: string;
   tracked: boolean;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: Json;
   etag: string;
   createdAt: number;
   updatedAt: number;

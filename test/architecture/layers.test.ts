@@ -88,4 +88,19 @@ describe('architecture', () => {
       .flatMap(([file, targets]) => targets.filter((t) => !t.startsWith('agent/') && !t.startsWith('protocol/')).map((t) => `${file} -> ${t}`));
     assert.deepEqual(reaching, []);
   });
+
+  it('leaves the simulator to the composition root: nothing else imports it', () => {
+    const importers = [...GRAPH].filter(([file, targets]) => !file.startsWith('server/simulator/') && targets.some((t) => t.startsWith('server/simulator/')))
+      .map(([file]) => file);
+    assert.deepEqual(importers, ['server/arclight.ts']);
+  });
+
+  it('says why wherever it turns a lint rule off (`eslint-disable... -- reason`)', () => {
+    const all = ['server', 'agent', 'protocol', 'scripts', 'test', 'bench'].flatMap(sourceFiles);
+    const unexplained = all.flatMap((file) => fs.readFileSync(path.join(ROOT, file), 'utf8').split('\n')
+      .map((line, i) => ({ line, at: `${file}:${i + 1}` }))
+      .filter(({ line }) => /(\/\/|\/\*)\s*eslint-disable/.test(line) && !/eslint-disable[\w-]*\s+[\w@/-]+(?:,\s*[\w@/-]+)*\s+--\s+\S/.test(line))
+      .map(({ at }) => at));
+    assert.deepEqual(unexplained, []);
+  });
 });

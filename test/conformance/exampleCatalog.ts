@@ -8,8 +8,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import type { Json } from '../../protocol/json';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The repository root (this file runs from dist/test/conformance). */
 export const ROOT = path.resolve(__dirname, '..', '..', '..');

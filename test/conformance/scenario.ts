@@ -25,7 +25,6 @@ import { bearer, testArclight, TestArclight } from '../support/arclight';
 import { ExampleCase, exampleCases, ExampleReference, ROOT, urlOf } from './exampleCatalog';
 import { shapeMismatches, Tolerance } from './shape';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface ConformanceProvider {
   namespace: string;

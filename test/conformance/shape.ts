@@ -14,8 +14,8 @@
  *    example clusters with different optional properties do not make both optional keys required;
  *  - anything else: the same JSON type (number, string, boolean).
  */
+import type { Json } from '../../protocol/json';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** A key the answer may leave out, and why. `path` is dotted, `[]` for array elements, e.g. `properties.agentVersion`. */
 export interface Tolerance {

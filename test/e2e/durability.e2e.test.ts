@@ -29,8 +29,8 @@ import { configPath, extensionBody } from '../support/configurations';
 import { agentKeys } from '../support/keys';
 import { ArmHttps } from '../support/jsonHttps';
 import { startExecutable } from '../support/executable';
+import type { Json } from '../../protocol/json';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const SEED = 20240917;
 const CHAINS = 200;

@@ -30,6 +30,7 @@ import { ARM_SCOPE, JWT_BEARER } from '../support/identity';
 import { dataPlane, HOST, onboard, proofFor, requestCertificate } from '../support/agents';
 import type { IssuedCertificate } from '../support/agentProtocol';
 import { assertAllUnder, filesUnder, handedOutUrls, httpsCaller, planted, plantedInFiles, plantedInTexts } from '../support/security';
+import type { JsonObject } from '../../protocol/json';
 
 const ARM = 'https://management.azure.com/';
 const claimsOf = (token: string) => jwt.decode(token) as jwt.JwtPayload;
@@ -258,7 +259,7 @@ describe('e2e security: protected values at rest, in answers and in the log', ()
     // Stored, sealed: the data plane gives the cluster its values, the secrets table holds only sealed ones.
     const { token } = await onboard(a.app, id);
     const desired = (await request(a.app).get(`${dataPlane()}/configurations`).set('Host', HOST).set('Authorization', `Bearer ${token}`).expect(200)).body;
-    const byName = (list: Array<{ name: string; properties: Record<string, any> }>, name: string) => list.find((c) => c.name === name)!.properties; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const byName = (list: Array<{ name: string; properties: JsonObject }>, name: string) => list.find((c) => c.name === name)!.properties;
     assert.deepEqual(byName(desired.extensions, 'monitor').configurationProtectedSettings, { 'omsagent.secret.key': values.extensionPatched }, 'the PATCH replaced it');
     assert.deepEqual(byName(desired.fluxConfigurations, 'gitops').configurationProtectedSettings, { httpsKey: values.flux });
     assert.equal(byName(desired.fluxConfigurations, 'blob').azureBlob.accountKey, values.blobKey);

@@ -42,9 +42,9 @@ describe('e2e: the arclight command\'s stdout log', () => {
 
     const lines = out.trim().split('\n');
     assert.match(lines[0], /^Arclight ready at /);
-    const access = lines.filter((l) => / info  GET /.test(l));
+    const access = lines.filter((l) => / info {2}GET /.test(l));
     assert.deepEqual(access.map((l) => / GET (\S+) /.exec(l)![1]), paths);
     for (const l of access) assert.match(l, / 404 \d+\.\dms [0-9a-f-]{36}$/);
-    assert.match(lines[lines.length - 1], / info  stopped$/);
+    assert.match(lines[lines.length - 1], / info {2}stopped$/);
   });
 });

@@ -13,6 +13,7 @@ import { clusterBody } from '../support/clusters';
 import { extensionBody, fluxBody, sourceControlBody } from '../support/configurations';
 import { agentKeys } from '../support/keys';
 import { send, Target } from './httpClient';
+import type { Json } from '../../protocol/json';
 
 export const COLLECTIONS = ['extensions', 'fluxConfigurations', 'sourceControlConfigurations'] as const;
 export type Collection = (typeof COLLECTIONS)[number];
@@ -76,7 +77,7 @@ async function call(target: Target, method: string, path: string, authorization:
   return { status: outcome.status, headers: outcome.headers, text, json: text ? safeJson(text) : undefined, failure: outcome.failure };
 }
 
-function safeJson(text: string): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+function safeJson(text: string): Json {
   try {
     return JSON.parse(text);
   } catch {

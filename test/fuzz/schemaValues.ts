@@ -5,8 +5,9 @@
  * `components.schemas`). Both are handled; a depth limit stops recursive schemas.
  */
 import type { Rng } from './random';
+import type { Json } from '../../protocol/json';
 
-type Schema = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Schema = Json;
 
 /** Values a property of this name should have to get past validation to the handler's rules. */
 export type Hints = Partial<Record<string, (rng: Rng) => unknown>>;

@@ -7,8 +7,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { SpecCatalog } from '../../server/spec/specCatalog';
 import type { Surface } from './httpClient';
+import type { Json } from '../../protocol/json';
 
-type Schema = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Schema = Json;
 
 export interface QueryParameter {
   name: string;

@@ -11,6 +11,7 @@
  * Offenders are collected, never thrown one by one, and grouped by (check, status, surface, kind).
  */
 import type { FuzzCase, Outcome } from './httpClient';
+import type { Json } from '../../protocol/json';
 
 export interface Offence {
   check: string;
@@ -19,7 +20,6 @@ export interface Offence {
   outcome: Outcome;
 }
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const isObject = (v: unknown): v is Record<string, Json> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -53,7 +53,7 @@ export function judge(c: FuzzCase, o: Outcome): string[] {
   }
   if (c.method === 'HEAD' || o.body.length === 0) return failed;
   let parsed: Json;
-  let parses = false;
+  let parses: boolean;
   try {
     parsed = JSON.parse(o.body.toString('utf8'));
     parses = true;

@@ -24,8 +24,8 @@ import { agentKeys } from '../support/keys';
 import { AgentProtocol, expectStatus, IssuedCertificate } from '../support/agentProtocol';
 import { controls } from '../support/clusterSide';
 import { ArmHttps, JsonAnswer, slowJsonPost } from '../support/jsonHttps';
+import type { Json } from '../../protocol/json';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const API = { group: '2021-04-01', cluster: '2021-10-01', configuration: '2023-05-01' };
 const at = (path: string, apiVersion: string) => `${path}?api-version=${apiVersion}`;

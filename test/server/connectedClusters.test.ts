@@ -358,7 +358,7 @@ describe('connectedClusters', () => {
     it('returns a parseable base64 kubeconfig and, with clientProxy, a hybrid connection', async () => {
       const res = await creds('2021-10-01', { authenticationMethod: 'AAD', clientProxy: true }).expect(200);
       const yaml = Buffer.from(res.body.kubeconfigs[0].value, 'base64').toString('utf8');
-      assert.match(yaml, /^apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    certificate-authority-data: [A-Za-z0-9+/=]+\n    server: https:\/\/127\.0\.0\.1:47011\/c1\n/);
+      assert.match(yaml, /^apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n {4}certificate-authority-data: [A-Za-z0-9+/=]+\n {4}server: https:\/\/127\.0\.0\.1:47011\/c1\n/);
       assert.match(yaml, /current-context: c1/);
       assert.match(yaml, /command: kubelogin/);
       const hc = res.body.hybridConnectionConfig;

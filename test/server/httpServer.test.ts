@@ -9,8 +9,9 @@ import { Socket } from 'net';
 import express from 'express';
 import { expressMessageClasses } from '../../server/http/messageClasses';
 import { bearer, SUB, testServer, TestServer } from '../support/arclight';
+import type { Json } from '../../protocol/json';
 
-function call(server: TestServer, method: string, path: string, body?: unknown): Promise<{ status: number; headers: Record<string, unknown>; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+function call(server: TestServer, method: string, path: string, body?: unknown): Promise<{ status: number; headers: Record<string, unknown>; body: Json }> {
   return new Promise((resolve, reject) => {
     const req = https.request(`${server.url}${path}`, { method, agent: server.agent, headers: { Authorization: bearer(), 'Content-Type': 'application/json' } }, (res) => {
       const chunks: Buffer[] = [];

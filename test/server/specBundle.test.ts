@@ -15,7 +15,7 @@ import {
 import type { BundleManifest, DerivedFacts } from '../../server/spec/bundleTypes';
 import { Definition } from '../../server/spec/definitions';
 import { SpecCatalog } from '../../server/spec/specCatalog';
-import { fluxConfigurations } from '../../server/providers/kubernetesConfiguration/fluxConfigurations';
+import { typeSpecFacts } from '../../server/kit/specFacts';
 import { removeScratch, scratchDir } from '../support/startup';
 
 type Node = Record<string, unknown>;
@@ -432,12 +432,23 @@ describe('spec bundle', () => {
     };
     const K8S_CONFIG = 'Microsoft.KubernetesConfiguration';
 
-    it('has the write-only flux paths the provider lists by hand, from x-ms-secret', () => {
+    it('has the write-only flux paths, from x-ms-secret, and the kit takes them with the create-only ones for every version', () => {
       const facts = derived(K8S_CONFIG, '2024-11-01', 'FluxConfigurations_CreateOrUpdate');
       assert.equal(facts.of, 'requestBody');
-      const byHand = new Set([...fluxConfigurations.writeOnly.map((p) => `properties.${p}`), 'properties.configurationProtectedSettings']);
-      assert.deepEqual(new Set(facts.secret), byHand);
-      assert.deepEqual(new Set(facts.createOnly), new Set(fluxConfigurations.createOnly.map((p) => `properties.${p}`)));
+      const secrets = [
+        'configurationProtectedSettings',
+        'azureBlob.accountKey', 'azureBlob.sasToken',
+        'azureBlob.servicePrincipal.clientSecret', 'azureBlob.servicePrincipal.clientCertificate', 'azureBlob.servicePrincipal.clientCertificatePassword',
+        'ociRepository.tlsConfig.clientCertificate', 'ociRepository.tlsConfig.privateKey', 'ociRepository.tlsConfig.caCertificate',
+      ];
+      assert.deepEqual(new Set(facts.secret), new Set(secrets.map((p) => `properties.${p}`)));
+      assert.deepEqual(new Set(facts.createOnly), new Set(['properties.scope', 'properties.namespace']));
+      // 2025-04-01 no longer marks configurationProtectedSettings: a mark in any served version counts.
+      const itemPath = `/subscriptions/{}/resourceGroups/{}/providers/{}/{}/{}/providers/${K8S_CONFIG}/fluxConfigurations/{}`;
+      const kit = typeSpecFacts([...catalog.factsOf('PUT', itemPath), ...catalog.factsOf('PATCH', itemPath)], {});
+      assert.deepEqual(new Set(kit.writeOnly), new Set(secrets));
+      assert.deepEqual(new Set(kit.createOnly), new Set(['scope', 'namespace']));
+      assert.equal(kit.defaults.find((d) => d.path === 'kustomizations.*.wait')?.value, true, 'a default of a newer version fills for all');
     });
 
     it('has the flux defaults the spec states', () => {

@@ -15,8 +15,8 @@ import * as path from 'path';
 import { signClientAssertion, signProof } from '../../protocol/agentCredentials';
 import type { IssuedIdentityCertificate } from '../../server/clusterSide/identityCertificates';
 import { OpenAPIBackend } from 'openapi-backend';
+import type { Json } from '../../protocol/json';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const SPEC = path.resolve(__dirname, '..', '..', '..', 'specs', 'arclight', 'agent-protocol.json');
 const ARM_SCOPE = 'https://management.azure.com/.default';

@@ -8,8 +8,8 @@ import * as diagnostics from 'diagnostics_channel';
 import * as https from 'https';
 import type { IncomingHttpHeaders, IncomingMessage } from 'http';
 import { fakeToken } from './arclight';
+import type { Json } from '../../protocol/json';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface JsonAnswer {
   status: number;

@@ -24,8 +24,8 @@ import { bearer, CLIENT_ID, SUB, TENANT } from './arclight';
 import { clusterBody, clusterPath, groupPath } from './clusters';
 import { ARM_SCOPE, JWT_BEARER, SECRET } from './identity';
 import { agentKeys } from './keys';
+import type { Json } from '../../protocol/json';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface Answer {
   status: number;

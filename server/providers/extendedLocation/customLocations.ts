@@ -27,6 +27,7 @@ import { CUSTOM_LOCATION_TYPE, validateCustomLocation } from './hostValidation';
 
 export const NAMESPACE = 'Microsoft.ExtendedLocation';
 export const CUSTOM_LOCATION_ITEM = '/subscriptions/{}/resourceGroups/{}/providers/Microsoft.ExtendedLocation/customLocations/{}';
+/** The spec's x-ms-secret under properties (the kit derives it for PUT; this type's own PATCH takes it out too). */
 const WRITE_ONLY = ['authentication.value'];
 const CREATE_ONLY = ['hostResourceId', 'namespace', 'hostType'];
 
@@ -104,8 +105,8 @@ export function customLocationsType(): ResourceType<ProviderContext> {
     },
     asyncStyle: 'subscriptionLocations',
     serviceSet: [],
-    writeOnly: WRITE_ONLY,
-    createOnly: CREATE_ONLY,
+    // authentication.value is the spec's x-ms-secret (write-only from the spec's marks); nothing marks what Azure fixes at creation.
+    createOnlyBeyondSpec: CREATE_ONLY,
     sameValue,
     complete: (properties, w: Write<ProviderContext>) => validateCustomLocation(w.ctx, properties, w.id),
     topLevel(body, w) {

@@ -23,6 +23,7 @@ import { isCount, isString, ValueCheck } from '../../kit/valueChecks';
 import { mayOmitKey, requireAgentPublicKey, sameKey } from './agentKey';
 import { connectivityStatus } from './connectivity';
 import { clusterUserCredentials } from './clusterCredentials';
+import type { JsonObject } from '../../../protocol/json';
 
 export const CLUSTER_TYPE = 'microsoft.kubernetes/connectedclusters';
 const TYPE_NAME = 'Microsoft.Kubernetes/connectedClusters';
@@ -46,8 +47,6 @@ export const AGENT_HEARTBEAT: ReadonlyMap<string, ValueCheck> = new Map([
 ]);
 
 /** Values Azure fills in when the request leaves them out (rendered only where a version has them). */
-const SERVICE_DEFAULTS = { privateLinkState: 'Disabled', azureHybridBenefit: 'NotApplicable', arcAgentProfile: { agentAutoUpgrade: 'Enabled' } };
-
 /** 1-63 letters, digits, '-' and '_', starting and ending with a letter or digit (Azure's rule for Kubernetes cluster names). */
 const NAME_RULE = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?$/;
 
@@ -63,7 +62,7 @@ export function clusterId(subscriptionId: string, group: string, name: string): 
  * Copies are made with Object.assign: on Node 20, adding a key to an object built by a spread
  * makes V8 create a new hidden class every time, and this runs for every cluster of every list page.
  */
-export function clusterView(s: ProviderContext, stored: StoredResource): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function clusterView(s: ProviderContext, stored: StoredResource): JsonObject {
   const p = stored.body.properties ?? {};
   const live = s.liveAgents.current(stored.body);
   const facts = Object.assign({ kind: stored.body.kind, lastConnectivityTime: p.lastConnectivityTime, managedIdentityCertificateExpirationTime: p.managedIdentityCertificateExpirationTime }, live);
@@ -101,7 +100,8 @@ export function connectedClustersType(s: ProviderContext): ResourceType<Provider
     },
     asyncStyle: 'providerHub',
     serviceSet: SERVICE_SET,
-    writeOnly: ['arcAgentryConfigurations[].protectedSettings'],
+    // Every cluster has an agent profile, so the spec's agentAutoUpgrade default is in every one.
+    defaultObjects: ['arcAgentProfile'],
     checkPut(body, w) {
       const key = body.properties?.agentPublicKeyCertificate;
       if (!mayOmitKey(body.kind, key)) requireAgentPublicKey(key);
@@ -122,9 +122,6 @@ export function connectedClustersType(s: ProviderContext): ResourceType<Provider
       };
       if (body.kind) out.kind = body.kind;
       return out;
-    },
-    fillDefaults(properties) {
-      for (const [k, v] of Object.entries(SERVICE_DEFAULTS)) properties[k] ??= v;
     },
     view: (stored, ctx) => clusterView(ctx, stored),
     sameValue: (field, sent, current) => unchanged(s, field, sent, current),

@@ -4,6 +4,7 @@
  * at most --offline-after old (15 minutes); Offline after that; Expired once the managed
  * identity certificate has expired (that wins). Agentless kinds (AWS, GCP) read AgentNotInstalled.
  */
+import type { JsonObject } from '../../../protocol/json';
 export type ConnectivityStatus = 'Connecting' | 'Connected' | 'Offline' | 'Expired' | 'AgentNotInstalled';
 
 export const AGENTLESS_KINDS = new Set(['aws', 'gcp']);
@@ -31,5 +32,5 @@ export function connectivityStatus(facts: ConnectivityFacts, nowMs: number, offl
  */
 export interface LiveAgentFacts {
   /** The agent fields an online cluster's agents have kept current until now, or undefined. */
-  current(cluster: Readonly<Record<string, any>>): Record<string, unknown> | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
+  current(cluster: Readonly<JsonObject>): Record<string, unknown> | undefined;
 }

@@ -3,16 +3,17 @@
  * declaration for the kit: they live on a cluster, keep write-only values apart (rendered as
  * `configurationProtectedSettings: {}`, as Azure answers), carry fields only the service and the
  * cluster's agents set, and run their long-running writes as `nested` operations
- * (`{resource}/operations/{id}`). Each type's own rules (defaults, validation, create-only
- * fields) come in a ConfigurationType.
+ * (`{resource}/operations/{id}`). Each type's own rules (validation, what Azure does beyond
+ * the spec's marks) come in a ConfigurationType.
  */
 import { ArmError } from '../../kit/armErrors';
 import type { ProviderContext } from '../context';
 import type { ResourceType } from '../../kit/resourceType';
 import { resolveClusterParent } from './clusterParent';
 import type { ValueCheck } from '../../kit/valueChecks';
+import type { JsonObject } from '../../../protocol/json';
 
-type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Props = JsonObject;
 
 export const NAMESPACE = 'Microsoft.KubernetesConfiguration';
 /** Every cluster's path, as the specs spell it; the pipeline matches it case-insensitively. */
@@ -27,14 +28,14 @@ export interface ConfigurationType {
   label: string;
   /** Writes that the spec marks long-running run as operations (extensions, flux); otherwise they answer at once. */
   longRunning: boolean;
-  /** Dotted paths under `properties` of write-only values. */
-  writeOnly: readonly string[];
+  /** Dotted paths under `properties` of values Azure never returns that no served spec marks x-ms-secret. */
+  writeOnlyBeyondSpec?: readonly string[];
   /** Properties only the service and the cluster's agents set: ignored in requests, kept across writes. */
   reported: readonly string[];
-  /** Dotted paths under `properties` that cannot change once the resource exists. */
-  createOnly: readonly string[];
+  /** Dotted paths under `properties` Azure fixes at creation that no served spec marks create-only. */
+  createOnlyBeyondSpec?: readonly string[];
   validateName(name: string): void;
-  /** Azure's defaults and rules on the complete user properties (after a PATCH merge too). */
+  /** Azure's rules on the complete user properties, the spec's defaults in (after a PATCH merge too). */
   complete(properties: Props, name: string): Props;
   /** The agent-reported state a new resource starts in. */
   initialState(): Props;
@@ -58,9 +59,9 @@ export function configurationResourceType(t: ConfigurationType): ResourceType<Pr
     validateName: t.validateName,
     asyncStyle: t.longRunning ? 'nested' : undefined,
     serviceSet: t.reported,
-    writeOnly: t.writeOnly,
+    writeOnlyBeyondSpec: t.writeOnlyBeyondSpec,
     writeOnlyPlaceholders: { configurationProtectedSettings: {} },
-    createOnly: t.createOnly,
+    createOnlyBeyondSpec: t.createOnlyBeyondSpec,
     complete: (properties, w) => t.complete(properties, w.name),
     initialState: () => t.initialState(),
     topLevel: t.topLevel && ((body, w) => t.topLevel!(body, w.previous?.body, w.ctx.store.directory.subscription(w.req.params.subscriptionId)!.tenantId)),

@@ -1,26 +1,26 @@
 /**
  * Microsoft.KubernetesConfiguration/extensions: Helm-packaged cluster extensions.
  *
- * Defaults as Azure applies them: autoUpgradeMinorVersion true, releaseTrain Stable, cluster
+ * The spec's defaults (autoUpgradeMinorVersion true, releaseTrain Stable) and Azure's: cluster
  * scope, isSystemExtension false. `version` only with autoUpgradeMinorVersion false; one scope
  * only, and a namespace scope names its targetNamespace. extensionType and scope are fixed at
- * creation. currentVersion and statuses are the agents' to report (null and [] until then).
+ * creation (Azure's rule; the specs do not mark them). currentVersion and statuses are the agents' to report (null and [] until then).
  */
 import { randomUUID } from 'crypto';
 import type { ConfigurationType } from './configurationResources';
 import { requireConfigurationName, requireNamespace, validationFailed } from './validation';
 import { isArray, isObject, isString, oneOf } from '../../kit/valueChecks';
+import type { JsonObject } from '../../../protocol/json';
 
-type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Props = JsonObject;
 
 export const extensions: ConfigurationType = {
   collection: 'extensions',
   nameParam: 'extensionName',
   label: 'Extension',
   longRunning: true,
-  writeOnly: ['configurationProtectedSettings'],
   reported: ['currentVersion', 'statuses', 'errorInfo', 'customLocationSettings', 'packageUri', 'isSystemExtension', 'extensionState', 'managementDetails', 'additionalDetails'],
-  createOnly: ['extensionType', 'scope'],
+  createOnlyBeyondSpec: ['extensionType', 'scope'],
 
   validateName: (name) => requireConfigurationName('extension', name),
 
@@ -28,11 +28,10 @@ export const extensions: ConfigurationType = {
     if (typeof p.extensionType !== 'string' || p.extensionType.trim() === '') {
       throw validationFailed("The property 'properties.extensionType' is required.", 'properties.extensionType');
     }
-    const autoUpgradeMinorVersion = p.autoUpgradeMinorVersion ?? true;
-    if (autoUpgradeMinorVersion && typeof p.version === 'string' && p.version !== '') {
+    if (p.autoUpgradeMinorVersion && typeof p.version === 'string' && p.version !== '') {
       throw validationFailed("The property 'properties.version' can only be set when 'properties.autoUpgradeMinorVersion' is false.", 'properties.version');
     }
-    return { ...p, autoUpgradeMinorVersion, releaseTrain: p.releaseTrain ?? 'Stable', scope: scopeOf(p.scope, name) };
+    return { ...p, scope: scopeOf(p.scope, name) };
   },
 
   initialState: () => ({ currentVersion: null, statuses: [], isSystemExtension: false }),

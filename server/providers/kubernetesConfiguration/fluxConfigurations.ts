@@ -1,23 +1,22 @@
 /**
  * Microsoft.KubernetesConfiguration/fluxConfigurations: GitOps with Flux v2.
  *
- * Defaults as Azure applies them: scope cluster, namespace "default", sourceKind
- * GitRepository, suspend false, sources and kustomizations syncing every 600 s with a 600 s
- * timeout, kustomizations with path "", prune false, force false, wait true. The source of the
+ * Defaults are the spec's (scope cluster, namespace "default", sourceKind GitRepository,
+ * sources and kustomizations syncing every 600 s, ...), as are the write-only values (x-ms-secret)
+ * and the create-only scope and namespace. The source of the
  * declared kind must be present (Azure's "Invalid source kind match" otherwise), git URLs
  * start with http(s)://, ssh:// or git@, a git reference names exactly one of branch, tag,
  * semver or commit, and `<configuration>-<kustomization>` must fit a Kubernetes name (62
- * characters for both names). scope and namespace are fixed at creation. complianceState and
- * statuses are the agents' to report (Pending and [] until then).
+ * characters for both names). complianceState and statuses are the agents' to report (Pending and [] until then).
  */
 import type { ConfigurationType } from './configurationResources';
 import { SOURCE_PROPERTY, sourcePropertyOf } from '../../../protocol/fluxSources';
 import { KUBERNETES_NAME, requireGitUrl, requireNamespace, validationFailed } from './validation';
 import { isArray, isInstant, isString, oneOf } from '../../kit/valueChecks';
+import type { JsonObject } from '../../../protocol/json';
 
-type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Props = JsonObject;
 
-const SYNC_DEFAULTS = { timeoutInSeconds: 600, syncIntervalInSeconds: 600 };
 /** Azure's limit on a configuration's name plus one of its kustomizations' names. */
 const COMBINED_NAME_LIMIT = 62;
 
@@ -26,19 +25,7 @@ export const fluxConfigurations: ConfigurationType = {
   nameParam: 'fluxConfigurationName',
   label: 'FluxConfiguration',
   longRunning: true,
-  writeOnly: [
-    'configurationProtectedSettings',
-    'azureBlob.accountKey',
-    'azureBlob.sasToken',
-    'azureBlob.servicePrincipal.clientSecret',
-    'azureBlob.servicePrincipal.clientCertificate',
-    'azureBlob.servicePrincipal.clientCertificatePassword',
-    'ociRepository.tlsConfig.clientCertificate',
-    'ociRepository.tlsConfig.privateKey',
-    'ociRepository.tlsConfig.caCertificate',
-  ],
   reported: ['statuses', 'repositoryPublicKey', 'sourceSyncedCommitId', 'sourceUpdatedAt', 'statusUpdatedAt', 'complianceState', 'errorMessage'],
-  createOnly: ['scope', 'namespace'],
 
   validateName(name) {
     if (name.length > 63 || !KUBERNETES_NAME.test(name)) {
@@ -47,7 +34,7 @@ export const fluxConfigurations: ConfigurationType = {
   },
 
   complete(p, name) {
-    const out: Props = { ...p, scope: p.scope ?? 'cluster', namespace: p.namespace ?? 'default', sourceKind: p.sourceKind ?? 'GitRepository', suspend: p.suspend ?? false };
+    const out: Props = { ...p };
     requireNamespace('properties.namespace', out.namespace);
     const property = sourcePropertyOf(out.sourceKind);
     if (!property || !out[property]) {
@@ -81,19 +68,19 @@ function completeSource(kind: string, source: Props): Props {
   switch (kind) {
     case 'GitRepository': {
       requireGitUrl('properties.gitRepository.url', source.url);
-      return { ...SYNC_DEFAULTS, ...source, repositoryRef: exactlyOne('properties.gitRepository.repositoryRef', source.repositoryRef, ['branch', 'tag', 'semver', 'commit']) };
+      return { ...source, repositoryRef: exactlyOne('properties.gitRepository.repositoryRef', source.repositoryRef, ['branch', 'tag', 'semver', 'commit']) };
     }
     case 'Bucket':
       requireValue('properties.bucket.url', source.url);
       requireValue('properties.bucket.bucketName', source.bucketName);
-      return { ...SYNC_DEFAULTS, insecure: true, ...source };
+      return source;
     case 'AzureBlob':
       requireValue('properties.azureBlob.url', source.url);
-      return { ...SYNC_DEFAULTS, ...source };
+      return source;
     default: {
       requireValue('properties.ociRepository.url', source.url);
       if (!/^oci:\/\//i.test(source.url)) throw validationFailed("The repository URL in 'properties.ociRepository.url' must start with 'oci://'.", 'properties.ociRepository.url');
-      const out: Props = { ...SYNC_DEFAULTS, insecure: false, useWorkloadIdentity: false, ...source };
+      const out: Props = { ...source };
       if (source.repositoryRef) out.repositoryRef = exactlyOne('properties.ociRepository.repositoryRef', source.repositoryRef, ['tag', 'semver', 'digest']);
       return out;
     }
@@ -127,7 +114,7 @@ function completeKustomizations(kustomizations: Props, configName: string): Prop
         throw validationFailed(`The kustomization '${name}' depends on '${dependency}', which is not a kustomization of this configuration.`, `properties.kustomizations.${name}.dependsOn`);
       }
     }
-    out[name] = { name, path: '', ...SYNC_DEFAULTS, prune: false, force: false, wait: true, ...k };
+    out[name] = { name, ...k };
   }
   return out;
 }

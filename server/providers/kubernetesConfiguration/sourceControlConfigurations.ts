@@ -3,7 +3,8 @@
  * by Azure, still served by the API). Writes are synchronous: PUT answers 201/200 with
  * provisioningState Succeeded and DELETE 200/204. A new configuration reads as Azure's did:
  * complianceState Pending, lastConfigApplied 0001-01-01, an empty repositoryPublicKey.
- * The operator's namespace, instance name and scope are fixed at creation.
+ * The operator's namespace, instance name and scope are fixed at creation, and the protected
+ * settings never read back (Azure's rules; the specs mark neither).
  */
 import type { ConfigurationType } from './configurationResources';
 import { requireConfigurationName, requireGitUrl } from './validation';
@@ -14,9 +15,9 @@ export const sourceControlConfigurations: ConfigurationType = {
   nameParam: 'sourceControlConfigurationName',
   label: 'SourceControlConfiguration',
   longRunning: false,
-  writeOnly: ['configurationProtectedSettings'],
+  writeOnlyBeyondSpec: ['configurationProtectedSettings'],
   reported: ['repositoryPublicKey', 'complianceStatus'],
-  createOnly: ['operatorNamespace', 'operatorInstanceName', 'operatorScope'],
+  createOnlyBeyondSpec: ['operatorNamespace', 'operatorInstanceName', 'operatorScope'],
 
   validateName: (name) => requireConfigurationName('source control configuration', name),
 
@@ -24,10 +25,8 @@ export const sourceControlConfigurations: ConfigurationType = {
     requireGitUrl('properties.repositoryUrl', p.repositoryUrl);
     return {
       ...p,
-      operatorNamespace: p.operatorNamespace ?? 'default',
       operatorInstanceName: p.operatorInstanceName ?? name,
       operatorType: p.operatorType ?? 'Flux',
-      operatorScope: p.operatorScope ?? 'cluster',
       enableHelmOperator: p.enableHelmOperator ?? false,
     };
   },

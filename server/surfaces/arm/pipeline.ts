@@ -18,6 +18,7 @@ import type { ArmRequest, ArmResponse } from '../../kit/handlers';
 import { requestProjector, responseProjector } from '../../kit/rendering';
 import { ancestorIds, ARM_NAMESPACE, armKey, namespaceOf, pathSegments, resourceGroupId, resourceTypeOf } from '../../kit/resourceIds';
 import { refuseInvalidPathParameters } from './pathParameters';
+import { canonicalizeEnums } from '../../kit/enumCasing';
 import { setOwn } from '../../core/plainData';
 
 const WRITE_METHODS = new Set(['PUT', 'PATCH', 'POST']);
@@ -88,6 +89,7 @@ async function handle(s: Services, req: Request): Promise<ArmResponse & { body?:
   }
 
   const body = operation.requestSchema && rawBody !== undefined ? requestProjector(operation.requestSchema, method === 'PATCH')(rawBody) : rawBody;
+  canonicalizeEnums(operation.derived, body);
   const errors = definition.validateRequest(operation, params, declared, method === 'PATCH' ? withoutNulls(body) : body);
   if (errors) throw validationError(errors);
 
@@ -149,7 +151,7 @@ function unsupportedVersion(s: Services, namespace: string, segments: string[], 
   const type = resourceTypeOf(segments, namespace.toLowerCase(), method) ?? '';
   const declared = s.catalog.resourceType(namespace, type);
   if (!declared) return armErrors.invalidResourceType(type, namespace, apiVersion);
-  return noProvider(s, namespace, type, apiVersion, location);
+  return noProvider(s, namespace, segments, type, apiVersion, location);
 }
 
 /** A path no operation of this api-version matches. */
@@ -158,7 +160,7 @@ function unknownRoute(s: Services, namespace: string, segments: string[], method
   const type = resourceTypeOf(segments, namespace.toLowerCase(), method) ?? '';
   const declared = s.catalog.resourceType(namespace, type);
   // The type exists, only not in this api-version (e.g. extensions at a flux-only version).
-  if (declared && !declared.apiVersions.includes(apiVersion.toLowerCase())) return noProvider(s, namespace, type, apiVersion, location);
+  if (declared && !declared.apiVersions.includes(apiVersion.toLowerCase())) return noProvider(s, namespace, segments, type, apiVersion, location);
   // The type is served here but the action is not (e.g. listClusterUserCredential before 2021-10-01).
   if (declared && method === 'POST') {
     const action = segments[segments.length - 1];
@@ -169,16 +171,24 @@ function unknownRoute(s: Services, namespace: string, segments: string[], method
 
 /**
  * A known type asked for at an api-version it lacks: NoRegisteredProviderFound for types ARM
- * routes by location, InvalidResourceType (with the supported versions) for types nested
- * under another resource, such as the KubernetesConfiguration ones.
+ * routes by location, InvalidResourceType (with the supported versions) for global types and
+ * for extension resources, which live under another provider's resource (the
+ * KubernetesConfiguration ones, under a cluster) and are routed by it.
  */
-function noProvider(s: Services, namespace: string, type: string, apiVersion: string, location: string): ArmError {
+function noProvider(s: Services, namespace: string, segments: string[], type: string, apiVersion: string, location: string): ArmError {
   const declared = s.catalog.resourceType(namespace, type)!;
-  if (declared.regions === 'global' || declared.regions === 'kubernetesConfiguration') {
+  if (declared.regions === 'global' || isExtensionResource(segments, namespace)) {
     return armErrors.invalidResourceType(declared.resourceType, namespace, apiVersion, declared.apiVersions);
   }
   const locations = s.regions.set(declared.regions).map((r) => r.displayName);
   return armErrors.noRegisteredProvider(location, apiVersion, `${namespace}/${declared.resourceType}`, declared.apiVersions, locations);
+}
+
+/** Whether the path reaches `namespace` through another resource: `.../providers/A/x/y/providers/{namespace}/...`. */
+function isExtensionResource(segments: string[], namespace: string): boolean {
+  const lower = namespace.toLowerCase();
+  const at = segments.findIndex((seg, i) => i > 0 && segments[i - 1].toLowerCase() === 'providers' && seg.toLowerCase() === lower);
+  return segments.slice(0, Math.max(at - 1, 0)).some((seg) => seg.toLowerCase() === 'providers');
 }
 
 function withoutNulls(value: unknown): unknown {
