@@ -19,9 +19,9 @@ import type { KitContext } from '../../kit/context';
 import { loadResource } from '../../kit/resources';
 import { armKey } from '../../kit/resourceIds';
 import type { StoredResource } from '../../store/resources';
+import type { Props } from '../../kit/resourceType';
 import { PARENT_TYPES } from '../kubernetesConfiguration/clusterParent';
 
-type Props = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export const CUSTOM_LOCATION_TYPE = 'Microsoft.ExtendedLocation/customLocations';
 export const HOST_TYPES = ['Kubernetes', 'EdgeCluster'] as const;
