@@ -22,10 +22,9 @@ import type { StoredResource } from '../../store/resources';
 import type { Props } from '../../kit/resourceType';
 import { PARENT_TYPES } from '../kubernetesConfiguration/clusterParent';
 
-
 export const CUSTOM_LOCATION_TYPE = 'Microsoft.ExtendedLocation/customLocations';
 export const HOST_TYPES = ['Kubernetes', 'EdgeCluster'] as const;
-const KUBERNETES_HOSTS = new Map(PARENT_TYPES.map((t) => [t.toLowerCase(), t]));
+const KUBERNETES_HOSTS = new Set(PARENT_TYPES.map((t) => t.toLowerCase()));
 const EXTENSIONS = 'microsoft.kubernetesconfiguration/extensions';
 /** RFC 1123 label: what Kubernetes accepts as a namespace name. */
 const NAMESPACE_RULE = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
