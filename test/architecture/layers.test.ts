@@ -17,7 +17,7 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 /** Layers, lowest first; a module may import its own layer or lower ones. */
 const LAYERS: ReadonlyArray<readonly string[]> = [
   ['server/core', 'protocol'],
-  ['server/store', 'server/spec', 'server/pki'],
+  ['server/store', 'server/spec', 'server/pki', 'server/templates'],
   ['server/kit'],
   ['server/providers'],
   ['server/identity', 'server/clusterSide', 'server/simulator'],
