@@ -24,6 +24,7 @@ import { deleteResourceTree, deletionCompleter, listOfType, loadResource, provis
 import { CREATING_STATE, operationHeaders, RUNNING_STATE, Verb } from './operationStyles';
 import { patchWriteOnly, takeWriteOnly } from './writeOnly';
 import { applyDefaults, propertyDefaults, typeSpecFacts } from './specFacts';
+import { checkExtendedLocation } from './extendedLocations';
 import type { Props, ResourceType, Write } from './resourceType';
 
 /** `connectedClusters/create`: what an operation does, by the last segment of the type's name. */
@@ -126,6 +127,7 @@ export function registerResourceType<C extends KitContext>(ctx: C, t: ResourceTy
     const body = req.body as Props;
     const location = t.location ? resolveLocation(ctx, t, body, w, req) : undefined;
     t.checkPut?.(body, w);
+    checkExtendedLocation(body, w);
 
     const requested = omit((body.properties ?? {}) as Props, serviceSet);
     const { properties: user, values: secrets } = takeWriteOnly(requested, spec.writeOnly);
@@ -190,6 +192,8 @@ export function registerResourceType<C extends KitContext>(ctx: C, t: ResourceTy
       }
       const { stored, headers } = save(req, { id, parentId, previous: found }, body, secrets, 'update');
       if (!headers) return { status: 200, body: view(stored, req) };
+      // A long-running PATCH whose spec answers only 200 (resource sync rules) answers 200 with the resource and the operation's headers.
+      if (!Object.hasOwn(req.operation.responseSchemas, '202')) return { status: 200, headers, body: view(stored, req) };
       // The resource comes with the 202 where the spec's 202 has a body (extensions do, clusters do not).
       return { status: 202, headers, body: req.operation.responseSchemas['202'] ? view(stored, req) : undefined };
     });

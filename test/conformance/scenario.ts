@@ -108,13 +108,25 @@ export function describeConformance(provider: ConformanceProvider): void {
   const variant = (c: ExampleCase, role: 'create' | 'use') => lower(provider.variant?.(c, role) ?? '');
   const creates = runnable.filter((c) => c.method === 'PUT');
 
-  /** The create example `c` needs: same variant, same api-version if possible, else the nearest. */
+  /**
+   * The create example `c` needs: same variant, the deepest resource it acts on or under (a
+   * resource sync rule's own create, not its custom location's), same api-version if possible,
+   * else the nearest.
+   */
   const preconditionOf = (c: ExampleCase): ExampleCase | undefined => {
     if (c.method === 'PUT') return undefined;
     const wanted = variant(c, 'use');
     const distance = (v: string) => Math.abs(versions.indexOf(v) - versions.indexOf(c.apiVersion));
+    const depth = (p: ExampleCase) => p.path.split('/').length;
     const candidates = creates.filter((p) => needs(c, p) && variant(p, 'create') === wanted);
-    return candidates.sort((x, y) => distance(x.apiVersion) - distance(y.apiVersion))[0];
+    return candidates.sort((x, y) => depth(y) - depth(x) || distance(x.apiVersion) - distance(y.apiVersion))[0];
+  };
+
+  /** The create example of the resource a create example's resource is nested in (a custom location's, for a resource sync rule), if any. */
+  const parentCreateOf = (create: ExampleCase): ExampleCase | undefined => {
+    const distance = (v: string) => Math.abs(versions.indexOf(v) - versions.indexOf(create.apiVersion));
+    const candidates = creates.filter((p) => lower(create.path).startsWith(`${lower(p.path)}/`) && variant(p, 'create') === variant(create, 'use'));
+    return candidates.sort((x, y) => y.path.length - x.path.length || distance(x.apiVersion) - distance(y.apiVersion))[0];
   };
 
   describe(`conformance: ${provider.namespace} x-ms-examples`, () => {
@@ -160,15 +172,22 @@ export function describeConformance(provider: ConformanceProvider): void {
       assert.fail('the operation did not finish after 5 polls');
     };
 
+    /** A resource is deleted with everything under it: none of them is made any more. */
+    const forget = (resourcePath: string) => {
+      for (const key of [...madeBy.keys()]) if (key === lower(resourcePath) || key.startsWith(`${lower(resourcePath)}/`)) madeBy.delete(key);
+    };
+
     /** Deletes the resource a create example makes (if it is there), so the next create is a first one. */
     const remove = async (create: ExampleCase) => {
-      madeBy.delete(lower(create.path));
+      forget(create.path);
       await settle(await send({ ...create, method: 'DELETE', body: undefined }));
     };
 
-    /** Brings the resource `create` makes into the state that example leaves it in. */
+    /** Brings the resource `create` makes into the state that example leaves it in, its parent's create example first. */
     const establish = async (create: ExampleCase) => {
       if (madeBy.get(lower(create.path)) === create) return;
+      const parent = parentCreateOf(create);
+      if (parent) await establish(parent);
       await remove(create);
       const res = await send(create);
       assert.ok(res.status === 200 || res.status === 201, `precondition ${caseKey(create)}: ${res.status} ${res.text}`);
@@ -204,6 +223,8 @@ export function describeConformance(provider: ConformanceProvider): void {
       const statuses = documentedStatuses(c);
       const key = lower(c.path);
       if (c.method === 'PUT') {
+        const parent = parentCreateOf(c);
+        if (parent) await establish(parent);
         await remove(c);
         const created = await send(c);
         check(c, created, statuses.includes(201) ? 201 : statuses[0]);
@@ -219,7 +240,7 @@ export function describeConformance(provider: ConformanceProvider): void {
       const pre = preconditionOf(c);
       if (pre) await establish(pre);
       if (c.method === 'DELETE') {
-        madeBy.delete(key);
+        forget(c.path);
         const first = await send(c);
         // 202 when documented; a delete documented with 200 too may answer at once (private link scopes 2022-04-02-preview).
         const immediate = first.status === 200 && statuses.includes(200) && !first.headers['azure-asyncoperation'] && !first.headers.location;
