@@ -40,6 +40,7 @@ import { registerResourcesProvider } from './providers/resources';
 import { registerKubernetesProvider } from './providers/kubernetes';
 import { registerKubernetesConfigurationProvider } from './providers/kubernetesConfiguration';
 import { registerParentClusters } from './providers/parentClusters';
+import { registerExtendedLocationProvider } from './providers/extendedLocation';
 import { seedResourceGroups } from './providers/resources/resourceGroups';
 import { ExtensionTypeCatalog } from './providers/kubernetesConfiguration/extensionTypeCatalog';
 
@@ -125,6 +126,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
   registerKubernetesProvider(services);
   registerKubernetesConfigurationProvider(services);
   registerParentClusters(services);
+  registerExtendedLocationProvider(services);
 
   const applySeed = () => {
     applyDirectorySeed(store, seed);

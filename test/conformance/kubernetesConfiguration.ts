@@ -1,32 +1,49 @@
 /**
- * Microsoft.KubernetesConfiguration (extensions, fluxConfigurations, sourceControlConfigurations
- * and the operation lists) in the conformance runner: what the vendored examples need to run as
+ * Microsoft.KubernetesConfiguration (extensions, fluxConfigurations, sourceControlConfigurations,
+ * the operation lists, extension types and private link scopes) in the conformance runner: what the vendored examples need to run as
  * written, and which of their keys the server may leave out, and why.
  */
 import request from 'supertest';
 import { caseKey, type ConformanceProvider } from './scenario';
+import * as path from 'path';
+import { exampleCases, ExampleCase, exampleReferences, ROOT } from './exampleCatalog';
 import { bearer } from '../support/arclight';
 import { clusterBody } from '../support/clusters';
-import * as path from 'path';
-import type { ExampleCase } from './exampleCatalog';
-import { exampleCases, ROOT } from './exampleCatalog';
 
 /** The examples' subscription 'subId1' is not a GUID, which subscription ids are: this one stands in (see seed.json). */
 const SUBSCRIPTION = '5ab51d01-0000-4000-8000-000000000001';
+/** Where the 2022-04-02-preview private link scope examples create their scope (see seed.json). */
+const PRIVATE_LINK_SUBSCRIPTION = '86dc51d3-92ed-4d7e-947a-775ea79b4919';
 
 const agentReported = (fields: string[], reason: string) => fields.map((field) => ({ path: `properties.${field}`, reason }));
 
+const NAMESPACE = 'Microsoft.KubernetesConfiguration';
+const NO_PRIVATE_ENDPOINTS = "Arclight has no Microsoft.Network private endpoints: a scope's endpoint connections (made by them) and its private link resources are not served yet";
+const ARRAY_OPERATIONS_LIST = "Azure's data: the example's body is a bare array of operations, while its spec answers a ResourceProviderOperationList ({value, nextLink}), as Arclight does";
+
 /**
- * The extensionTypes examples of 2021-05-01-preview and 2021-11-01-preview name subscription
- * 'aaaaaaaaaa' and location 'aaaaaa' (no region); 2021-05-01-preview's cluster list puts
- * Microsoft.ContainerService before its literal connectedClusters, a pair no cluster has.
+ * Where the examples' requests go. The other subscriptions that examples on clusterName1 name go
+ * to SUBSCRIPTION too (operations 2025-03-01 use 00000000-0000-0000-0000-000000000001, Arclight's
+ * default tenant id; the extensionTypes examples of 2021-05-01-preview and 2021-11-01-preview
+ * 'aaaaaaaaaa', with location 'aaaaaa', no region: eastus). 'subid' is the private link scope
+ * UpdateTagsOnly example's: it patches the scope the other 2022-04-02-preview scope examples
+ * create in PRIVATE_LINK_SUBSCRIPTION. The 2022-04-02-preview scope create examples send no
+ * clusterResourceId, which the spec requires: the runner sends the one their answers show.
+ * 2021-05-01-preview's extension type list puts Microsoft.ContainerService before its literal
+ * connectedClusters, a pair no cluster has: Microsoft.Kubernetes.
  */
 function prepare(c: ExampleCase): ExampleCase {
-  const path = c.path
-    .replace(/^\/subscriptions\/(subId1|aaaaaaaaaa)\//i, `/subscriptions/${SUBSCRIPTION}/`)
-    .replace(/\/locations\/aaaaaa\//i, '/locations/eastus/')
-    .replace(/\/providers\/Microsoft\.ContainerService\/connectedClusters\//i, '/providers/Microsoft.Kubernetes/connectedClusters/');
-  return { ...c, path };
+  return {
+    ...c,
+    path: c.path
+      .replace(/^\/subscriptions\/(subId1|aaaaaaaaaa|00000000-0000-0000-0000-000000000001)\//i, `/subscriptions/${SUBSCRIPTION}/`)
+      .replace(/^\/subscriptions\/subid\//, `/subscriptions/${PRIVATE_LINK_SUBSCRIPTION}/`)
+      .replace(/\/locations\/aaaaaa\//i, '/locations/eastus/')
+      .replace(/\/providers\/Microsoft\.ContainerService\/connectedClusters\//i, '/providers/Microsoft.Kubernetes/connectedClusters/'),
+    ...(c.operationId === 'PrivateLinkScopes_CreateOrUpdate' && c.body && c.body.properties?.clusterResourceId === undefined
+      ? { body: { ...c.body, properties: { ...c.body.properties, clusterResourceId: c.responses['200']?.body?.properties?.clusterResourceId } } }
+      : {}),
+  };
 }
 
 /** The clusters the examples live on: clusterName1 (connected, and an AKS stand-in), my-cluster, and the extensionTypes examples' one. */
@@ -39,7 +56,7 @@ const CLUSTERS: Array<[group: string, type: string, name: string]> = [
 ];
 
 export const kubernetesConfigurationConformance: ConformanceProvider = {
-  namespace: 'Microsoft.KubernetesConfiguration',
+  namespace: NAMESPACE,
   seed: 'test/conformance/seed.json',
   // The made-up extension types the examples name (my-extension-type, azure-vote, ...): Arclight, as Azure, refuses types it does not know.
   options: { extensionTypes: path.join(ROOT, 'test/conformance/extensionTypes.json') },
@@ -59,6 +76,9 @@ export const kubernetesConfigurationConformance: ConformanceProvider = {
     { path: 'properties.statuses[]', reason: 'statuses are reported by the cluster\'s agents: empty until an agent reports' },
     ...agentReported(['repositoryPublicKey', 'sourceSyncedCommitId', 'sourceUpdatedAt', 'statusUpdatedAt', 'errorMessage'],
       'flux and source control state reported by the cluster\'s agents: absent until an agent reports'),
+    ...agentReported(['lastSourceSyncedCommitId', 'lastSourceSyncedAt', 'lastSourceUpdatedCommitId', 'lastSourceUpdatedAt'],
+      "the flux source's synced commit and time as 2021-11-01-preview (lastSourceSynced*) and 2022-01-01-preview (lastSourceUpdated*) name them: reported by the cluster's agents, absent until an agent reports"),
+    ...agentReported(['installState', 'lastStatusTime'], "the extension's install state and last status time (2020-07-01-preview), reported by the cluster's agents: absent until an agent reports"),
     { path: 'supportedScopes.clusterScopeSettings', reason: 'types installed only at namespace scope have no cluster scope settings (Azure answers null, test_k8s_extension_types.yaml)' },
     { path: 'clusterScopeSettings.properties.defaultReleaseNamespace', reason: 'types without a default release namespace (Azure answers null): the extension is released into a namespace after its name' },
     { path: 'clusterScopeSettings.defaultReleaseNamespace', reason: 'types without a default release namespace (Azure answers null): the extension is released into a namespace after its name' },
@@ -66,20 +86,33 @@ export const kubernetesConfigurationConformance: ConformanceProvider = {
     {
       path: 'systemData',
       reason: 'extension types are a catalog, not resources anyone created: the examples of 2021-05-01-preview to 2022-01-15-preview show systemData, Azure\'s answers (test_k8s_extension_types.yaml) have none',
-      only: exampleCases('Microsoft.KubernetesConfiguration')
+      only: exampleCases(NAMESPACE)
         .filter((c) => ['2021-05-01-preview', '2021-11-01-preview', '2022-01-01-preview', '2022-01-15-preview'].includes(c.apiVersion) && /ExtensionType/.test(c.operationId))
         .map(caseKey),
     },
     {
       path: 'value[]',
       reason: 'the example lists operations still running; with --lro-delay 0 every operation has finished by the time the list is read',
-      only: ['2022-03-01', '2022-07-01', '2022-11-01', '2023-05-01'].map((v) => `${v} OperationStatus_List AsyncOperationStatus List`),
+      only: exampleReferences(NAMESPACE).filter((r) => r.operationId === 'OperationStatus_List').map(caseKey),
     },
     {
       path: 'properties.configurationSettings',
       reason: 'the example reads an extension with settings its create example (CreateExtensionWithPlan) does not set',
-      only: ['2022-11-01', '2023-05-01', '2024-11-01'].flatMap((v) => [`${v} Extensions_Get Get Extension with Plan`, `${v} Extensions_List List Extensions`]),
+      only: ['2022-04-02-preview', '2022-11-01', '2023-05-01', '2024-11-01', '2024-11-02-preview', '2025-03-01'].flatMap((v) => [`${v} Extensions_Get Get Extension with Plan`, `${v} Extensions_List List Extensions`]),
     },
     { path: 'nextLink', reason: 'ARM leaves nextLink out on the last page; the examples show a made-up next page' },
+    {
+      path: 'properties.privateEndpointConnections[]',
+      reason: 'Arclight has no Microsoft.Network private endpoints, so no connection to a private link scope exists: the list stays empty',
+    },
   ],
+  exceptions: {
+    '2019-11-01-preview Operations_List BatchAccountDelete': ARRAY_OPERATIONS_LIST,
+    '2020-07-01-preview Operations_List BatchAccountDelete': ARRAY_OPERATIONS_LIST,
+    '2021-05-01-preview Operations_List BatchAccountDelete': ARRAY_OPERATIONS_LIST,
+  },
+  notImplemented: {
+    'privateLinkScopes/privateEndpointConnections': NO_PRIVATE_ENDPOINTS,
+    'privateLinkScopes/privateLinkResources': NO_PRIVATE_ENDPOINTS,
+  },
 };

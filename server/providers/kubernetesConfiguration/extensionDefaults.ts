@@ -52,11 +52,15 @@ export function completeExtension(p: Props, name: string, w: Write<ProviderConte
 }
 
 /**
- * autoUpgradeMinorVersion as the client sent it: the spec's default (true) is in `p` already,
- * so a PUT's own body says whether it was sent; a PATCH's merged properties hold the stored value.
+ * Whether the client asked for auto-upgrades: 2025-03-01's autoUpgradeMode when sent (none pins;
+ * patch and compatible upgrade, and Azure's example then answers autoUpgradeMinorVersion true),
+ * else autoUpgradeMinorVersion. The spec's defaults are in `p` already, so a PUT's own body says
+ * what was sent; a PATCH's merged properties hold the stored value.
  */
 function autoUpgradeSent(p: Props, w: Write<ProviderContext>): boolean | undefined {
-  const sent = w.req.method === 'PUT' ? (w.req.body as Props | undefined)?.properties?.autoUpgradeMinorVersion : p.autoUpgradeMinorVersion;
+  const body: Props = (w.req.body as Props | undefined)?.properties ?? {};
+  if (typeof body.autoUpgradeMode === 'string') return body.autoUpgradeMode.toLowerCase() !== 'none';
+  const sent = w.req.method === 'PUT' ? body.autoUpgradeMinorVersion : p.autoUpgradeMinorVersion;
   return typeof sent === 'boolean' ? sent : undefined;
 }
 

@@ -1,7 +1,8 @@
 /**
  * Microsoft.KubernetesConfiguration: extensions, fluxConfigurations and
- * sourceControlConfigurations on a cluster, the operations running on a cluster, the catalog of
- * extension types (extensionTypes.ts), and the provider's operation list.
+ * sourceControlConfigurations on a cluster, the operations running on a cluster, private link
+ * scopes in resource groups, the catalog of extension types (extensionTypes.ts), and the
+ * provider's operation list.
  */
 import type { ProviderContext } from '../context';
 import { providerOperations } from '../../kit/operationsList';
@@ -13,6 +14,7 @@ import { resolveClusterParent } from './clusterParent';
 import { extensions } from './extensions';
 import { fluxConfigurations } from './fluxConfigurations';
 import { sourceControlConfigurations } from './sourceControlConfigurations';
+import { privateLinkScopesType } from './privateLinkScopes';
 import { registerExtensionTypes } from './extensionTypes';
 
 export const CONFIGURATION_TYPES = [extensions, fluxConfigurations, sourceControlConfigurations];
@@ -25,6 +27,7 @@ export function configurationTypeOf(storedType: string): ConfigurationType | und
 
 export function registerKubernetesConfigurationProvider(s: ProviderContext): void {
   for (const t of CONFIGURATION_TYPES) registerResourceType(s, configurationResourceType(t));
+  registerResourceType(s, privateLinkScopesType());
   registerExtensionTypes(s);
 
   // OperationStatus_List: the operations still running on the cluster's configuration resources.
