@@ -5,7 +5,9 @@
  */
 import request from 'supertest';
 import type { ConformanceProvider } from './scenario';
+import * as path from 'path';
 import { bearer } from '../support/arclight';
+import { ROOT } from './exampleCatalog';
 
 /** The examples' subscription (a GUID, made to exist by extendedLocation.seed.json). */
 const SUBSCRIPTION = '11111111-2222-3333-4444-555555555555';
@@ -17,6 +19,8 @@ const extension = (name: string) => `${HOST}/providers/Microsoft.KubernetesConfi
 export const extendedLocationConformance: ConformanceProvider = {
   namespace: 'Microsoft.ExtendedLocation',
   seed: 'test/conformance/extendedLocation.seed.json',
+  // The extension types setup() installs (contoso.fooextension, contoso.barextension): Arclight, as Azure, refuses types it does not know.
+  options: { extensionTypes: path.join(ROOT, 'test/conformance/extensionTypes.json') },
   groupLocation: 'westus',
   prepare(c) {
     // The examples' clusterExtensionIds are not extension ids: '.../connectedCluster/someCluster/
