@@ -61,7 +61,7 @@ export function registerSubscriptionLocationOperations<C extends KitContext>(ctx
     const resource = op.kind === operationKind(type, 'delete') || !op.resourceId ? undefined : loadResource(ctx, op.resourceId);
     if (!resource) return { status: 204 };
     const schema = req.operation.definition.operationFor(routeKeyOf('GET', type.itemPath))?.responseSchemas['200'];
-    const body = type.view ? type.view(resource, ctx) : resource.body;
+    const body = type.view ? type.view(resource, ctx, req.apiVersion) : resource.body;
     return { status: 200, body: responseProjector(schema)(body), verbatim: true };
   });
 }
