@@ -13,7 +13,7 @@ import { resolveClusterParent } from './clusterParent';
 import { extensions } from './extensions';
 import { fluxConfigurations } from './fluxConfigurations';
 import { sourceControlConfigurations } from './sourceControlConfigurations';
-import { privateLinkScopesType } from './privateLinkScopes';
+import { registerPrivateLinkScopes } from './privateLinkScopes';
 
 export const CONFIGURATION_TYPES = [extensions, fluxConfigurations, sourceControlConfigurations];
 const BY_TYPE = new Map(CONFIGURATION_TYPES.map((t) => [`${NAMESPACE}/${t.collection}`.toLowerCase(), t]));
@@ -25,7 +25,7 @@ export function configurationTypeOf(storedType: string): ConfigurationType | und
 
 export function registerKubernetesConfigurationProvider(s: ProviderContext): void {
   for (const t of CONFIGURATION_TYPES) registerResourceType(s, configurationResourceType(t));
-  registerResourceType(s, privateLinkScopesType());
+  registerPrivateLinkScopes(s);
 
   // OperationStatus_List: the operations still running on the cluster's configuration resources.
   s.handlers.on('GET', `${CLUSTER_PATH}/providers/${NAMESPACE}/operations`, (req) => {
