@@ -40,6 +40,7 @@ import { registerResourcesProvider } from './providers/resources';
 import { registerKubernetesProvider } from './providers/kubernetes';
 import { registerKubernetesConfigurationProvider } from './providers/kubernetesConfiguration';
 import { registerParentClusters } from './providers/parentClusters';
+import { registerNeighbours } from './providers/neighbours';
 import { seedResourceGroups } from './providers/resources/resourceGroups';
 
 export interface ArclightOptions extends Partial<ArclightConfig> {
@@ -122,6 +123,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
   registerKubernetesProvider(services);
   registerKubernetesConfigurationProvider(services);
   registerParentClusters(services);
+  registerNeighbours(services);
 
   const applySeed = () => {
     applyDirectorySeed(store, seed);
