@@ -35,7 +35,7 @@ describe('neighbour resources', () => {
       const created = await call('put', `${path}?api-version=${WS}`).send({ location: 'eastus', properties: { sku: { name: 'standalone' } } }).expect(201);
       assert.equal(created.body.properties.provisioningState, 'Succeeded');
       assert.match(created.body.properties.customerId, /^[0-9a-f-]{36}$/);
-      assert.equal(created.body.properties.sku.name, 'standalone');
+      assert.equal(created.body.properties.sku.name, 'Standalone'); // the spec's enum casing
       assert.equal(created.body.properties.retentionInDays, 30);
       assert.equal(created.body.type, 'Microsoft.OperationalInsights/workspaces');
       const again = await call('put', `${path}?api-version=${WS}`).send({ location: 'eastus', properties: { customerId: 'ignored' } }).expect(200);
@@ -59,9 +59,9 @@ describe('neighbour resources', () => {
 
     it('validates by the spec and refuses a solution without its workspace', async () => {
       await createGroup(a.app, 'rg');
-      const bad = await call('put', `${wsPath('rg', 'w')}?api-version=${WS}`).send({ location: 'eastus', properties: { retentionInDays: 'long' } }).expect(400);
+      const bad = await call('put', `${wsPath('rg', 'ws-1')}?api-version=${WS}`).send({ location: 'eastus', properties: { retentionInDays: 'long' } }).expect(400);
       assert.equal(bad.body.error.code, 'InvalidRequestContent');
-      const nowhere = await call('put', `${wsPath('rg', 'w')}?api-version=${WS}`).send({ location: 'atlantis' }).expect(400);
+      const nowhere = await call('put', `${wsPath('rg', 'ws-1')}?api-version=${WS}`).send({ location: 'atlantis' }).expect(400);
       assert.equal(nowhere.body.error.code, 'LocationNotAvailableForResourceType');
       const orphan = await call('put', `${groupPath('rg')}/providers/Microsoft.OperationsManagement/solutions/s?api-version=${OM}`)
         .send({ location: 'eastus', properties: { workspaceResourceId: wsPath('rg', 'missing') } }).expect(400);
@@ -120,12 +120,12 @@ describe('neighbour resources', () => {
     it('keeps federated identity credentials under the identity', async () => {
       await createGroup(a.app, 'rg');
       await call('put', `${uaiPath('rg', 'id1')}?api-version=${MSI}`).send({ location: 'eastus' }).expect(201);
-      const fic = `${uaiPath('rg', 'id1')}/federatedIdentityCredentials/f1`;
+      const fic = `${uaiPath('rg', 'id1')}/federatedIdentityCredentials/fic1`;
       const made = await call('put', `${fic}?api-version=${MSI}`).send({ properties: { issuer: 'https://issuer', subject: 'system:serviceaccount:ns:sa', audiences: ['api://AzureADTokenExchange'] } }).expect(201);
       assert.equal(made.body.id, fic);
       const list = await call('get', `${uaiPath('rg', 'id1')}/federatedIdentityCredentials?api-version=${MSI}`).expect(200);
       assert.equal(list.body.value.length, 1);
-      await call('put', `${uaiPath('rg', 'none')}/federatedIdentityCredentials/f1?api-version=${MSI}`).send({ properties: { issuer: 'https://i', subject: 's', audiences: ['a'] } }).expect(404);
+      await call('put', `${uaiPath('rg', 'none')}/federatedIdentityCredentials/fic1?api-version=${MSI}`).send({ properties: { issuer: 'https://i', subject: 's', audiences: ['a'] } }).expect(404);
     });
   });
 

@@ -23,7 +23,8 @@ export const workspaces: StandIn = {
   initialState: (w) => ({ customerId: randomUUID(), createdDate: w.ctx.clock.iso(), modifiedDate: w.ctx.clock.iso() }),
   complete: (p) => ({
     ...p,
-    sku: p.sku ?? { name: 'pergb2018' },
+    // Azure's default pricing tier; the spec's defaults may have made an sku without a name.
+    sku: (p.sku as { name?: string } | undefined)?.name ? p.sku : { ...(p.sku as object | undefined), name: 'PerGB2018' },
     retentionInDays: p.retentionInDays ?? 30,
     publicNetworkAccessForIngestion: p.publicNetworkAccessForIngestion ?? 'Enabled',
     publicNetworkAccessForQuery: p.publicNetworkAccessForQuery ?? 'Enabled',

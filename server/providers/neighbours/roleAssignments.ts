@@ -63,12 +63,14 @@ export const roleAssignments: StandIn = {
     }
     const principalId = String(p.principalId).toLowerCase();
     const known = principalKind(w.ctx, principalId);
-    if (!known && p.principalType === undefined) {
+    // The spec's default (User) is in `p` already: what matters is whether the client sent one.
+    const sent = ((w.req.rawBody as { properties?: { principalType?: unknown } } | undefined)?.properties?.principalType);
+    if (!known && sent === undefined) {
       const tenant = w.ctx.store.directory.subscription(w.req.params.scope.split('/').filter(Boolean)[1] ?? '')?.tenantId ?? w.ctx.defaults.tenantId;
       throw new ArmError(400, 'PrincipalNotFound',
         `Principal ${String(p.principalId).replace(/-/g, '')} does not exist in the directory ${tenant}. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning a role, this error might be related to a replication delay. In this case, set the role assignment principalType property to a value, such as ServicePrincipal, User, or Group.  See https://aka.ms/docs-principaltype`);
     }
-    const completed = { ...p, principalId, roleDefinitionId: roleDefinitionId(scope, role.name), principalType: p.principalType ?? known };
+    const completed = { ...p, principalId, roleDefinitionId: roleDefinitionId(scope, role.name), principalType: sent === undefined ? known : p.principalType };
     const previous = w.previous?.body.properties;
     if (previous && (previous.principalId !== completed.principalId || String(previous.roleDefinitionId).toLowerCase() !== completed.roleDefinitionId.toLowerCase())) {
       throw new ArmError(400, 'RoleAssignmentUpdateNotPermitted', 'Tenant ID, application ID, principal ID, and scope are not allowed to be updated.');
