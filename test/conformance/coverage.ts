@@ -18,6 +18,7 @@ import * as path from 'path';
 import { exampleReferences, ROOT, specNamespaces, specOperations, SpecOperation } from './exampleCatalog';
 import { caseKey, ConformanceProvider } from './scenario';
 import recorded from './missingExamples.json';
+import { NEIGHBOUR_GAPS } from './neighbours';
 
 /** The official Azure REST API specs beside this repository (absent on CI: then only the record is checked). */
 const SHARED_SPECS = path.resolve(ROOT, '..', 'shared', 'specs');
@@ -37,7 +38,7 @@ const NEWEST_GA_GAPS: Readonly<Record<string, string>> = Object.fromEntries([
   ...['CreateOrUpdate', 'Get', 'Delete', 'List'].map((op) => `Microsoft.KubernetesConfiguration 2024-11-01 SourceControlConfigurations_${op}`),
   'Microsoft.KubernetesConfiguration 2025-04-01 Operations_List',
   'Microsoft.KubernetesConfiguration 2025-04-01 OperationStatus_List',
-].map((gap) => [gap, NOT_AVAILABLE]));
+].map((gap) => [gap, NOT_AVAILABLE]).concat(Object.entries(NEIGHBOUR_GAPS)));
 
 /** The example files specs/ lacks, by folder (relative to specs/), as missingExamples.json records them. */
 function missingByFolder(): Record<string, string[]> {
