@@ -11,7 +11,7 @@ import { clusterPath, createCluster, createGroup, groupPath } from '../support/c
 
 const WS = '2022-10-01';
 const OM = '2015-11-01-preview';
-const DCR = '2022-06-01';
+const DCR = '2023-03-11';
 const MSI = '2023-01-31';
 const AUTHZ = '2022-04-01';
 const READER = 'acdd72a7-3385-48ef-bd42-f606fba81ae7';

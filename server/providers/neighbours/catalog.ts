@@ -5,7 +5,7 @@
  * rules of their own.
  */
 import { randomBytes, randomUUID } from 'crypto';
-import { ArmError } from '../../kit/armErrors';
+import { ArmError, armErrors } from '../../kit/armErrors';
 import type { ProviderContext } from '../context';
 import { loadResource } from '../../kit/resources';
 import type { StandIn } from './standIn';
@@ -52,6 +52,13 @@ export const dataCollectionRules: StandIn = {
   nameParam: 'dataCollectionRuleName',
   serviceSet: ['immutableId'],
   initialState: () => ({ immutableId: `dcr-${randomBytes(16).toString('hex')}` }),
+  // 2022-06-01 requires a log file source's format, which 2023-03-11 lets a PUT leave out: the
+  // rule is stored once for both, so a missing format is 'text' (the only value 2022-06-01 knows).
+  complete: (p) => {
+    const logFiles = (p.dataSources as { logFiles?: unknown } | undefined)?.logFiles;
+    if (Array.isArray(logFiles)) for (const f of logFiles) if (f && typeof f === 'object' && !Array.isArray(f) && (f as { format?: unknown }).format === undefined) (f as { format?: string }).format = 'text';
+    return p;
+  },
 };
 
 /**
@@ -92,5 +99,12 @@ export const federatedIdentityCredentials: StandIn = {
     return found.id;
   },
   idOf: (parentId, name) => `${parentId}/federatedIdentityCredentials/${name}`,
+  // The spec makes `properties` optional on the request but requires these in every answer.
+  checkPut: (body) => {
+    const p = (body.properties ?? {}) as Record<string, unknown>;
+    for (const field of ['issuer', 'subject', 'audiences']) {
+      if (p[field] === undefined) throw armErrors.invalidRequestContent(`Required property 'properties.${field}' not found in JSON`);
+    }
+  },
   located: false,
 };
