@@ -41,6 +41,7 @@ import { registerKubernetesProvider } from './providers/kubernetes';
 import { registerKubernetesConfigurationProvider } from './providers/kubernetesConfiguration';
 import { registerParentClusters } from './providers/parentClusters';
 import { registerExtendedLocationProvider } from './providers/extendedLocation';
+import { registerNeighbours } from './providers/neighbours';
 import { seedResourceGroups } from './providers/resources/resourceGroups';
 import { ExtensionTypeCatalog } from './providers/kubernetesConfiguration/extensionTypeCatalog';
 
@@ -127,6 +128,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
   registerKubernetesConfigurationProvider(services);
   registerParentClusters(services);
   registerExtendedLocationProvider(services);
+  registerNeighbours(services);
 
   const applySeed = () => {
     applyDirectorySeed(store, seed);

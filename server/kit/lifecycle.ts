@@ -124,7 +124,8 @@ export function registerResourceType<C extends KitContext>(ctx: C, t: ResourceTy
     const previous = loadResource(ctx, id);
     refuseWhileDeleting(previous, name);
     const w: Write<C> = { ctx, req, id, name, previous };
-    const body = req.body as Props;
+    // A spec may make the PUT body optional (data collection rules): no body is an empty one.
+    const body = (req.body ?? {}) as Props;
     const location = t.location ? resolveLocation(ctx, t, body, w, req) : undefined;
     t.checkPut?.(body, w);
     checkExtendedLocation(body, w);

@@ -71,7 +71,7 @@ export class OperationStore {
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET status = excluded.status, end_time = excluded.end_time, data = excluded.data`);
     this.pendingForResourceStmt = db.prepare<[string], Row>("SELECT * FROM operations WHERE resource_key = ? AND status = 'InProgress' ORDER BY start_time");
-    this.dueStmt = db.prepare<[number], Row>("SELECT * FROM operations WHERE status = 'InProgress' AND due_at <= ? ORDER BY due_at, start_time, id");
+    this.dueStmt = db.prepare<[number], Row>("SELECT * FROM operations WHERE status = 'InProgress' AND due_at <= ? ORDER BY due_at");
     this.pendingUnderStmt = db.prepare<[string, string], Row>(
       "SELECT * FROM operations WHERE resource_key >= ? AND resource_key < ? AND status = 'InProgress' ORDER BY start_time");
     this.nextDueStmt = db.prepare<[], number | null>("SELECT MIN(due_at) FROM operations WHERE status = 'InProgress'").pluck();

@@ -33,6 +33,9 @@ export const DEFAULT_CLIENT_SECRET = 'arclight-secret';
 export const DEFAULT_REGISTERED_PROVIDERS = [
   'Microsoft.Kubernetes', 'Microsoft.KubernetesConfiguration', 'Microsoft.ExtendedLocation',
   'Microsoft.ContainerService', 'Microsoft.HybridContainerService', 'Microsoft.ResourceConnector',
+  // The neighbours Arc automation touches (providers/neighbours): Azure registers
+  // Microsoft.Authorization by default, and the others on first use from the portal or a template.
+  'Microsoft.Authorization', 'Microsoft.ManagedIdentity', 'Microsoft.OperationalInsights', 'Microsoft.OperationsManagement', 'Microsoft.Insights',
 ];
 
 export interface SeedServicePrincipal {

@@ -18,6 +18,7 @@ import * as path from 'path';
 import { exampleReferences, ROOT, specNamespaces, specOperations, SpecOperation } from './exampleCatalog';
 import { caseKey, ConformanceProvider, notImplementedReason } from './scenario';
 import recorded from './missingExamples.json';
+import { NEIGHBOUR_GAPS } from './neighbours';
 
 /** The official Azure REST API specs beside this repository (absent on CI: then only the record is checked). */
 const SHARED_SPECS = path.resolve(ROOT, '..', 'shared', 'specs');
@@ -31,7 +32,7 @@ const NOT_AVAILABLE = 'its example files are in neither specs/ nor ../shared/spe
 const NEWEST_GA_GAPS: Readonly<Record<string, string>> = Object.fromEntries([
   ...['Update', 'Delete', 'ListByResourceGroup'].map((op) => `Microsoft.Kubernetes 2026-05-01 ConnectedCluster_${op}`),
   'Microsoft.KubernetesConfiguration 2024-11-01 SourceControlConfigurations_List',
-].map((gap) => [gap, NOT_AVAILABLE]));
+].map((gap) => [gap, NOT_AVAILABLE]).concat(Object.entries(NEIGHBOUR_GAPS)));
 
 /** The example files specs/ lacks, by folder (relative to specs/), as missingExamples.json records them. */
 function missingByFolder(): Record<string, string[]> {

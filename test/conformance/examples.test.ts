@@ -4,8 +4,9 @@ import { describeExampleCoverage } from './coverage';
 import { kubernetesConformance } from './kubernetes';
 import { kubernetesConfigurationConformance } from './kubernetesConfiguration';
 import { extendedLocationConformance } from './extendedLocation';
+import { NEIGHBOUR_CONFORMANCE } from './neighbours';
 
-const providers = [kubernetesConformance, kubernetesConfigurationConformance, extendedLocationConformance];
+const providers = [kubernetesConformance, kubernetesConfigurationConformance, extendedLocationConformance, ...NEIGHBOUR_CONFORMANCE];
 
 for (const provider of providers) describeConformance(provider);
 describeExampleCoverage(providers);

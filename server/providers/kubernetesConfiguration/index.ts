@@ -14,7 +14,7 @@ import { resolveClusterParent } from './clusterParent';
 import { extensions } from './extensions';
 import { fluxConfigurations } from './fluxConfigurations';
 import { sourceControlConfigurations } from './sourceControlConfigurations';
-import { privateLinkScopesType } from './privateLinkScopes';
+import { registerPrivateLinkScopes } from './privateLinkScopes';
 import { registerExtensionTypes } from './extensionTypes';
 
 export const CONFIGURATION_TYPES = [extensions, fluxConfigurations, sourceControlConfigurations];
@@ -27,7 +27,7 @@ export function configurationTypeOf(storedType: string): ConfigurationType | und
 
 export function registerKubernetesConfigurationProvider(s: ProviderContext): void {
   for (const t of CONFIGURATION_TYPES) registerResourceType(s, configurationResourceType(t));
-  registerResourceType(s, privateLinkScopesType());
+  registerPrivateLinkScopes(s);
   registerExtensionTypes(s);
 
   // OperationStatus_List: the operations still running on the cluster's configuration resources.

@@ -17,6 +17,7 @@ import { ArmError, armErrors } from '../../kit/armErrors';
 import type { ProviderContext } from '../context';
 import { resourceGroupId } from '../../kit/resourceIds';
 import type { ResourceType } from '../../kit/resourceType';
+import { registerResourceType } from '../../kit/lifecycle';
 import { NAMESPACE } from './configurationResources';
 
 const TYPE_NAME = `${NAMESPACE}/privateLinkScopes`;
@@ -54,4 +55,16 @@ export function privateLinkScopesType(): ResourceType<ProviderContext> {
     notFound: (req, name) => armErrors.resourceNotFound(`${TYPE_NAME}/${name}`, req.params.resourceGroupName),
     beingDeleted: (name) => new ArmError(409, 'AnotherOperationInProgress', `The private link scope '${name}' is being deleted. Wait for the deletion to complete before changing it.`),
   };
+}
+
+/** What a scope's private endpoints would need: Microsoft.Network, which Arclight does not emulate. */
+const NO_PRIVATE_ENDPOINTS = 'private endpoints are Microsoft.Network resources, which Arclight does not emulate';
+
+/** The private link scope type, and its endpoint connections and link resources, refused. */
+export function registerPrivateLinkScopes(s: ProviderContext): void {
+  registerResourceType(s, privateLinkScopesType());
+  for (const method of ['GET', 'PUT', 'DELETE']) s.handlers.refuse(method, `${ITEM}/privateEndpointConnections/{}`, NO_PRIVATE_ENDPOINTS);
+  s.handlers.refuse('GET', `${ITEM}/privateEndpointConnections`, NO_PRIVATE_ENDPOINTS);
+  s.handlers.refuse('GET', `${ITEM}/privateLinkResources`, NO_PRIVATE_ENDPOINTS);
+  s.handlers.refuse('GET', `${ITEM}/privateLinkResources/{}`, NO_PRIVATE_ENDPOINTS);
 }
