@@ -456,7 +456,8 @@ function whatIf(s: Services, req: ArmRequest): ArmResponse {
         continue;
       }
       const before = current.body as JsonObject;
-      const delta = diff('', before, after);
+      const secret = secretPaths(s, r.id, r.apiVersion);
+      const delta = diff('', before, after).filter((d) => !secret.some((re) => re.test(String(d.path))));
       changes.push(delta.length ? { resourceId: r.id, changeType: 'Modify', before, after, delta } : { resourceId: r.id, changeType: 'NoChange', before, after });
     }
   }
@@ -468,7 +469,19 @@ function whatIf(s: Services, req: ArmRequest): ArmResponse {
       after = page.continueAfter ?? '';
     }
   }
-  return { status: 200, body: JSON.parse(plan.redact(JSON.stringify({ status: 'Succeeded', properties: { changes } }))) as JsonObject };
+  // Verbatim: before/after hold any JSON value, which the spec's `type: object` would drop.
+  return { status: 200, verbatim: true, body: JSON.parse(plan.redact(JSON.stringify({ status: 'Succeeded', properties: { changes } }))) as JsonObject };
+}
+
+/** The write-only (x-ms-secret) paths of a type's PUT: never read back, so never a change whatIf can see. */
+function secretPaths(s: Services, id: string, apiVersion: string): RegExp[] {
+  const segments = id.split('/').filter(Boolean);
+  const at = segments.map((x) => x.toLowerCase()).lastIndexOf('providers');
+  const definition = s.catalog.definition(segments[at + 1] ?? '', apiVersion);
+  const match = definition?.match('put', ('/' + segments.join('/')).toLowerCase(), segments);
+  if (!match || match.kind !== 'operation') return [];
+  const escape = (x: string) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  return (match.operation.derived?.secret ?? []).map((p) => new RegExp(`^${p.split('.').map((seg) => (seg === '*' ? '[^.]+' : escape(seg.replace(/\[\]$/, '')))).join('\\.')}(\\.|$)`, 'i'));
 }
 
 /** Property deltas from what the template sends: a value it sets that differs (what it leaves out is not a change). */
