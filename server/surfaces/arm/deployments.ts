@@ -492,7 +492,9 @@ function diff(path: string, before: Json, after: Json): JsonObject[] {
       if (['id', 'name', 'type', 'apiVersion'].includes(k) && !path) continue;
       const match = Object.keys(before).find((b) => b.toLowerCase() === k.toLowerCase());
       const p = path ? `${path}.${k}` : k;
-      if (match === undefined) out.push({ path: p, propertyChangeType: 'Create', after: v });
+      if (match === undefined) {
+        if (v !== null) out.push({ path: p, propertyChangeType: 'Create', after: v });
+      }
       else out.push(...diff(p, before[match], v));
     }
     return out;
