@@ -546,7 +546,8 @@ function lowerLiterals(template: string): string {
 /**
  * Writes a manifest extract (see ManifestExtract): the matching paths of a vendored file with
  * the local definitions and parameters they reach (transitively), other `$ref`s re-pointed from
- * the generated file's folder, `x-ms-examples` dropped (the examples are not vendored).
+ * the generated file's folder, `x-ms-examples` dropped (the examples are not vendored), trailing
+ * slashes of path templates left off.
  */
 export function extractSpec(extract: ManifestExtract): Json {
   const fromAbs = path.join(SPECS, extract.from);
@@ -578,7 +579,9 @@ export function extractSpec(extract: ManifestExtract): Json {
   for (const [k, v] of Object.entries<Json>(source)) if (!['paths', 'definitions', 'parameters'].includes(k)) doc[k] = rewrite(v);
   doc.paths = {};
   for (const [template, item] of Object.entries<Json>(source.paths ?? {})) {
-    if (patterns.some((re) => re.test(template))) doc.paths[template] = rewrite(item);
+    // A trailing slash (the deployments lists: `.../deployments/`) is left off: ARM ignores empty
+    // segments, and openapi-backend, the validator's reference, would not route the template.
+    if (patterns.some((re) => re.test(template))) doc.paths[template.length > 1 ? template.replace(/\/$/, '') : template] = rewrite(item);
   }
   if (!Object.keys(doc.paths).length) throw new Error(`extract ${extract.file}: no path of ${extract.from} matches`);
   const definitions: Record<string, Json> = {};

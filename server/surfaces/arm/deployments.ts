@@ -528,7 +528,7 @@ export function registerDeployments(s: Services): void {
     s.store.resources.deleteTree(stored.key);
     return { status: 204 };
   });
-  h.on('GET', `${G}/providers/Microsoft.Resources/deployments/`, (req) => {
+  h.on('GET', `${G}/providers/Microsoft.Resources/deployments`, (req) => {
     const items: JsonObject[] = [];
     for (let after = '', more = true; more;) {
       const page = s.store.resources.children(armKey(resourceGroupId(req.params.subscriptionId, req.params.resourceGroupName)), TYPE_LOWER, after, 500);
