@@ -201,6 +201,21 @@ describe('deployments (resource group scope)', () => {
   });
 });
 
+describe('deployments and the debug log', () => {
+  const lines: string[] = [];
+  const a = arclightPerSuite({ logLevel: 'debug', logSink: (l) => lines.push(l) }, (i) => createCluster(i.app, 'rg', 'c1'));
+
+  it('never logs a secure parameter, in the deployment request or in the writes it makes', async () => {
+    const url = `${groupPath('rg')}/providers/Microsoft.Resources/deployments/logged?api-version=2022-09-01`;
+    await request(a.app).put(url).set('Authorization', bearer())
+      .send({ properties: { mode: 'Incremental', template: copyLoopTemplate(1), parameters: { clusterName: { value: 'c1' }, secret: { value: SECRET } } } }).expect(201);
+    const got = await request(a.app).get(url).set('Authorization', bearer()).expect(200);
+    assert.equal(got.body.properties.provisioningState, 'Succeeded');
+    assert.ok(lines.some((l) => l.includes('/extensions/ext0')), 'the internal write is logged');
+    assert.ok(!lines.some((l) => l.includes(SECRET)), 'a secure value was logged');
+  });
+});
+
 describe('deployments with --lro-delay', () => {
   const a = arclightPerSuite({ lroDelay: 30 }, (i) => createCluster(i.app, 'rg', 'c1'));
   const dep = (name: string, action = '') => `${groupPath('rg')}/providers/Microsoft.Resources/deployments/${name}${action}?api-version=2022-09-01`;
