@@ -234,5 +234,21 @@ describe('deployments with --lro-delay', () => {
     assert.equal((await call('get', dep('slow')).expect(200)).body.properties.provisioningState, 'Canceled');
     const notRunning = await call('post', dep('slow', '/cancel')).expect(409);
     assert.equal(notRunning.body.error.code, 'DeploymentCannotBeCancelled');
+    await request(a.app).get(`${clusterPath('rg', 'c1')}/providers/Microsoft.KubernetesConfiguration/extensions/ext0?api-version=2023-05-01`).set('Authorization', bearer()).expect(404);
+  });
+
+  it('runs the template when the emulator clock reaches it: Succeeded, with a duration on that clock', async () => {
+    const body = { properties: { mode: 'Incremental', template: copyLoopTemplate(2), parameters: { clusterName: { value: 'c1' } } } };
+    const res = await call('put', dep('later')).send(body).expect(201);
+    assert.equal(res.headers['retry-after'], '30');
+    await request(a.app).post('/_arclight/clock/advance').send({ seconds: 31 }).expect(200);
+    const status = await call('get', new URL(res.headers['azure-asyncoperation']).pathname + '?api-version=2022-09-01').expect(200);
+    assert.equal(status.body.status, 'Succeeded');
+    const got = await call('get', dep('later')).expect(200);
+    assert.equal(got.body.properties.provisioningState, 'Succeeded');
+    assert.equal(got.body.properties.outputResources.length, 2);
+    assert.match(got.body.properties.duration, /^PT3\d(\.\d+)?S$/);
+    const ext = await request(a.app).get(`${clusterPath('rg', 'c1')}/providers/Microsoft.KubernetesConfiguration/extensions/ext1?api-version=2023-05-01`).set('Authorization', bearer()).expect(200);
+    assert.equal(ext.body.properties.provisioningState, 'Succeeded');
   });
 });
