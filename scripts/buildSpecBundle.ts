@@ -1,8 +1,9 @@
 /**
- * Build step: turns the vendored Swagger 2.0 files listed in specs/manifest.json into one
- * OpenAPI 3 document per (provider namespace, api-version), with every external $ref resolved
- * into components, and writes them with the manifest and the region catalog to
- * dist/specs/bundle.json. The server only loads that file at start-up: no spec parsing,
+ * Build step: turns the vendored Swagger 2.0 files of each provider of specs/manifest.json
+ * (every spec file of its spec folders, by the api-version each says it is: see
+ * scripts/specSources.ts) into one OpenAPI 3 document per (provider namespace, api-version),
+ * with every external $ref resolved into components, and writes them with the manifest, the
+ * files of each api-version and the region catalog to dist/specs/bundle.json. The server only loads that file at start-up: no spec parsing,
  * conversion or $ref resolution happens at run time.
  *
  * Conventions of the generated documents (the router and the renderer rely on them):
@@ -24,6 +25,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { pathSegments, resourceTypeOf } from '../server/kit/resourceIds';
+import { providerApiVersions, sortVersionsDesc } from './specSources';
 import {
   BundleManifest, SpecBundle, BundleProvider, BundleResourceType, ManifestExtract, ManifestFile, DerivedFacts, DerivedFactsSource,
 } from '../server/spec/bundleTypes';
@@ -105,9 +107,27 @@ function pointer(doc: Json, fragment: string): Json {
   return node;
 }
 
+/**
+ * `$ref`s of the vendored specs that resolve to no file, here or upstream, and what they were
+ * meant to name: `<spec file relative to specs/> <ref as written>` -> the ref used instead.
+ * The vendored files stay as Azure publishes them; the builder reads these refs as repaired.
+ */
+export const REF_REPAIRS: Readonly<Record<string, { ref: string; reason: string }>> = {
+  'specification/kubernetesconfiguration/resource-manager/Microsoft.KubernetesConfiguration/operations/preview/2024-11-01-preview/operations.json ../../../../common/2022-03-01/definitions.json#/definitions/OperationStatusList': {
+    ref: '../../../common/2022-03-01/definitions.json#/definitions/OperationStatusList',
+    reason: 'one ../ too many: it points at resource-manager/common/, which does not exist; every sibling ref of the file (and the 2024-11-01 operations.json) uses Microsoft.KubernetesConfiguration/common/2022-03-01',
+  },
+};
+
+/** A $ref as the builder reads it: as written, or as REF_REPAIRS repairs it. */
+export function repairedRef(fromFile: string, ref: string): string {
+  const relative = path.relative(SPECS, fromFile).split(path.sep).join('/');
+  return REF_REPAIRS[`${relative} ${ref}`]?.ref ?? ref;
+}
+
 /** Resolves a $ref relative to the file it appears in. */
 function resolveRef(fromFile: string, ref: string): { file: string; fragment: string; node: Json } {
-  const [filePart, fragment = ''] = ref.split('#');
+  const [filePart, fragment = ''] = repairedRef(fromFile, ref).split('#');
   const file = filePart ? path.resolve(path.dirname(fromFile), filePart) : fromFile;
   return { file, fragment, node: pointer(loadJson(file), fragment) };
 }
@@ -614,10 +634,12 @@ function main(): void {
       armOwned: !!provider.armOwned,
       authorizations: provider.authorizations ?? [],
       definitions: {},
+      files: {},
       resourceTypes: [],
     };
     const docKeyByFiles = new Map<string, string>();
-    for (const [apiVersion, files] of Object.entries<ManifestFile[]>(provider.apiVersions)) {
+    const apiVersions = providerApiVersions(SPECS, provider);
+    for (const [apiVersion, files] of Object.entries<ManifestFile[]>(apiVersions)) {
       // api-versions made of the same files share one document.
       const filesKey = JSON.stringify(files);
       const shared = docKeyByFiles.get(filesKey);
@@ -639,12 +661,13 @@ function main(): void {
       }
       if (!shared) bundle.documents[docKey] = builder.build();
       out.definitions[apiVersion] = docKey;
+      out.files[apiVersion] = files;
     }
-    const allVersions = Object.keys(provider.apiVersions);
+    const allVersions = Object.keys(apiVersions);
     for (const [typeName, decl] of Object.entries(provider.resourceTypes ?? {})) {
       const fromSpecs = versionsByType.get(typeName.toLowerCase());
-      const apiVersions = decl.apiVersions ?? (fromSpecs ? [...fromSpecs] : allVersions);
-      const rt: BundleResourceType = { ...decl, resourceType: typeName, apiVersions: sortVersionsDesc(apiVersions) };
+      const typeVersions = decl.apiVersions ?? (fromSpecs ? [...fromSpecs] : allVersions);
+      const rt: BundleResourceType = { ...decl, resourceType: typeName, apiVersions: sortVersionsDesc(typeVersions) };
       out.resourceTypes.push(rt);
     }
     bundle.providers[nsLower] = out;
@@ -654,11 +677,6 @@ function main(): void {
   fs.writeFileSync(OUT, JSON.stringify(bundle));
   const kb = Math.round(fs.statSync(OUT).size / 1024);
   console.log(`spec bundle: ${Object.keys(bundle.documents).length} definitions, ${kb} KiB -> ${path.relative(ROOT, OUT)}`);
-}
-
-/** Newest first, as ARM lists api-versions in provider documents. */
-export function sortVersionsDesc(versions: Iterable<string>): string[] {
-  return [...new Set(versions)].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
 }
 
 if (require.main === module) main();

@@ -41,6 +41,8 @@ import { registerResourcesProvider } from './providers/resources';
 import { registerKubernetesProvider } from './providers/kubernetes';
 import { registerKubernetesConfigurationProvider } from './providers/kubernetesConfiguration';
 import { registerParentClusters } from './providers/parentClusters';
+import { registerExtendedLocationProvider } from './providers/extendedLocation';
+import { registerNeighbours } from './providers/neighbours';
 import { seedResourceGroups } from './providers/resources/resourceGroups';
 
 export interface ArclightOptions extends Partial<ArclightConfig> {
@@ -124,6 +126,8 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
   registerKubernetesProvider(services);
   registerKubernetesConfigurationProvider(services);
   registerParentClusters(services);
+  registerExtendedLocationProvider(services);
+  registerNeighbours(services);
 
   const applySeed = () => {
     applyDirectorySeed(store, seed);

@@ -24,6 +24,7 @@ import { deleteResourceTree, deletionCompleter, listOfType, loadResource, provis
 import { CREATING_STATE, operationHeaders, RUNNING_STATE, Verb } from './operationStyles';
 import { patchWriteOnly, takeWriteOnly } from './writeOnly';
 import { applyDefaults, propertyDefaults, typeSpecFacts } from './specFacts';
+import { checkExtendedLocation } from './extendedLocations';
 import type { Props, ResourceType, Write } from './resourceType';
 
 /** `connectedClusters/create`: what an operation does, by the last segment of the type's name. */
@@ -49,7 +50,7 @@ function pick(o: Props, keys: readonly string[]): Props {
 
 export function registerResourceType<C extends KitContext>(ctx: C, t: ResourceType<C>): void {
   const type = t.typeName.toLowerCase();
-  const view = (stored: StoredResource): Props => (t.view ? t.view(stored, ctx) : stored.body);
+  const view = (stored: StoredResource, req: ArmRequest): Props => (t.view ? t.view(stored, ctx, req.apiVersion) : stored.body);
   const runsLong = (req: ArmRequest) => !!t.asyncStyle && req.operation.longRunning;
   /** What a request's properties cannot set. */
   const serviceSet = [...t.serviceSet, 'provisioningState'];
@@ -68,9 +69,11 @@ export function registerResourceType<C extends KitContext>(ctx: C, t: ResourceTy
     return properties;
   };
 
+  /** Where the name is in the item path: some versions' specs call its parameter otherwise (extensions 2020-07-01-preview: extensionInstanceName). */
+  const nameIndex = t.itemPath.split('/').filter(Boolean).length - 1;
   const locate = (req: ArmRequest) => {
     const parentId = t.parent.parentId(ctx, req);
-    const name = req.params[t.nameParam];
+    const name = req.params[t.nameParam] ?? req.params[req.operation.pathParams.find(([, index]) => index === nameIndex)?.[0] ?? t.nameParam];
     const id = t.parent.idOf ? t.parent.idOf(parentId, name) : `${parentId}/providers/${t.typeName}/${name}`;
     return { parentId, name, id };
   };
@@ -121,9 +124,11 @@ export function registerResourceType<C extends KitContext>(ctx: C, t: ResourceTy
     const previous = loadResource(ctx, id);
     refuseWhileDeleting(previous, name);
     const w: Write<C> = { ctx, req, id, name, previous };
-    const body = req.body as Props;
+    // A spec may make the PUT body optional (data collection rules): no body is an empty one.
+    const body = (req.body ?? {}) as Props;
     const location = t.location ? resolveLocation(ctx, t, body, w, req) : undefined;
     t.checkPut?.(body, w);
+    checkExtendedLocation(body, w);
 
     const requested = omit((body.properties ?? {}) as Props, serviceSet);
     const { properties: user, values: secrets } = takeWriteOnly(requested, spec.writeOnly);
@@ -146,10 +151,11 @@ export function registerResourceType<C extends KitContext>(ctx: C, t: ResourceTy
     withDefaults(merged.properties);
 
     const { stored, headers } = save(req, { id, parentId, previous }, merged, spec.writeOnly.length ? secrets : undefined, previous ? 'update' : 'create');
-    return { status: previous ? 200 : 201, body: view(stored), headers };
+    // A create is 201, but in versions whose spec answers a PUT with 200 only (extensions 2020-07-01-preview).
+    return { status: previous || !req.operation.responseSchemas['201'] ? 200 : 201, body: view(stored, req), headers };
   });
 
-  ctx.handlers.on('GET', t.itemPath, (req) => ({ status: 200, body: view(existing(req).found) }));
+  ctx.handlers.on('GET', t.itemPath, (req) => ({ status: 200, body: view(existing(req).found, req) }));
 
   if (has('HEAD', t.itemPath)) {
     ctx.handlers.on('HEAD', t.itemPath, (req) => {
@@ -167,7 +173,7 @@ export function registerResourceType<C extends KitContext>(ctx: C, t: ResourceTy
       if (t.patch) {
         body = t.patch(found, req, ctx);
       } else {
-        refuseUnpatchable(req, `${/^[aeiou]/i.test(t.label) ? 'an' : 'a'} ${t.label}`, view(found), t.sameValue);
+        refuseUnpatchable(req, `${/^[aeiou]/i.test(t.label) ? 'an' : 'a'} ${t.label}`, view(found, req), t.sameValue);
         const patch = req.body as { tags?: Record<string, string> | null; properties?: Props };
         body = Object.assign({}, found.body);
         if (patch.tags !== undefined) {
@@ -186,9 +192,11 @@ export function registerResourceType<C extends KitContext>(ctx: C, t: ResourceTy
         if (t.systemData !== false) body.systemData = systemDataFor(req.caller, ctx.clock.iso(), found.body.systemData);
       }
       const { stored, headers } = save(req, { id, parentId, previous: found }, body, secrets, 'update');
-      if (!headers) return { status: 200, body: view(stored) };
+      if (!headers) return { status: 200, body: view(stored, req) };
+      // A long-running PATCH whose spec answers only 200 (resource sync rules) answers 200 with the resource and the operation's headers.
+      if (!Object.hasOwn(req.operation.responseSchemas, '202')) return { status: 200, headers, body: view(stored, req) };
       // The resource comes with the 202 where the spec's 202 has a body (extensions do, clusters do not).
-      return { status: 202, headers, body: req.operation.responseSchemas['202'] ? view(stored) : undefined };
+      return { status: 202, headers, body: req.operation.responseSchemas['202'] ? view(stored, req) : undefined };
     });
   }
 
@@ -219,7 +227,7 @@ export function registerResourceType<C extends KitContext>(ctx: C, t: ResourceTy
       const scope = list.scope === 'parent' ? { parentId: t.parent.parentId(ctx, req) } : { subscriptionId: req.params.subscriptionId };
       const accept = t.listFilter?.(req) ?? (() => true);
       const page = filteredPage((after, limit) => listOfType(ctx, type, scope, after, limit), accept, pageRequest(req, ctx.config.pageSize));
-      return { status: 200, body: listBody(page.items.map(view), nextLink(req, page)) };
+      return { status: 200, body: listBody(page.items.map((item) => view(item, req)), nextLink(req, page)) };
     });
   }
 

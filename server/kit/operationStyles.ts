@@ -10,6 +10,10 @@
  *   `Creating`.
  * - `armOperationResults` (ARM's own resource groups): `Location` at
  *   `/subscriptions/{s}/operationresults/{id}`, 202 while running, then 200.
+ * - `subscriptionLocations` (Microsoft.ExtendedLocation): `Azure-AsyncOperation` at
+ *   `/subscriptions/{s}/providers/{namespace}/locations/{location}/operationsStatus/{id}` (always
+ *   200 with the status), and for DELETE also `Location` at `.../operationResults/{id}` (202
+ *   while running, then 204). A new resource reads `Creating` until it completes.
  *
  * Every shape carries Retry-After and retry-after-ms (see asyncOperations.ts).
  */
@@ -17,11 +21,11 @@ import type { ArmRequest } from './handlers';
 import type { OperationRecord } from '../store/operations';
 import { retryHeaders } from './asyncOperations';
 
-export type AsyncStyle = 'providerHub' | 'nested' | 'armOperationResults';
+export type AsyncStyle = 'providerHub' | 'nested' | 'armOperationResults' | 'subscriptionLocations';
 export type Verb = 'create' | 'update' | 'delete';
 
 /** What a resource being created reads while its operation runs. */
-export const CREATING_STATE: Record<AsyncStyle, string> = { providerHub: 'Accepted', nested: 'Creating', armOperationResults: 'Creating' };
+export const CREATING_STATE: Record<AsyncStyle, string> = { providerHub: 'Accepted', nested: 'Creating', armOperationResults: 'Creating', subscriptionLocations: 'Creating' };
 
 /** The operation status of `nested` operations while running, as the KubernetesConfiguration RP reports them. */
 export const RUNNING_STATE: Readonly<Record<Verb, string>> = { create: 'Creating', update: 'Updating', delete: 'Deleting' };
@@ -41,6 +45,10 @@ export function providerHubUrl(baseUrl: string, namespace: string, location: str
   return `${baseUrl}/providers/${namespace}/locations/${location}/${kind}/${id}?api-version=${apiVersion}`;
 }
 
+export function subscriptionLocationUrl(baseUrl: string, subscriptionId: string, namespace: string, location: string, kind: 'operationsStatus' | 'operationResults', id: string, apiVersion: string): string {
+  return `${baseUrl}/subscriptions/${subscriptionId}/providers/${namespace}/locations/${location}/${kind}/${id}?api-version=${apiVersion}`;
+}
+
 export function nestedOperationUrl(baseUrl: string, resourceId: string, operationId: string, apiVersion: string): string {
   return `${baseUrl}${resourceId}/operations/${operationId}?api-Version=${apiVersion}`;
 }
@@ -58,6 +66,12 @@ export function operationHeaders(style: AsyncStyle, a: OperationAnswer): Record<
       // Azure sends both, pointing at the same status resource (clients prefer Operation-Location).
       const status = nestedOperationUrl(req.baseUrl, a.id, op.id, req.apiVersion);
       return Object.assign({ 'Azure-AsyncOperation': status, 'Operation-Location': status, 'x-ms-async-operation-timeout': TIMEOUT[a.verb] }, retryHeaders(a.retry));
+    }
+    case 'subscriptionLocations': {
+      const url = (kind: 'operationsStatus' | 'operationResults') =>
+        subscriptionLocationUrl(req.baseUrl, req.params.subscriptionId, req.namespace, a.location ?? '', kind, op.id, req.apiVersion);
+      const location = a.verb === 'delete' ? { Location: url('operationResults') } : {};
+      return Object.assign(location, { 'Azure-AsyncOperation': url('operationsStatus') }, retryHeaders(a.retry));
     }
     case 'armOperationResults':
       return Object.assign({ Location: `${req.baseUrl}/subscriptions/${req.params.subscriptionId}/operationresults/${op.id}?api-version=${req.apiVersion}` }, retryHeaders(a.retry));

@@ -59,7 +59,7 @@ export function registerProviderHubOperations<C extends KitContext>(ctx: C, name
     if (!resource) return { status: 204 };
     // Rendered as the type's GET in the poll's api-version, which may not be the write's.
     const schema = req.operation.definition.operationFor(routeKeyOf('GET', type.itemPath))?.responseSchemas['200'];
-    const body = type.view ? type.view(resource, ctx) : resource.body;
+    const body = type.view ? type.view(resource, ctx, req.apiVersion) : resource.body;
     return { status: 200, body: responseProjector(schema)(body), verbatim: true };
   });
 }

@@ -28,8 +28,16 @@ export interface ManifestProvider {
   /** Types owned by ARM itself (Microsoft.Resources): api-version errors use ARM's wording. */
   armOwned?: boolean;
   authorizations?: ProviderAuthorization[];
-  /** api-version -> the spec files that together define it. */
-  apiVersions: Record<string, ManifestFile[]>;
+  /**
+   * Folders (relative to specs/) of the provider's vendored specs: every spec file below them
+   * joins the api-version its info.version names (scripts/specSources.ts), so each vendored
+   * version is served without being listed.
+   */
+  specFolders?: ManifestFile[];
+  /** Arclight's own files that join every api-version found in `specFolders`. */
+  everyVersion?: ManifestFile[];
+  /** api-version -> the spec files that together define it, for versions not found in `specFolders`. */
+  apiVersions?: Record<string, ManifestFile[]>;
   resourceTypes?: Record<string, ResourceTypeDeclaration>;
 }
 
@@ -75,6 +83,8 @@ export interface BundleProvider {
   authorizations: ProviderAuthorization[];
   /** api-version -> key into SpecBundle.documents. */
   definitions: Record<string, string>;
+  /** api-version -> the spec files (relative to specs/) its document was built from. */
+  files: Record<string, ManifestFile[]>;
   resourceTypes: BundleResourceType[];
 }
 

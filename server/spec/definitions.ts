@@ -34,6 +34,8 @@ export interface ArmOperation {
   responseSchemas: Record<string, Schema | undefined>;
   /** Lower-cased query parameter name -> the name the spec uses. */
   queryNames: Map<string, string>;
+  /** Path parameters that hold a whole ARM id and so span segments (`scope`; see RouteTable). */
+  spanningParams?: ReadonlySet<string>;
   /** Query parameters of type array (validated as [value]). */
   arrayQueryNames: Set<string>;
   /**
@@ -83,30 +85,50 @@ let backendModule: typeof import('openapi-backend') | undefined;
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, which a static import cannot be
 const openapiBackend = () => (backendModule ??= require('openapi-backend') as typeof import('openapi-backend'));
 
-/** The operations' path patterns by number of segments: a path is only tried against its own length. */
+/**
+ * The operations' path patterns by number of segments: a path is only tried against its own
+ * length. A template whose parameter holds a whole ARM id (`{scope}`, `{resourceUri}`,
+ * `{roleAssignmentId}`: the specs mark them x-ms-skip-url-encoding) spans one or more
+ * segments: those routes are tried against every path, and the most literal match wins, so
+ * `/subscriptions/{s}/providers/X/things` beats `/{scope}/providers/X/things`.
+ */
 class RouteTable {
   private readonly bySegmentCount = new Map<number, CompiledRoute[]>();
+  private readonly spanning: CompiledRoute[] = [];
 
-  add(template: string, operation: ArmOperation): void {
+  add(template: string, operation: ArmOperation, spanningParams: ReadonlySet<string> = new Set()): void {
     const segments = template.split('/').filter(Boolean);
-    const pattern = segments.map((s) => (s.startsWith('{') ? '[^/]+' : escapeRegex(s))).join('/');
+    const spans = segments.some((s) => spanningParams.has(s.slice(1, -1)));
+    const pattern = segments.map((s) => (s.startsWith('{') ? (spanningParams.has(s.slice(1, -1)) ? '(.+)' : '([^/]+)') : escapeRegex(s))).join('/');
+    const route = { regex: new RegExp(`^/${pattern}$`), specificity: segments.filter((s) => !s.startsWith('{')).join('').length, operation };
+    if (spans) {
+      this.spanning.push(route);
+      return;
+    }
     const routes = this.bySegmentCount.get(segments.length) ?? [];
-    routes.push({ regex: new RegExp(`^/${pattern}$`), specificity: segments.filter((s) => !s.startsWith('{')).join('').length, operation });
+    routes.push(route);
     this.bySegmentCount.set(segments.length, routes);
   }
 
   /** `lowerPath` is the request path lower-cased, without query string or empty segments. */
-  match(method: string, lowerPath: string, segmentCount: number): { kind: 'operation'; operation: ArmOperation } | { kind: 'method-not-allowed' } | { kind: 'none' } {
+  match(method: string, lowerPath: string, segmentCount: number): { kind: 'operation'; operation: ArmOperation; route: CompiledRoute } | { kind: 'method-not-allowed' } | { kind: 'none' } {
     let best: CompiledRoute | undefined;
     let pathMatched = false;
-    for (const route of this.bySegmentCount.get(segmentCount) ?? []) {
+    for (const route of [...(this.bySegmentCount.get(segmentCount) ?? []), ...this.spanning]) {
       if (!route.regex.test(lowerPath)) continue;
       pathMatched = true;
       if (route.operation.method === method && (!best || route.specificity > best.specificity)) best = route;
     }
-    if (best) return { kind: 'operation', operation: best.operation };
+    if (best) return { kind: 'operation', operation: best.operation, route: best };
     return pathMatched ? { kind: 'method-not-allowed' } : { kind: 'none' };
   }
+}
+
+/** The path parameters the spec marks x-ms-skip-url-encoding: they carry an ARM id, slashes and all. */
+function spanningParameters(raw: Operation): Set<string> {
+  const out = new Set<string>();
+  for (const p of (raw as Schema).parameters ?? []) if (p.in === 'path' && p.schema?.['x-ms-skip-url-encoding'] === true) out.add(p.name);
+  return out;
 }
 
 export class Definition {
@@ -130,7 +152,7 @@ export class Definition {
     for (const raw of this.api.router.getOperations()) {
       const operation = this.describe(raw);
       this.operations.push(operation);
-      this.routes.add(raw.path, operation);
+      this.routes.add(raw.path, operation, spanningParameters(raw));
     }
   }
 
@@ -139,6 +161,17 @@ export class Definition {
     if (m.kind !== 'operation') return m;
     const params: Record<string, string> = {};
     // A malformed percent-encoding throws URIError: the client's fault, answered 400.
+    if (m.operation.spanningParams) {
+      // The segments each parameter took, by the capture groups of the route (in path order).
+      const groups = m.route.regex.exec(lowerPath)!;
+      let offset = 0;
+      m.operation.pathParams.forEach(([name, index], i) => {
+        const count = groups[i + 1].split('/').length;
+        params[name] = originalSegments.slice(index + offset, index + offset + count).map((s) => decodeURIComponent(s)).join('/');
+        offset += count - 1;
+      });
+      return { kind: 'operation', operation: m.operation, params };
+    }
     for (const [name, index] of m.operation.pathParams) params[name] = decodeURIComponent(originalSegments[index] ?? '');
     return { kind: 'operation', operation: m.operation, params };
   }
@@ -249,6 +282,7 @@ export class Definition {
       responseSchemas,
       queryNames,
       arrayQueryNames,
+      spanningParams: spanningParameters(raw).size ? spanningParameters(raw) : undefined,
       derived: op['x-arclight-derived'],
       definition: this,
       raw,

@@ -26,12 +26,16 @@ export const DEFAULT_CLIENT_ID = '00000000-0000-0000-0000-000000000002';
 export const DEFAULT_CLIENT_SECRET = 'arclight-secret';
 
 /**
- * Namespaces registered in a subscription unless its seed entry says otherwise: the two Arc
- * providers, and the stand-in parents of configuration resources (see providers/parentClusters).
+ * Namespaces registered in a subscription unless its seed entry says otherwise: the Arc
+ * providers (custom locations' Microsoft.ExtendedLocation among them), and the stand-in parents
+ * of configuration resources (see providers/parentClusters).
  */
 export const DEFAULT_REGISTERED_PROVIDERS = [
-  'Microsoft.Kubernetes', 'Microsoft.KubernetesConfiguration',
+  'Microsoft.Kubernetes', 'Microsoft.KubernetesConfiguration', 'Microsoft.ExtendedLocation',
   'Microsoft.ContainerService', 'Microsoft.HybridContainerService', 'Microsoft.ResourceConnector',
+  // The neighbours Arc automation touches (providers/neighbours): Azure registers
+  // Microsoft.Authorization by default, and the others on first use from the portal or a template.
+  'Microsoft.Authorization', 'Microsoft.ManagedIdentity', 'Microsoft.OperationalInsights', 'Microsoft.OperationsManagement', 'Microsoft.Insights',
 ];
 
 export interface SeedServicePrincipal {

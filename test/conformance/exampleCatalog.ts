@@ -1,6 +1,6 @@
 /**
- * From the vendored specs to runnable examples: specs/manifest.json names the spec files of
- * every (provider, api-version) Arclight serves; each operation in them lists its examples under
+ * From the vendored specs to runnable examples: the spec bundle names the spec files of
+ * every (provider, api-version) Arclight serves (found by the build, scripts/specSources.ts); each operation in them lists its examples under
  * `x-ms-examples`; each example file holds the request parameters and the documented responses.
  * An ExampleCase is one such example turned into a request (path, query, body) that can be sent
  * as it is; an example file the specs name but specs/ does not hold is only an ExampleReference
@@ -9,6 +9,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Json } from '../../protocol/json';
+import type { BundleProvider } from '../../server/spec/bundleTypes';
+import { BUNDLE_FILE } from '../../server/spec/specCatalog';
 
 
 /** The repository root (this file runs from dist/test/conformance). */
@@ -84,22 +86,23 @@ function resolveParameter(fromFile: string, param: Json): Json {
   return resolveParameter(file, node);
 }
 
-const manifestProviders = (): Json[] => readJson(path.join(SPECS, 'manifest.json')).providers;
+/** The providers Arclight serves, with the spec files of each api-version, as the build found them (dist/specs/bundle.json). */
+const servedProviders = (): BundleProvider[] => Object.values(readJson(BUNDLE_FILE).providers);
 const isVendoredSpec = (file: string) => file.startsWith('specification/');
 
-/** The provider namespaces of specs/manifest.json served from vendored spec files (not only from Arclight's own). */
+/** The provider namespaces served from vendored spec files (not only from Arclight's own). */
 export function specNamespaces(): string[] {
-  return manifestProviders()
-    .filter((p: Json) => Object.values<string[]>(p.apiVersions).some((files) => files.some(isVendoredSpec)))
-    .map((p: Json) => p.namespace);
+  return servedProviders()
+    .filter((p) => Object.values(p.files).some((files) => files.some(isVendoredSpec)))
+    .map((p) => p.namespace);
 }
 
-/** The spec files of each api-version of `namespace`, as the manifest lists them (Arclight's own files left out). */
+/** The vendored spec files of each served api-version of `namespace` (Arclight's own files left out). */
 export function specFiles(namespace: string): Array<{ apiVersion: string; file: string }> {
-  const provider = manifestProviders().find((p: Json) => p.namespace.toLowerCase() === namespace.toLowerCase());
-  if (!provider) throw new Error(`specs/manifest.json has no provider ${namespace}`);
+  const provider = servedProviders().find((p) => p.namespace.toLowerCase() === namespace.toLowerCase());
+  if (!provider) throw new Error(`the spec bundle has no provider ${namespace}`);
   const out: Array<{ apiVersion: string; file: string }> = [];
-  for (const [apiVersion, files] of Object.entries<string[]>(provider.apiVersions)) {
+  for (const [apiVersion, files] of Object.entries(provider.files)) {
     for (const file of files) if (isVendoredSpec(file)) out.push({ apiVersion, file });
   }
   return out;

@@ -3,8 +3,10 @@ import { describeConformance } from './scenario';
 import { describeExampleCoverage } from './coverage';
 import { kubernetesConformance } from './kubernetes';
 import { kubernetesConfigurationConformance } from './kubernetesConfiguration';
+import { extendedLocationConformance } from './extendedLocation';
+import { NEIGHBOUR_CONFORMANCE } from './neighbours';
 
-const providers = [kubernetesConformance, kubernetesConfigurationConformance];
+const providers = [kubernetesConformance, kubernetesConfigurationConformance, extendedLocationConformance, ...NEIGHBOUR_CONFORMANCE];
 
 for (const provider of providers) describeConformance(provider);
 describeExampleCoverage(providers);

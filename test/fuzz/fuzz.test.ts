@@ -19,7 +19,8 @@ const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : DEFAULT_SEE
 const seedText = `0x${SEED.toString(16)}`;
 
 /**
- * The main pass sends every case of every operation (about 11,000 requests); the strict pass,
+ * The main pass sends every case of every operation (one operation the same in several
+ * api-versions counts once, its cases spread over those versions; see armOperations); the strict pass,
  * which mostly re-checks that refusals by the authenticator and simulated agents hold up, a
  * sample of 8 per operation. Together they take about 30 s on two cores.
  */

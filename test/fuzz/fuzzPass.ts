@@ -224,7 +224,7 @@ export async function runPass(o: PassOptions): Promise<PassResult> {
   const violations = collectSpecViolations(server);
   try {
     const fx = await createFixtures(server, target, o.server.auth === 'strict' ? 'strict' : 'lenient');
-    const ops = [...armOperations(server.services.catalog), ...agentOperations()];
+    const ops = [...armOperations(server.services.catalog, (key) => server.services.handlers.get(key) !== undefined), ...agentOperations()];
     const batch = generate(ops, fx, new Rng(o.seed), o);
     // A fresh agent: while the cases were generated (synchronously) the server may have closed
     // the setup's idle connections, and reusing one of those would look like a reset by the server.

@@ -45,25 +45,87 @@ function apiVersionsByKey(catalog: SpecCatalog): Map<string, string[]> {
   return byKey;
 }
 
-export function armOperations(catalog: SpecCatalog): SpecOperation[] {
+/**
+ * A schema as text, with its `#/components/schemas/...` references replaced by what they name
+ * and dereferenced cycles cut (a schema met again on its own path is written as a mark): two
+ * operations whose requests have the same fingerprint accept and refuse the same bodies.
+ */
+function fingerprint(schema: Schema, root: Schema): string {
+  const parts: string[] = [];
+  const write = (node: Schema, path: Set<object>, refs: ReadonlySet<string>): void => {
+    if (node === null || typeof node !== 'object') {
+      parts.push(JSON.stringify(node ?? null));
+      return;
+    }
+    if (path.has(node)) {
+      parts.push('"<cycle>"');
+      return;
+    }
+    const ref = node.$ref;
+    if (typeof ref === 'string' && ref.startsWith('#/components/schemas/')) {
+      const name = ref.slice('#/components/schemas/'.length);
+      if (refs.has(name)) parts.push(JSON.stringify(`<ref ${name}>`));
+      else write(root.components?.schemas?.[name], path, new Set([...refs, name]));
+      return;
+    }
+    path.add(node);
+    if (Array.isArray(node)) {
+      parts.push('[');
+      for (const item of node) write(item, path, refs);
+      parts.push(']');
+    } else {
+      parts.push('{');
+      for (const key of Object.keys(node).sort()) {
+        parts.push(JSON.stringify(key), ':');
+        write(node[key], path, refs);
+      }
+      parts.push('}');
+    }
+    path.delete(node);
+  };
+  write(schema, new Set(), new Set());
+  return parts.join('');
+}
+
+/**
+ * The ARM operations of every definition. An operation the same in several definitions (same
+ * method, path, query parameters and request schema, as most are across api-versions) is one,
+ * with the api-versions of all of them: each case picks one, so every version is reached
+ * without sending the same cases once per version. `implemented` tells the operations the
+ * server has a handler for: the others (extension types, private endpoint connections) answer
+ * the documented 501 NotImplemented by design, whatever the request, so they are left out.
+ */
+export function armOperations(catalog: SpecCatalog, implemented: (routeKey: string) => boolean = () => true): SpecOperation[] {
   const versions = apiVersionsByKey(catalog);
   const out: SpecOperation[] = [];
+  const byShape = new Map<string, SpecOperation>();
   for (const definition of catalog.allDefinitions()) {
     const apiVersions = versions.get(definition.key) ?? [];
     if (!apiVersions.length) throw new Error(`no api-version selects ${definition.key}`);
+    const root = catalog.bundle.documents[definition.key];
     for (const op of definition.operations) {
+      if (!implemented(op.routeKey)) continue;
       const parameters = ((op.raw as Schema).parameters ?? []) as Schema[];
-      out.push({
+      const query = parameters.filter((p) => p.in === 'query' && p.name !== 'api-version').map((p) => ({ name: p.name, required: !!p.required, schema: p.schema }));
+      const shape = `${op.method} ${op.template} ${fingerprint(query, root)} ${fingerprint(op.requestSchema, root)}`;
+      const same = byShape.get(shape);
+      if (same) {
+        same.apiVersions.push(...apiVersions);
+        continue;
+      }
+      const operation: SpecOperation = {
         surface: 'arm',
         origin: `${definition.key} ${op.operationId}`,
         method: op.method.toUpperCase(),
         template: op.template,
-        query: parameters.filter((p) => p.in === 'query' && p.name !== 'api-version').map((p) => ({ name: p.name, required: !!p.required, schema: p.schema })),
+        query,
         requestSchema: op.requestSchema,
-        root: catalog.bundle.documents[definition.key],
-        apiVersions,
+        root,
+        apiVersions: [...apiVersions],
         credential: 'arm',
-      });
+      };
+      byShape.set(shape, operation);
+      out.push(operation);
     }
   }
   return out;

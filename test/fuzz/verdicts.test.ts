@@ -35,6 +35,9 @@ describe('fuzz: the verdict rules', () => {
   it('fails a 5xx, a timeout, and a request Node refused to send', () => {
     assert.deepEqual(judge(request(), answer(500, ARM_ERROR)), ['5xx status']);
     assert.deepEqual(judge(request(), answer(503, ARM_ERROR)), ['5xx status']);
+    // A documented refusal (HandlerRegistry.refuse) is a decision; any other 501 is not.
+    assert.deepEqual(judge(request(), answer(501, { error: { code: 'NotImplemented', message: 'Arclight does not serve X_Get: why' } })), []);
+    assert.deepEqual(judge(request(), answer(501, ARM_ERROR)), ['5xx status']);
     assert.match(judge(request(), { status: 0, headers: {}, body: Buffer.alloc(0), ms: 10_000, failure: 'no answer within 10000 ms' })[0], /^no answer/);
     assert.match(judge(request(), { status: 0, headers: {}, body: Buffer.alloc(0), ms: 0, failure: 'unsendable: bad path' })[0], /^generator/);
   });

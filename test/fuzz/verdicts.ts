@@ -1,7 +1,8 @@
 /**
  * What every fuzzed answer must satisfy, and a readable report of the ones that do not:
  *   - an answer arrives in time (a hang or a dropped connection is a failure);
- *   - never a 5xx;
+ *   - never a 5xx, but for the documented refusal of an operation Arclight does not serve
+ *     (HandlerRegistry.refuse: 501 NotImplemented "Arclight does not serve ..."), a decision, not a failure;
  *   - an error with a JSON body has the envelope of its surface: ARM's {"error":{"code","message"}}
  *     everywhere, Entra's {error, error_description} also on the token service, App Service's
  *     {statusCode, message, correlationId} (and IMDS's Entra-like shape) also on managed identity;
@@ -38,12 +39,23 @@ function envelopeFits(c: FuzzCase, body: Json): boolean {
 
 const isJsonType = (o: Outcome) => /[/+]json\b/i.test(String(o.headers['content-type'] ?? ''));
 
+/** HandlerRegistry.refuse's answer: 501 NotImplemented, "Arclight does not serve {operationId}: {why}". */
+function documentedRefusal(o: Outcome): boolean {
+  if (o.status !== 501) return false;
+  try {
+    const error = (JSON.parse(o.body.toString('utf8')) as { error?: { code?: unknown; message?: unknown } }).error;
+    return error?.code === 'NotImplemented' && typeof error.message === 'string' && error.message.startsWith('Arclight does not serve ');
+  } catch {
+    return false;
+  }
+}
+
 /** The checks this answer fails (none, usually). */
 export function judge(c: FuzzCase, o: Outcome): string[] {
   if (o.failure) return [o.failure.startsWith('unsendable') ? 'generator: Node refused to send the request' : `no answer: ${o.failure.replace(/\d+ ms/, 'N ms').slice(0, 60)}`];
   if (o.status === -1) return []; // a body cut off on purpose: there is no answer to judge
   const failed: string[] = [];
-  if (o.status >= 500) failed.push('5xx status');
+  if (o.status >= 500 && !documentedRefusal(o)) failed.push('5xx status');
   if (c.method === 'HEAD' && o.body.length > 0) failed.push('HEAD answer has a body');
   // Only a body the server will not read (413) is a reason to drop a keep-alive connection.
   // (Node's own refusals of malformed HTTP, which never reach the app and carry no request id, close rightly.)

@@ -38,7 +38,7 @@ describe('ARM conventions', () => {
     it('answers NoRegisteredProviderFound with versions and locations for a resource type', async () => {
       const res = await get(`/subscriptions/${SUB}/resourceGroups/g/providers/Microsoft.Kubernetes/connectedClusters/c?api-version=2019-01-01`).expect(400);
       assert.equal(res.body.error.code, 'NoRegisteredProviderFound');
-      assert.match(res.body.error.message, /API version '2019-01-01' for type 'Microsoft.Kubernetes\/connectedClusters'\. The supported api-versions are '2026-05-01,.*2021-03-01'\. The supported locations are '.*East US.*'\./);
+      assert.match(res.body.error.message, /API version '2019-01-01' for type 'Microsoft.Kubernetes\/connectedClusters'\. The supported api-versions are '2026-05-01,.*2021-03-01,2020-01-01-preview'\. The supported locations are '.*East US.*'\./);
       assert.equal(res.headers['x-ms-failure-cause'], 'gateway');
     });
 

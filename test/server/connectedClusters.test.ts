@@ -3,7 +3,7 @@ import { strict as assert } from 'assert';
 import request from 'supertest';
 import { bearer, fakeToken, SUB, TENANT, testArclight, TestArclight } from '../support/arclight';
 import { agentKeys } from '../support/keys';
-import { CLUSTER_VERSIONS, clusterBody, clusterPath, createCluster, createGroup } from '../support/clusters';
+import { CLUSTER_VERSIONS, clusterBody, clusterBodyFor, clusterPath, createCluster, createGroup } from '../support/clusters';
 
 const AGENT_FIELDS = ['kubernetesVersion', 'totalNodeCount', 'totalCoreCount', 'agentVersion', 'lastConnectivityTime', 'managedIdentityCertificateExpirationTime', 'offering'];
 
@@ -22,7 +22,7 @@ describe('connectedClusters', () => {
     for (const v of CLUSTER_VERSIONS) {
       it(`answers 201 Accepted, Connecting, with the identity filled and an Azure-AsyncOperation (${v})`, async () => {
         await createGroup(a.app, 'rg');
-        const res = await call('put', `${clusterPath('rg', 'c1')}?api-version=${v}`).send(clusterBody()).expect(201);
+        const res = await call('put', `${clusterPath('rg', 'c1')}?api-version=${v}`).send(clusterBodyFor(v)).expect(201);
         assert.equal(res.body.id, `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Kubernetes/connectedClusters/c1`);
         assert.equal(res.body.type, 'Microsoft.Kubernetes/connectedClusters');
         assert.equal(res.body.location, 'eastus');
@@ -45,6 +45,18 @@ describe('connectedClusters', () => {
         assert.equal(got.body.properties.connectivityStatus, 'Connecting');
       });
     }
+
+    it('reads a cluster written in a later version with the aadProfile 2020-01-01-preview requires', async () => {
+      await createGroup(a.app, 'rg');
+      await call('put', `${clusterPath('rg', 'c1')}?api-version=2024-01-01`)
+        .send(clusterBody({}, { aadProfile: { tenantID: TENANT, enableAzureRBAC: true } })).expect(201);
+      const old = await call('get', `${clusterPath('rg', 'c1')}?api-version=2020-01-01-preview`).expect(200);
+      assert.deepEqual(old.body.properties.aadProfile, { tenantId: TENANT, clientAppId: '', serverAppId: '' });
+      const list = await call('get', `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Kubernetes/connectedClusters?api-version=2020-01-01-preview`).expect(200);
+      assert.equal(list.body.value[0].properties.aadProfile.tenantId, TENANT);
+      const current = await call('get', `${clusterPath('rg', 'c1')}?api-version=2024-01-01`).expect(200);
+      assert.deepEqual(current.body.properties.aadProfile, { enableAzureRBAC: true, tenantID: TENANT });
+    });
 
     it('answers 200 to a re-PUT and keeps the identity', async () => {
       const created = await createCluster(a.app, 'rg', 'c1');
@@ -395,7 +407,9 @@ describe('connectedClusters', () => {
         assert.ok(names.includes('Microsoft.Kubernetes/connectedClusters/read'));
         assert.ok(names.includes('Microsoft.Kubernetes/connectedClusters/write'));
         assert.ok(names.includes('Microsoft.Kubernetes/connectedClusters/delete'));
-        assert.equal(names.includes('Microsoft.Kubernetes/connectedClusters/listClusterUserCredential/action'), v !== '2021-03-01');
+        // The action is listClusterUserCredentials in 2020-01-01-preview and 2021-04-01-preview, absent in 2021-03-01.
+        const action = ['2020-01-01-preview', '2021-04-01-preview'].includes(v) ? 'listClusterUserCredentials' : 'listClusterUserCredential';
+        assert.equal(names.includes(`Microsoft.Kubernetes/connectedClusters/${action}/action`), v !== '2021-03-01', names.join(', '));
       });
     }
   });

@@ -10,9 +10,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { OpenAPIBackend } from 'openapi-backend';
 import {
-  CONVERTED_KEYS, DROPPED_KEYS, DocumentBuilder, IGNORED_REF_SIBLINGS, deriveFacts,
+  CONVERTED_KEYS, DROPPED_KEYS, DocumentBuilder, IGNORED_REF_SIBLINGS, deriveFacts, repairedRef,
 } from '../../scripts/buildSpecBundle';
-import type { BundleManifest, DerivedFacts } from '../../server/spec/bundleTypes';
+import type { DerivedFacts } from '../../server/spec/bundleTypes';
 import { Definition } from '../../server/spec/definitions';
 import { SpecCatalog } from '../../server/spec/specCatalog';
 import { typeSpecFacts } from '../../server/kit/specFacts';
@@ -58,7 +58,7 @@ function swaggerKeys(files: string[]): KeyCounts {
   const counts = new KeyCounts();
   const seen = new Set<string>();
   const resolve = (from: string, ref: string) => {
-    const [filePart, fragment = ''] = ref.split('#');
+    const [filePart, fragment = ''] = repairedRef(from, ref).split('#');
     const file = filePart ? path.resolve(path.dirname(from), filePart) : from;
     const node = fragment.split('/').filter(Boolean).reduce<unknown>((n, raw) => at(n, raw.replace(/~1/g, '/').replace(/~0/g, '~')), readJson(file));
     return { file, key: `${file}#${fragment}`, node };
@@ -142,7 +142,6 @@ const CONVERTED_FORM: Record<string, (swagger: KeyCounts, bundle: KeyCounts) => 
 
 describe('spec bundle', () => {
   const catalog = SpecCatalog.load();
-  const manifest = readJson(path.join(SPECS, 'manifest.json')) as BundleManifest;
 
   describe('schema keywords', () => {
     it('gives a reason for every key it drops, converts or ignores', () => {
@@ -155,10 +154,10 @@ describe('spec bundle', () => {
     it('carries every key the vendored specs use in a schema, or has it on the drop list', () => {
       const problems: string[] = [];
       const used = new Set<string>();
-      for (const provider of manifest.providers) {
+      for (const provider of catalog.providers()) {
         const done = new Set<string>();
-        for (const [apiVersion, files] of Object.entries(provider.apiVersions)) {
-          const docKey = catalog.provider(provider.namespace)!.definitions[apiVersion];
+        for (const [apiVersion, files] of Object.entries(provider.files)) {
+          const docKey = provider.definitions[apiVersion];
           if (done.has(docKey)) continue;
           done.add(docKey);
           const swagger = swaggerKeys(files.map((f) => path.join(SPECS, f)));

@@ -15,6 +15,7 @@ import { isDeepStrictEqual } from 'util';
 import { ArmError, armErrors } from '../../kit/armErrors';
 import type { ProviderContext } from '../context';
 import type { StoredResource } from '../../store/resources';
+import type { ArmRequest, ArmResponse } from '../../kit/handlers';
 import { loadResource } from '../../kit/resources';
 import { resourceGroupId } from '../../kit/resourceIds';
 import { registerResourceType } from '../../kit/lifecycle';
@@ -73,6 +74,23 @@ export function clusterView(s: ProviderContext, stored: StoredResource): JsonObj
   return Object.assign({}, stored.body, { properties });
 }
 
+/**
+ * What a version requires that a cluster written in another may lack. 2020-01-01-preview
+ * requires an aadProfile of tenantId, clientAppId and serverAppId (later versions have another
+ * profile): the tenant is the stored one or the identity's, app ids Arclight has none of read
+ * as "" (Arclight's choice; Azure's answer for such a cluster is not known).
+ */
+function withVersionShapes(view: JsonObject, apiVersion: string): JsonObject {
+  if (apiVersion.toLowerCase() !== '2020-01-01-preview') return view;
+  const aad = view.properties.aadProfile ?? {};
+  const aadProfile = {
+    tenantId: aad.tenantId ?? aad.tenantID ?? view.identity?.tenantId ?? '',
+    clientAppId: aad.clientAppId ?? '',
+    serverAppId: aad.serverAppId ?? '',
+  };
+  return Object.assign({}, view, { properties: Object.assign({}, view.properties, { aadProfile }) });
+}
+
 function validateName(name: string): void {
   if (!NAME_RULE.test(name)) {
     throw new ArmError(400, 'InvalidResourceName',
@@ -123,7 +141,7 @@ export function connectedClustersType(s: ProviderContext): ResourceType<Provider
       if (body.kind) out.kind = body.kind;
       return out;
     },
-    view: (stored, ctx) => clusterView(ctx, stored),
+    view: (stored, ctx, apiVersion) => withVersionShapes(clusterView(ctx, stored), apiVersion),
     sameValue: (field, sent, current) => unchanged(s, field, sent, current),
     notFound: (req, name) => armErrors.resourceNotFound(`${TYPE_NAME}/${name}`, req.params.resourceGroupName),
     beingDeleted: (name) => new ArmError(409, 'AnotherOperationInProgress', `The connected cluster '${name}' is being deleted. Wait for the deletion to complete before creating it again.`),
@@ -133,7 +151,7 @@ export function connectedClustersType(s: ProviderContext): ResourceType<Provider
 export function registerConnectedClusters(s: ProviderContext): ResourceType<ProviderContext> {
   const type = connectedClustersType(s);
   registerResourceType(s, type);
-  s.handlers.on('POST', `${ITEM}/listClusterUserCredential`, (req) => {
+  const credentials = (req: ArmRequest): ArmResponse => {
     const cluster = loadResource(s, clusterId(req.params.subscriptionId, req.params.resourceGroupName, req.params.clusterName));
     if (!cluster) throw type.notFound(req, req.params.clusterName);
     return {
@@ -145,13 +163,17 @@ export function registerConnectedClusters(s: ProviderContext): ResourceType<Prov
         location: cluster.body.location,
         principalId: cluster.body.identity?.principalId,
         tenantId: cluster.body.identity?.tenantId ?? s.defaults.tenantId,
-        authenticationMethod: req.body.authenticationMethod,
-        clientProxy: req.body.clientProxy === true,
+        // 2020-01-01-preview: an optional body (Token only; AAD without one), and clientProxy in the query.
+        authenticationMethod: req.body?.authenticationMethod ?? 'AAD',
+        clientProxy: req.body?.clientProxy === true || /^true$/i.test(req.query.ClientProxy ?? ''),
         caCertPem: s.ca.certPem,
         nowMs: s.clock.nowMs(),
       }),
     };
-  });
+  };
+  s.handlers.on('POST', `${ITEM}/listClusterUserCredential`, credentials);
+  // The action's name before 2022-05-01-preview (2020-01-01-preview, 2021-04-01-preview).
+  s.handlers.on('POST', `${ITEM}/listClusterUserCredentials`, credentials);
   return type;
 }
 

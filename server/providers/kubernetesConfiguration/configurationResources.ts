@@ -43,8 +43,8 @@ export interface ConfigurationType {
   agentReports: ReadonlyMap<string, ValueCheck>;
   /** Top-level fields besides properties (identity, plan, managedBy). */
   topLevel?(request: Props, previous: Props | undefined, tenantId: string): Props;
-  /** The stored body as every read sees it (e.g. aliases older api-versions use). */
-  view?(body: Props): Props;
+  /** The stored body as every read in `apiVersion` sees it (e.g. aliases and shapes older api-versions use). */
+  view?(body: Props, apiVersion: string): Props;
 }
 
 /** The kit's declaration of one configuration type. */
@@ -65,7 +65,7 @@ export function configurationResourceType(t: ConfigurationType): ResourceType<Pr
     complete: (properties, w) => t.complete(properties, w.name),
     initialState: () => t.initialState(),
     topLevel: t.topLevel && ((body, w) => t.topLevel!(body, w.previous?.body, w.ctx.store.directory.subscription(w.req.params.subscriptionId)!.tenantId)),
-    view: t.view && ((stored) => t.view!(stored.body)),
+    view: t.view && ((stored, _ctx, apiVersion) => t.view!(stored.body, apiVersion)),
     notFound: (_req, name) => new ArmError(404, 'ResourceNotFound', `${t.label} with name '${name}' not found.`),
     beingDeleted: (name) => new ArmError(409, 'AnotherOperationInProgress', `The ${t.label} '${name}' is being deleted. Wait for the deletion to complete before changing it.`),
     immediateDelete: (req) => /^true$/i.test(req.query.forceDelete ?? ''),

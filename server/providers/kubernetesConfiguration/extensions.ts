@@ -55,8 +55,17 @@ export const extensions: ConfigurationType = {
     return out;
   },
 
-  // 2022-03-01 and 2022-07-01 call currentVersion installedVersion.
-  view: (body) => ({ ...body, properties: { ...body.properties, installedVersion: body.properties?.currentVersion ?? null } }),
+  // 2022-03-01 and 2022-07-01 call currentVersion installedVersion; 2020-07-01-preview has the
+  // creation and modification times in properties (what systemData holds in later versions).
+  view: (body) => ({
+    ...body,
+    properties: {
+      ...body.properties,
+      installedVersion: body.properties?.currentVersion ?? null,
+      creationTime: body.systemData?.createdAt,
+      lastModifiedTime: body.systemData?.lastModifiedAt,
+    },
+  }),
 };
 
 /**

@@ -52,6 +52,12 @@ export const fluxConfigurations: ConfigurationType = {
 
   initialState: () => ({ complianceState: 'Pending', statuses: [] }),
 
+  view(body, apiVersion) {
+    const kustomizations = body.properties?.kustomizations;
+    if (apiVersion >= OBJECT_DEPENDENCIES_BEFORE || !kustomizations) return body;
+    return { ...body, properties: { ...body.properties, kustomizations: kustomizationsWithObjectDependencies(kustomizations) } };
+  },
+
   agentReports: new Map([
     ['provisioningState', oneOf('Succeeded', 'Failed')],
     ['complianceState', oneOf('Compliant', 'Non-Compliant', 'Pending', 'Suspended', 'Unknown')],
@@ -100,6 +106,22 @@ function exactlyOne(field: string, ref: Props | undefined, keys: string[]): Prop
   return Object.fromEntries(keys.map((k) => [k, ref![k] ?? null]));
 }
 
+/**
+ * Before 2022-03-01 (2021-11-01-preview, 2022-01-01-preview) a dependency is an object,
+ * `{kustomizationName}`; from 2022-03-01 on, the name itself. Stored as names, rendered as
+ * each version has them (view).
+ */
+const OBJECT_DEPENDENCIES_BEFORE = '2022-03-01';
+const dependencyName = (d: unknown): unknown => (d !== null && typeof d === 'object' ? (d as Props).kustomizationName : d);
+
+function kustomizationsWithObjectDependencies(kustomizations: Props): Props {
+  const out: Props = {};
+  for (const [name, k] of Object.entries(kustomizations)) {
+    out[name] = Array.isArray(k?.dependsOn) ? { ...k, dependsOn: k.dependsOn.map((d: unknown) => ({ kustomizationName: d })) } : k;
+  }
+  return out;
+}
+
 function completeKustomizations(kustomizations: Props, configName: string): Props {
   const names = Object.keys(kustomizations);
   const out: Props = {};
@@ -109,12 +131,13 @@ function completeKustomizations(kustomizations: Props, configName: string): Prop
         `The kustomization name '${name}' is invalid: use lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, ` +
         `and keep the configuration and kustomization names together within ${COMBINED_NAME_LIMIT} characters.`, `properties.kustomizations.${name}`);
     }
-    for (const dependency of k?.dependsOn ?? []) {
+    const dependsOn = Array.isArray(k?.dependsOn) ? k.dependsOn.map(dependencyName) : k?.dependsOn;
+    for (const dependency of dependsOn ?? []) {
       if (!names.includes(dependency)) {
         throw validationFailed(`The kustomization '${name}' depends on '${dependency}', which is not a kustomization of this configuration.`, `properties.kustomizations.${name}.dependsOn`);
       }
     }
-    out[name] = { name, ...k };
+    out[name] = { name, ...k, ...(dependsOn !== undefined ? { dependsOn } : {}) };
   }
   return out;
 }

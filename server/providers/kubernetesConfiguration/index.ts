@@ -1,7 +1,7 @@
 /**
  * Microsoft.KubernetesConfiguration: extensions, fluxConfigurations and
- * sourceControlConfigurations on a cluster, the operations running on a cluster, and the
- * provider's operation list.
+ * sourceControlConfigurations on a cluster, the operations running on a cluster, private link
+ * scopes in resource groups, and the provider's operation list.
  */
 import type { ProviderContext } from '../context';
 import { providerOperations } from '../../kit/operationsList';
@@ -13,6 +13,7 @@ import { resolveClusterParent } from './clusterParent';
 import { extensions } from './extensions';
 import { fluxConfigurations } from './fluxConfigurations';
 import { sourceControlConfigurations } from './sourceControlConfigurations';
+import { registerPrivateLinkScopes } from './privateLinkScopes';
 
 export const CONFIGURATION_TYPES = [extensions, fluxConfigurations, sourceControlConfigurations];
 const BY_TYPE = new Map(CONFIGURATION_TYPES.map((t) => [`${NAMESPACE}/${t.collection}`.toLowerCase(), t]));
@@ -24,6 +25,7 @@ export function configurationTypeOf(storedType: string): ConfigurationType | und
 
 export function registerKubernetesConfigurationProvider(s: ProviderContext): void {
   for (const t of CONFIGURATION_TYPES) registerResourceType(s, configurationResourceType(t));
+  registerPrivateLinkScopes(s);
 
   // OperationStatus_List: the operations still running on the cluster's configuration resources.
   s.handlers.on('GET', `${CLUSTER_PATH}/providers/${NAMESPACE}/operations`, (req) => {

@@ -7,8 +7,18 @@ import { ArmError } from '../../kit/armErrors';
 
 const UNSAFE = /[/\\\u0000-\u001f\u007f]/;
 
-export function refuseInvalidPathParameters(params: Readonly<Record<string, string>>): void {
+/**
+ * `spanning` names the parameters that hold a whole ARM id (`scope`): their slashes are the
+ * id's, but not backslashes or control characters, and no empty or dot segment.
+ */
+export function refuseInvalidPathParameters(params: Readonly<Record<string, string>>, spanning?: ReadonlySet<string>): void {
   for (const [name, value] of Object.entries(params)) {
+    if (spanning?.has(name)) {
+      if (/[\\\u0000-\u001f\u007f]/.test(value) || value.split('/').some((s) => s === '' || s === '.' || s === '..')) {
+        throw new ArmError(400, 'InvalidRequestUri', `The scope '${value}' for parameter '${name}' is not a valid resource id.`);
+      }
+      continue;
+    }
     if (!UNSAFE.test(value)) continue;
     if (name === 'subscriptionId') {
       throw new ArmError(400, 'InvalidSubscriptionId', `The provided subscription identifier '${value}' is malformed or invalid.`, { gateway: true });

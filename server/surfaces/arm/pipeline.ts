@@ -132,7 +132,7 @@ function dispatchRouted(s: Services, d: Dispatch): ArmResponse & { body?: unknow
   // Some refusals name the location the body asks for.
   if ('error' in routed) throw routed.error(typeof (rawBody as { location?: unknown })?.location === 'string' ? (rawBody as { location: string }).location : '');
   const { operation, params, definition } = routed;
-  refuseInvalidPathParameters(params);
+  refuseInvalidPathParameters(params, operation.spanningParams);
   s.logger.debugBody(`${method} ${path} request`, rawBody);
 
   // Parameters the operation declares are matched case-insensitively and validated; ARM

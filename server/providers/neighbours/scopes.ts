@@ -1,0 +1,33 @@
+/**
+ * Scopes: the ARM id a role assignment or a data collection rule association is attached to
+ * (`/{scope}/providers/...`, the spec's x-ms-skip-url-encoding parameter). A scope is a
+ * subscription, a resource group or a resource of a subscription, and must exist, as ARM
+ * checks; the id comes back in canonical casing (the stored resource's, for a resource).
+ */
+import { ArmError, armErrors } from '../../kit/armErrors';
+import type { ProviderContext } from '../context';
+import { loadResource } from '../../kit/resources';
+import { resourceGroupId } from '../../kit/resourceIds';
+
+export function resolveScope(s: ProviderContext, scope: string): string {
+  const segments = scope.split('/').filter(Boolean);
+  if (segments.length < 2 || segments[0].toLowerCase() !== 'subscriptions' || segments.length === 3) {
+    throw new ArmError(400, 'InvalidScope', `The scope '/${segments.join('/')}' is not valid: Arclight serves scopes of a subscription, a resource group or a resource.`);
+  }
+  const subscription = s.store.directory.subscription(segments[1]);
+  if (!subscription) throw armErrors.subscriptionNotFound(segments[1]);
+  if (segments.length === 2) return `/subscriptions/${subscription.subscriptionId}`;
+  if (segments[2].toLowerCase() !== 'resourcegroups') {
+    throw new ArmError(400, 'InvalidScope', `The scope '/${segments.join('/')}' is not valid: Arclight serves scopes of a subscription, a resource group or a resource.`);
+  }
+  const groupId = resourceGroupId(subscription.subscriptionId, segments[3]);
+  const group = loadResource(s, groupId);
+  if (!group) throw armErrors.resourceGroupNotFound(segments[3]);
+  if (segments.length === 4) return group.id;
+  const id = `${group.id}/${segments.slice(4).join('/')}`;
+  const found = loadResource(s, id);
+  if (!found || segments[4].toLowerCase() !== 'providers' || segments.length % 2 !== 0) {
+    throw armErrors.resourceNotFound(segments.slice(5).join('/'), segments[3]);
+  }
+  return found.id;
+}

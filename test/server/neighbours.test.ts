@@ -1,0 +1,218 @@
+/**
+ * The neighbour resources (server/providers/neighbours): Log Analytics workspaces and their
+ * solutions, data collection rules and associations, user-assigned identities backed by the
+ * token service, role assignments at every scope and the built-in role definitions; their
+ * cascades with their group and their scope; the router's scope parameters.
+ */
+import { strict as assert } from 'assert';
+import request from 'supertest';
+import { arclightPerSuite, bearer, SUB, TENANT } from '../support/arclight';
+import { clusterPath, createCluster, createGroup, groupPath } from '../support/clusters';
+
+const WS = '2022-10-01';
+const OM = '2015-11-01-preview';
+const DCR = '2023-03-11';
+const MSI = '2023-01-31';
+const AUTHZ = '2022-04-01';
+const READER = 'acdd72a7-3385-48ef-bd42-f606fba81ae7';
+const ONBOARDING = '34e09817-6cbe-4d01-b1a2-e0eac5743d41';
+const ARC_VIEWER = '63f0a09d-1495-4db4-a681-037d84835eb4';
+const RA1 = '11111111-2222-3333-4444-555555555555';
+const RA2 = '11111111-2222-3333-4444-666666666666';
+
+describe('neighbour resources', () => {
+  const a = arclightPerSuite();
+  const call = (method: 'get' | 'put' | 'patch' | 'delete', path: string) => request(a.app)[method](path).set('Authorization', bearer());
+  const wsPath = (group: string, name: string) => `${groupPath(group)}/providers/Microsoft.OperationalInsights/workspaces/${name}`;
+  const uaiPath = (group: string, name: string) => `${groupPath(group)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;
+  const raPath = (scope: string, name: string) => `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
+  const roleId = (guid: string) => `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
+
+  describe('Log Analytics workspaces and Container Insights solutions', () => {
+    it('creates a workspace at once with a customerId, lists it and deletes it with its group', async () => {
+      await createGroup(a.app, 'DefaultResourceGroup-EUS');
+      const path = wsPath('DefaultResourceGroup-EUS', `DefaultWorkspace-${SUB}-EUS`);
+      const created = await call('put', `${path}?api-version=${WS}`).send({ location: 'eastus', properties: { sku: { name: 'standalone' } } }).expect(201);
+      assert.equal(created.body.properties.provisioningState, 'Succeeded');
+      assert.match(created.body.properties.customerId, /^[0-9a-f-]{36}$/);
+      assert.equal(created.body.properties.sku.name, 'Standalone'); // the spec's enum casing
+      assert.equal(created.body.properties.retentionInDays, 30);
+      assert.equal(created.body.type, 'Microsoft.OperationalInsights/workspaces');
+      const again = await call('put', `${path}?api-version=${WS}`).send({ location: 'eastus', properties: { customerId: 'ignored' } }).expect(200);
+      assert.equal(again.body.properties.customerId, created.body.properties.customerId);
+      const bySub = await call('get', `/subscriptions/${SUB}/providers/Microsoft.OperationalInsights/workspaces?api-version=${WS}`).expect(200);
+      assert.deepEqual(bySub.body.value.map((w: { id: string }) => w.id), [path]);
+      const solution = `${groupPath('DefaultResourceGroup-EUS')}/providers/Microsoft.OperationsManagement/solutions/ContainerInsights(DefaultWorkspace-${SUB}-EUS)`;
+      const sol = await call('put', `${solution}?api-version=${OM}`).send({
+        location: 'eastus', plan: { name: 'ContainerInsights', product: 'OMSGallery/ContainerInsights', publisher: 'Microsoft', promotionCode: '' },
+        properties: { workspaceResourceId: path.toLowerCase() },
+      }).expect(201);
+      assert.equal(sol.body.plan.product, 'OMSGallery/ContainerInsights');
+      assert.equal(sol.body.properties.workspaceResourceId, path);
+      const generic = await call('get', `${groupPath('DefaultResourceGroup-EUS')}/resources?api-version=2021-04-01`).expect(200);
+      assert.equal(generic.body.value.length, 2);
+      await call('delete', `${groupPath('DefaultResourceGroup-EUS')}?api-version=2021-04-01`).expect((r) => assert.ok([200, 202].includes(r.status)));
+      await createGroup(a.app, 'DefaultResourceGroup-EUS');
+      await call('get', `${path}?api-version=${WS}`).expect(404);
+      await call('get', `${solution}?api-version=${OM}`).expect(404);
+    });
+
+    it('validates by the spec and refuses a solution without its workspace', async () => {
+      await createGroup(a.app, 'rg');
+      const bad = await call('put', `${wsPath('rg', 'ws-1')}?api-version=${WS}`).send({ location: 'eastus', properties: { retentionInDays: 'long' } }).expect(400);
+      assert.equal(bad.body.error.code, 'InvalidRequestContent');
+      const nowhere = await call('put', `${wsPath('rg', 'ws-1')}?api-version=${WS}`).send({ location: 'atlantis' }).expect(400);
+      assert.equal(nowhere.body.error.code, 'LocationNotAvailableForResourceType');
+      const orphan = await call('put', `${groupPath('rg')}/providers/Microsoft.OperationsManagement/solutions/s?api-version=${OM}`)
+        .send({ location: 'eastus', properties: { workspaceResourceId: wsPath('rg', 'missing') } }).expect(400);
+      assert.equal(orphan.body.error.code, 'InvalidParameter');
+      await call('get', `/subscriptions/${SUB}/providers/Microsoft.OperationalInsights/deletedWorkspaces?api-version=${WS}`).expect(200, { value: [] });
+    });
+  });
+
+  describe('data collection rules and associations', () => {
+    it('creates a rule with an immutableId and associates it with a connected cluster, which takes the association with it', async () => {
+      await createCluster(a.app, 'rg', 'c1');
+      const rule = `${groupPath('rg')}/providers/Microsoft.Insights/dataCollectionRules/MSCI-eastus-c1`;
+      const created = await call('put', `${rule}?api-version=${DCR}`).send({ location: 'eastus', properties: { dataSources: {}, destinations: {}, dataFlows: [] } }).expect(201);
+      assert.match(created.body.properties.immutableId, /^dcr-[0-9a-f]{32}$/);
+      const assoc = `${clusterPath('rg', 'c1')}/providers/Microsoft.Insights/dataCollectionRuleAssociations/ContainerInsightsExtension`;
+      const made = await call('put', `${assoc}?api-version=${DCR}`).send({ properties: { dataCollectionRuleId: rule } }).expect(201);
+      assert.equal(made.body.id, assoc);
+      await call('get', `${assoc}?api-version=2023-03-11`).expect(200);
+      const byResource = await call('get', `${clusterPath('rg', 'c1')}/providers/Microsoft.Insights/dataCollectionRuleAssociations?api-version=${DCR}`).expect(200);
+      assert.equal(byResource.body.value.length, 1);
+      const byRule = await call('get', `${rule}/associations?api-version=${DCR}`).expect(200);
+      assert.deepEqual(byRule.body.value.map((x: { id: string }) => x.id), [assoc]);
+      const missing = await call('put', `${clusterPath('rg', 'ghost')}/providers/Microsoft.Insights/dataCollectionRuleAssociations/x?api-version=${DCR}`).send({ properties: { dataCollectionRuleId: rule } }).expect(404);
+      assert.equal(missing.body.error.code, 'ResourceNotFound');
+      await call('delete', `${clusterPath('rg', 'c1')}?api-version=2021-10-01`).expect((r) => assert.ok([200, 202, 204].includes(r.status)));
+      await a.services.operations.settleDue();
+      await call('get', `${assoc}?api-version=${DCR}`).expect((r) => assert.ok([404].includes(r.status), String(r.status)));
+    });
+  });
+
+  describe('user-assigned identities', () => {
+    it('are real identities of the token service: tokens through the managed identity endpoint, gone with the identity', async () => {
+      await createGroup(a.app, 'rg');
+      const created = await call('put', `${uaiPath('rg', 'id1')}?api-version=${MSI}`).send({ location: 'eastus', tags: { a: 'b' } }).expect(201);
+      const { clientId, principalId, tenantId } = created.body.properties;
+      assert.match(clientId, /^[0-9a-f-]{36}$/);
+      assert.match(principalId, /^[0-9a-f-]{36}$/);
+      assert.equal(tenantId, TENANT);
+      const token = await request(a.app).get(`/msi/token?api-version=2019-08-01&resource=https://management.azure.com/&client_id=${clientId}`)
+        .set('X-IDENTITY-HEADER', 'arclight-identity-header').expect(200);
+      const claims = JSON.parse(Buffer.from(token.body.access_token.split('.')[1], 'base64url').toString());
+      assert.equal(claims.oid, principalId);
+      assert.equal(claims.appid, clientId);
+      assert.equal(claims.xms_mirid, uaiPath('rg', 'id1'));
+      const byRes = await request(a.app).get(`/msi/token?api-version=2019-08-01&resource=https://management.azure.com/&mi_res_id=${encodeURIComponent(uaiPath('rg', 'id1'))}`)
+        .set('X-IDENTITY-HEADER', 'arclight-identity-header').expect(200);
+      assert.ok(byRes.body.access_token);
+      const patched = await call('patch', `${uaiPath('rg', 'id1')}?api-version=${MSI}`).send({ tags: { c: 'd' } }).expect(200);
+      assert.equal(patched.body.properties.clientId, clientId);
+      assert.deepEqual(patched.body.tags, { c: 'd' });
+      await call('delete', `${uaiPath('rg', 'id1')}?api-version=${MSI}`).expect(200);
+      await request(a.app).get(`/msi/token?api-version=2019-08-01&resource=https://management.azure.com/&client_id=${clientId}`)
+        .set('X-IDENTITY-HEADER', 'arclight-identity-header').expect((r) => assert.ok(r.status >= 400, String(r.status)));
+    });
+
+    it('keeps federated identity credentials under the identity', async () => {
+      await createGroup(a.app, 'rg');
+      await call('put', `${uaiPath('rg', 'id1')}?api-version=${MSI}`).send({ location: 'eastus' }).expect(201);
+      const fic = `${uaiPath('rg', 'id1')}/federatedIdentityCredentials/fic1`;
+      const made = await call('put', `${fic}?api-version=${MSI}`).send({ properties: { issuer: 'https://issuer', subject: 'system:serviceaccount:ns:sa', audiences: ['api://AzureADTokenExchange'] } }).expect(201);
+      assert.equal(made.body.id, fic);
+      const list = await call('get', `${uaiPath('rg', 'id1')}/federatedIdentityCredentials?api-version=${MSI}`).expect(200);
+      assert.equal(list.body.value.length, 1);
+      await call('put', `${uaiPath('rg', 'none')}/federatedIdentityCredentials/fic1?api-version=${MSI}`).send({ properties: { issuer: 'https://i', subject: 's', audiences: ['a'] } }).expect(404);
+    });
+  });
+
+  describe('role definitions', () => {
+    it('serves the built-in Arc roles by their real ids at every scope, filtered by roleName', async () => {
+      await createCluster(a.app, 'rg', 'c1');
+      for (const scope of [`/subscriptions/${SUB}`, groupPath('rg'), clusterPath('rg', 'c1')]) {
+        const one = await call('get', `${scope}/providers/Microsoft.Authorization/roleDefinitions/${ARC_VIEWER}?api-version=${AUTHZ}`).expect(200);
+        assert.equal(one.body.id, roleId(ARC_VIEWER));
+        assert.equal(one.body.properties.roleName, 'Azure Arc Kubernetes Viewer');
+        assert.equal(one.body.properties.type, 'BuiltInRole');
+        assert.ok(one.body.properties.permissions[0].dataActions.includes('Microsoft.Kubernetes/connectedClusters/pods/read'));
+      }
+      const byName = await call('get', `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions?api-version=${AUTHZ}&$filter=${encodeURIComponent("roleName eq 'Kubernetes Cluster - Azure Arc Onboarding'")}`).expect(200);
+      assert.deepEqual(byName.body.value.map((r: { name: string }) => r.name), [ONBOARDING]);
+      const all = await call('get', `${clusterPath('rg', 'c1')}/providers/Microsoft.Authorization/roleDefinitions?api-version=${AUTHZ}`).expect(200);
+      for (const name of ['Owner', 'Contributor', 'Reader', 'Azure Arc Kubernetes Writer', 'Azure Arc Kubernetes Admin', 'Azure Arc Kubernetes Cluster Admin']) {
+        assert.ok(all.body.value.some((r: { properties: { roleName: string } }) => r.properties.roleName === name), name);
+      }
+      const none = await call('get', `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/00000000-0000-0000-0000-00000000dead?api-version=${AUTHZ}`).expect(404);
+      assert.equal(none.body.error.code, 'RoleDefinitionDoesNotExist');
+      const custom = await call('put', `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${RA1}?api-version=${AUTHZ}`).send({ properties: { roleName: 'x' } }).expect(501);
+      assert.equal(custom.body.error.code, 'NotImplemented');
+    });
+  });
+
+  describe('role assignments', () => {
+    const assign = (scope: string, name: string, properties: Record<string, unknown>) =>
+      call('put', `${raPath(scope, name)}?api-version=${AUTHZ}`).send({ properties });
+
+    it('stores them at a cluster, lists them at every scope and deletes them with the cluster', async () => {
+      await createCluster(a.app, 'rg', 'c1');
+      const uai = await call('put', `${uaiPath('rg', 'id1')}?api-version=${MSI}`).send({ location: 'eastus' }).expect(201);
+      const principalId = uai.body.properties.principalId;
+      const scope = clusterPath('rg', 'c1');
+      const made = await assign(scope, RA1, { roleDefinitionId: roleId(ARC_VIEWER), principalId }).expect(201);
+      assert.equal(made.body.id, raPath(scope, RA1));
+      assert.equal(made.body.properties.scope, scope);
+      assert.equal(made.body.properties.principalType, 'ServicePrincipal');
+      assert.equal(made.body.properties.roleDefinitionId, roleId(ARC_VIEWER));
+      await assign(`/subscriptions/${SUB}`, RA2, { roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${READER}`, principalId }).expect(201);
+
+      const ids = (r: { body: { value: Array<{ name: string }> } }) => r.body.value.map((x) => x.name).sort();
+      assert.deepEqual(ids(await call('get', `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleAssignments?api-version=${AUTHZ}`).expect(200)), [RA1, RA2]);
+      assert.deepEqual(ids(await call('get', `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleAssignments?api-version=${AUTHZ}&$filter=atScope()`).expect(200)), [RA2]);
+      assert.deepEqual(ids(await call('get', `${scope}/providers/Microsoft.Authorization/roleAssignments?api-version=${AUTHZ}`).expect(200)), [RA1, RA2]);
+      assert.deepEqual(ids(await call('get', `${groupPath('rg')}/providers/Microsoft.Authorization/roleAssignments?api-version=${AUTHZ}&$filter=${encodeURIComponent(`principalId eq '${principalId}'`)}`).expect(200)), [RA1, RA2]);
+      assert.deepEqual(ids(await call('get', `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleAssignments?api-version=${AUTHZ}&$filter=${encodeURIComponent(`assignedTo('${RA1}')`)}`).expect(200)), []);
+
+      // By id.
+      const byId = await call('get', `${raPath(scope, RA1)}?api-version=${AUTHZ}`).expect(200);
+      assert.equal(byId.body.name, RA1);
+
+      await call('delete', `${scope}?api-version=2021-10-01`).expect((r) => assert.ok([200, 202, 204].includes(r.status)));
+      await a.services.operations.settleDue();
+      assert.deepEqual(ids(await call('get', `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleAssignments?api-version=${AUTHZ}`).expect(200)), [RA2]);
+      await call('delete', `${raPath(`/subscriptions/${SUB}`, RA2)}?api-version=${AUTHZ}`).expect(200);
+      await call('delete', `${raPath(`/subscriptions/${SUB}`, RA2)}?api-version=${AUTHZ}`).expect(204);
+      const gone = await call('get', `${raPath(`/subscriptions/${SUB}`, RA2)}?api-version=${AUTHZ}`).expect(404);
+      assert.equal(gone.body.error.code, 'RoleAssignmentNotFound');
+    });
+
+    it('checks them as Azure does: GUID names, known roles, known principals, no duplicates, no moves', async () => {
+      await createGroup(a.app, 'rg');
+      const uai = await call('put', `${uaiPath('rg', 'id1')}?api-version=${MSI}`).send({ location: 'eastus' }).expect(201);
+      const principalId = uai.body.properties.principalId;
+      const sub = `/subscriptions/${SUB}`;
+      assert.equal((await assign(sub, 'not-a-guid', { roleDefinitionId: roleId(READER), principalId }).expect(400)).body.error.code, 'InvalidRoleAssignmentId');
+      assert.equal((await assign(sub, RA1, { roleDefinitionId: roleId(RA2), principalId }).expect(400)).body.error.code, 'RoleDefinitionDoesNotExist');
+      const stranger = await assign(sub, RA1, { roleDefinitionId: roleId(READER), principalId: RA2 }).expect(400);
+      assert.equal(stranger.body.error.code, 'PrincipalNotFound');
+      assert.match(stranger.body.error.message, /does not exist in the directory/);
+      // With principalType the directory is not consulted (Azure checks it later).
+      await assign(sub, RA1, { roleDefinitionId: roleId(READER), principalId: RA2, principalType: 'User' }).expect(201);
+      await assign(sub, RA1, { roleDefinitionId: roleId(READER), principalId: RA2, principalType: 'User' }).expect(200);
+      const twin = await assign(sub, RA2, { roleDefinitionId: roleId(READER), principalId: RA2, principalType: 'User' }).expect(409);
+      assert.equal(twin.body.error.code, 'RoleAssignmentExists');
+      const moved = await assign(sub, RA1, { roleDefinitionId: roleId(READER), principalId }).expect(400);
+      assert.equal(moved.body.error.code, 'RoleAssignmentUpdateNotPermitted');
+      const noGroup = await assign(groupPath('ghost'), RA2, { roleDefinitionId: roleId(READER), principalId }).expect(404);
+      assert.equal(noGroup.body.error.code, 'ResourceGroupNotFound');
+      const noResource = await assign(`${groupPath('rg')}/providers/Microsoft.Kubernetes/connectedClusters/ghost`, RA2, { roleDefinitionId: roleId(READER), principalId }).expect(404);
+      assert.equal(noResource.body.error.code, 'ResourceNotFound');
+      const bad = await call('put', `${raPath(sub, RA2)}?api-version=${AUTHZ}`).send({ properties: { principalId } }).expect(400);
+      assert.equal(bad.body.error.code, 'InvalidRequestContent');
+      const badScope = await call('get', `/subscriptions/${SUB}/a\\b/providers/Microsoft.Authorization/roleAssignments?api-version=${AUTHZ}`);
+      assert.ok(badScope.status >= 400 && badScope.status < 500, String(badScope.status));
+    });
+  });
+});
