@@ -52,6 +52,11 @@ export function isoDuration(ms: number): string {
   return `PT${Number(seconds.toFixed(7))}S`;
 }
 
+/** The URL an internal request sends for a resource id: each segment percent-encoded, as a client would send it. */
+function urlOf(id: string, apiVersion: string): string {
+  return `${id.split('/').map((seg) => encodeURIComponent(seg)).join('/')}?api-version=${encodeURIComponent(apiVersion)}`;
+}
+
 function operationId(): string {
   return randomBytes(8).toString('hex').toUpperCase();
 }
@@ -121,13 +126,13 @@ function templateServices(s: Services, caller: Caller, baseUrl: string): Templat
   const version = (id: string, apiVersion: string | undefined) => apiVersion ?? newestVersion(s, id);
   return {
     reference(id, apiVersion, full) {
-      const answer = dispatchArm(s, { method: 'GET', url: `${id}?api-version=${version(id, apiVersion)}`, caller, baseUrl });
+      const answer = dispatchArm(s, { method: 'GET', url: urlOf(id, version(id, apiVersion)), caller, baseUrl });
       if (answer.error) throw new TemplateError('ResourceNotFound', answer.error.message, '');
       const body = answer.body as JsonObject;
       return full ? body : ((body.properties ?? {}) as Json);
     },
     list(id, apiVersion, action, body) {
-      const answer = dispatchArm(s, { method: 'POST', url: `${id}/${action}?api-version=${apiVersion}`, body, caller, baseUrl });
+      const answer = dispatchArm(s, { method: 'POST', url: urlOf(`${id}/${action}`, apiVersion), body, caller, baseUrl });
       if (answer.error) throw new TemplateError(answer.error.code, answer.error.message, '');
       return (answer.body ?? null) as Json;
     },
@@ -197,7 +202,7 @@ function runTemplate(s: Services, plan: TemplatePlan, deployment: { id: string; 
         }
         continue;
       }
-      const answer = dispatchArm(s, { method: 'PUT', url: `${r.id}?api-version=${r.apiVersion}`, body, caller: deployment.caller, baseUrl: deployment.baseUrl });
+      const answer = dispatchArm(s, { method: 'PUT', url: urlOf(r.id, r.apiVersion), body, caller: deployment.caller, baseUrl: deployment.baseUrl });
       if (answer.status >= 400) {
         const error = isObject(answer.body) && isObject(answer.body.error) ? (answer.body.error as unknown as ArmErrorDetail) : { code: 'ResourceDeploymentFailure', message: `The resource operation completed with terminal provisioning state 'Failed'.` };
         record(answer.status, error);
@@ -413,7 +418,7 @@ function completeMode(s: Services, params: Record<string, string>, deployed: Pla
   }
   for (const r of candidates) {
     if (declared.has(r.id.toLowerCase())) continue;
-    const answer = dispatchArm(s, { method: 'DELETE', url: `${r.id}?api-version=${newestVersion(s, r.id)}`, caller: who, baseUrl });
+    const answer = dispatchArm(s, { method: 'DELETE', url: urlOf(r.id, newestVersion(s, r.id)), caller: who, baseUrl });
     if (answer.status < 400) s.operations.settleNow(r.key);
     const id = operationId();
     operations.push({
@@ -450,7 +455,7 @@ function whatIf(s: Services, req: ArmRequest): ArmResponse {
         changes.push({ resourceId: r.id, changeType: 'Ignore', unsupportedReason: 'Nested deployments are evaluated when they run.' });
         continue;
       }
-      const current = dispatchArm(s, { method: 'GET', url: `${r.id}?api-version=${r.apiVersion}`, caller: req.caller, baseUrl: req.baseUrl });
+      const current = dispatchArm(s, { method: 'GET', url: urlOf(r.id, r.apiVersion), caller: req.caller, baseUrl: req.baseUrl });
       if (current.status === 404 || current.error) {
         changes.push({ resourceId: r.id, changeType: 'Create', after });
         continue;
