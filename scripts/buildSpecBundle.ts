@@ -27,7 +27,7 @@ import * as path from 'path';
 import { pathSegments, resourceTypeOf } from '../server/kit/resourceIds';
 import { providerApiVersions, sortVersionsDesc } from './specSources';
 import {
-  BundleManifest, SpecBundle, BundleProvider, BundleResourceType, ManifestFile, DerivedFacts, DerivedFactsSource,
+  BundleManifest, SpecBundle, BundleProvider, BundleResourceType, ManifestExtract, ManifestFile, DerivedFacts, DerivedFactsSource,
 } from '../server/spec/bundleTypes';
 import type { Json } from '../protocol/json';
 
@@ -578,8 +578,66 @@ function lowerLiterals(template: string): string {
   return template.split('/').map((seg) => (seg.startsWith('{') ? seg : seg.toLowerCase())).join('/');
 }
 
+/**
+ * Writes a manifest extract (see ManifestExtract): the matching paths of a vendored file with
+ * the local definitions and parameters they reach (transitively), other `$ref`s re-pointed from
+ * the generated file's folder, `x-ms-examples` dropped (the examples are not vendored), trailing
+ * slashes of path templates left off.
+ */
+export function extractSpec(extract: ManifestExtract): Json {
+  const fromAbs = path.join(SPECS, extract.from);
+  const toAbs = path.join(SPECS, extract.file);
+  const source = JSON.parse(fs.readFileSync(fromAbs, 'utf8'));
+  const patterns = extract.paths.map((p) => new RegExp(p, 'i'));
+  const wanted = { definitions: new Set<string>(), parameters: new Set<string>() };
+  const rewrite = (node: Json): Json => {
+    if (Array.isArray(node)) return node.map(rewrite);
+    if (node === null || typeof node !== 'object') return node;
+    const out: Record<string, Json> = {};
+    for (const [k, v] of Object.entries<Json>(node)) {
+      if (k === 'x-ms-examples') continue;
+      if (k === '$ref' && typeof v === 'string') {
+        const local = /^#\/(definitions|parameters)\/(.+)$/.exec(v);
+        if (local) (wanted as Record<string, Set<string>>)[local[1]].add(local[2].replace(/~1/g, '/').replace(/~0/g, '~'));
+        if (!v.startsWith('#')) {
+          const [filePart, fragment] = v.split('#');
+          const target = path.resolve(path.dirname(fromAbs), filePart);
+          out[k] = path.relative(path.dirname(toAbs), target).split(path.sep).join('/') + (fragment !== undefined ? `#${fragment}` : '');
+          continue;
+        }
+      }
+      out[k] = rewrite(v);
+    }
+    return out;
+  };
+  const doc: Record<string, Json> = {};
+  for (const [k, v] of Object.entries<Json>(source)) if (!['paths', 'definitions', 'parameters'].includes(k)) doc[k] = rewrite(v);
+  doc.paths = {};
+  for (const [template, item] of Object.entries<Json>(source.paths ?? {})) {
+    // A trailing slash (the deployments lists: `.../deployments/`) is left off: ARM ignores empty
+    // segments, and openapi-backend, the validator's reference, would not route the template.
+    if (patterns.some((re) => re.test(template))) doc.paths[template.length > 1 ? template.replace(/\/$/, '') : template] = rewrite(item);
+  }
+  if (!Object.keys(doc.paths).length) throw new Error(`extract ${extract.file}: no path of ${extract.from} matches`);
+  const definitions: Record<string, Json> = {};
+  const parameters: Record<string, Json> = {};
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const name of wanted.definitions) if (!Object.hasOwn(definitions, name)) { definitions[name] = rewrite(source.definitions[name]); grew = true; }
+    for (const name of wanted.parameters) if (!Object.hasOwn(parameters, name)) { parameters[name] = rewrite(source.parameters[name]); grew = true; }
+  }
+  doc.definitions = definitions;
+  doc.parameters = parameters;
+  fs.mkdirSync(path.dirname(toAbs), { recursive: true });
+  const text = JSON.stringify(doc, null, 2) + '\n';
+  if (!fs.existsSync(toAbs) || fs.readFileSync(toAbs, 'utf8') !== text) fs.writeFileSync(toAbs, text);
+  fileCache.delete(toAbs);
+  return doc;
+}
+
 function main(): void {
   const manifest: BundleManifest = loadJson(path.join(SPECS, 'manifest.json'));
+  for (const extract of manifest.extracts ?? []) extractSpec(extract);
   const regions = loadJson(path.join(SPECS, 'arclight', 'regions.json'));
   const bundle: SpecBundle = { generatedFrom: 'specs/manifest.json', regions: regions.regions, regionSets: manifest.regionSets, providers: {}, documents: {} };
 

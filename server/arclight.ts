@@ -34,6 +34,7 @@ import { gatewayChain } from './gateway/chain';
 import { adminRoutes } from './surfaces/testControl/routes';
 import { cloudMetadataHandler } from './surfaces/metadata/cloudMetadata';
 import { armPipeline } from './surfaces/arm/pipeline';
+import { registerDeployments } from './surfaces/arm/deployments';
 import type { Services } from './surfaces/services';
 import { DomainEvents } from './kit/events';
 import { registerResourcesProvider } from './providers/resources';
@@ -124,6 +125,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
   };
   agents.listenTo(events);
   registerResourcesProvider(services);
+  registerDeployments(services);
   registerKubernetesProvider(services);
   registerKubernetesConfigurationProvider(services);
   registerParentClusters(services);

@@ -4,6 +4,7 @@
  * Nesting is bounded before JSON.parse runs, so no recursive code downstream (validation,
  * projection, merge-patch, redaction) ever meets a body deeper than MAX_JSON_DEPTH.
  */
+import { relaxedJsonText } from './lenientJson';
 import type { Request } from 'express';
 import { ArmError, armErrors } from '../kit/armErrors';
 
@@ -70,7 +71,11 @@ export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw armErrors.invalidRequestContent(describeJsonError(text, err as Error));
+    try {
+      return JSON.parse(relaxedJsonText(text));
+    } catch {
+      throw armErrors.invalidRequestContent(describeJsonError(text, err as Error));
+    }
   }
 }
 

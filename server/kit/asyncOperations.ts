@@ -81,6 +81,16 @@ export class AsyncOperations {
     }
   }
 
+  /**
+   * Settles now, whatever their due time, the operations running on one resource (a template
+   * deployment's own writes settle at once, inside its operation); returns them as they ended.
+   */
+  settleNow(resourceKey: string): OperationRecord[] {
+    const pending = this.store.operations.pendingFor(resourceKey);
+    for (const op of pending) this.settle(op);
+    return pending.map((op) => this.store.operations.get(op.id) ?? op);
+  }
+
   get(id: string): OperationRecord | undefined {
     this.settleDue();
     return this.store.operations.get(id);

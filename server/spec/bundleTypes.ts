@@ -41,7 +41,25 @@ export interface ManifestProvider {
   resourceTypes?: Record<string, ResourceTypeDeclaration>;
 }
 
+/**
+ * A spec file the build writes (under specs/arclight/generated/, not committed): the paths of a
+ * vendored file whose template matches `paths`, with the definitions and parameters they reach,
+ * `x-ms-examples` left out and relative `$ref`s re-pointed. So an api-version can take some
+ * operations of a vendored file (the deployments of Microsoft.Resources' resources.json) without
+ * a hand copy, and without the ones Arclight serves from its own spec.
+ */
+export interface ManifestExtract {
+  /** The generated file, relative to specs/ (what `apiVersions` lists). */
+  file: ManifestFile;
+  /** The vendored file it is extracted from, relative to specs/. */
+  from: ManifestFile;
+  /** Regular expressions (case-insensitive); a path template matching any of them is taken. */
+  paths: string[];
+}
+
 export interface BundleManifest {
+  /** Generated spec files, written before the documents are built. */
+  extracts?: ManifestExtract[];
   /** Region set name -> canonical region names. "*" means every region of the catalog. */
   regionSets: Record<string, string[]>;
   providers: ManifestProvider[];

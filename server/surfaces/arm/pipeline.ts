@@ -14,7 +14,7 @@ import { sendJson } from '../../gateway/responses';
 import { validationError } from '../../kit/validationErrors';
 import type { ArmOperation, Definition } from '../../spec/definitions';
 import type { Services } from '../services';
-import type { ArmRequest, ArmResponse } from '../../kit/handlers';
+import type { ArmRequest, ArmResponse, Caller } from '../../kit/handlers';
 import { requestProjector, responseProjector } from '../../kit/rendering';
 import { ancestorIds, ARM_NAMESPACE, armKey, namespaceOf, pathSegments, resourceGroupId, resourceTypeOf } from '../../kit/resourceIds';
 import { refuseInvalidPathParameters } from './pathParameters';
@@ -71,6 +71,64 @@ async function handle(s: Services, req: Request): Promise<ArmResponse & { body?:
   const routed = route(s, provider.namespace, segments, method, apiVersion, path);
 
   const rawBody = WRITE_METHODS.has(method) ? await readJsonBody(req, s.config.bodyLimit) : undefined;
+  return dispatchRouted(s, { method, segments, path, sent, apiVersion, rawBody, caller, baseUrl, routed });
+}
+
+/** A request Arclight makes to itself (a template deployment's PUT, GET or POST of one resource). */
+export interface InternalArmRequest {
+  method: string;
+  /** The path with `?api-version=` (and any other query parameters). */
+  url: string;
+  body?: unknown;
+  caller: Caller;
+  baseUrl: string;
+}
+
+/** What an internal request answers: the response exactly as a client would see it, or the error it would get. */
+export type InternalArmResponse = { status: number; body?: unknown; headers?: Record<string, string>; error?: ArmError };
+
+/**
+ * Sends a request through the pipeline after authentication (the caller is given), as if a
+ * client had sent it: route, validation, checks, the handler in one store transaction (a
+ * savepoint when the caller is already in one), rendering. Errors are answered, not thrown.
+ */
+export function dispatchArm(s: Services, req: InternalArmRequest): InternalArmResponse {
+  try {
+    const method = req.method.toUpperCase();
+    const segments = pathSegments(req.url.split('?')[0]);
+    const path = '/' + segments.join('/');
+    const sent = rawQuery(req.url);
+    const namespace = namespaceOf(segments);
+    const apiVersion = findApiVersion(sent);
+    if (!apiVersion) throw armErrors.missingApiVersion();
+    const provider = s.catalog.provider(namespace);
+    if (!provider) throw armErrors.invalidResourceNamespace(namespace);
+    const routed = route(s, provider.namespace, segments, method, apiVersion, path);
+    const rawBody = WRITE_METHODS.has(method) ? JSON.parse(JSON.stringify(req.body ?? {})) as unknown : undefined;
+    return dispatchRouted(s, { method, segments, path, sent, apiVersion, rawBody, caller: req.caller, baseUrl: req.baseUrl, routed });
+  } catch (err) {
+    if (err instanceof ArmError) return { status: err.status, body: err.toBody(), error: err };
+    throw err;
+  }
+}
+
+interface Dispatch {
+  method: string;
+  segments: string[];
+  path: string;
+  sent: Map<string, string>;
+  apiVersion: string;
+  rawBody: unknown;
+  caller: Caller;
+  baseUrl: string;
+  routed: Routed;
+}
+
+function dispatchRouted(s: Services, d: Dispatch): ArmResponse & { body?: unknown } {
+  const { method, segments, path, sent, apiVersion, rawBody, caller, baseUrl, routed } = d;
+  const subscriptionId = subscriptionIdOf(segments);
+  const subscription = subscriptionId !== undefined ? s.store.directory.subscription(subscriptionId) : undefined;
+  const provider = s.catalog.provider(namespaceOf(segments))!;
   // Some refusals name the location the body asks for.
   if ('error' in routed) throw routed.error(typeof (rawBody as { location?: unknown })?.location === 'string' ? (rawBody as { location: string }).location : '');
   const { operation, params, definition } = routed;

@@ -1,0 +1,608 @@
+/**
+ * Microsoft.Resources/deployments at resource group scope (README "Template deployments").
+ * A PUT validates the template (server/templates), saves the deployment `Accepted` and starts a
+ * long-running operation; its completion runs the whole template, wave by wave, each resource
+ * through the ARM pipeline as the deploying principal (dispatchArm), its own long-running
+ * operation settled at once. The deployment, its operations and its outputs are what Azure
+ * shows; secure values are never stored in them.
+ */
+import { randomBytes, randomUUID } from 'crypto';
+import { ArmError, type ArmErrorDetail } from '../../kit/armErrors';
+import type { ArmRequest, ArmResponse, Caller } from '../../kit/handlers';
+import { retryHeaders } from '../../kit/asyncOperations';
+import { armKey, resourceGroupId } from '../../kit/resourceIds';
+import { loadResource, saveResource } from '../../kit/resources';
+import type { OperationRecord } from '../../store/operations';
+import type { StoredResource } from '../../store/resources';
+import { murmurHash64, prepareTemplate, TemplateError, type PlannedResource, type TemplatePlan, type TemplateServices } from '../../templates';
+import type { DeploymentScope } from '../../templates';
+import type { Json, JsonObject } from '../../../protocol/json';
+import type { Services } from '../services';
+import { dispatchArm } from './pipeline';
+
+const TYPE = 'Microsoft.Resources/deployments';
+const TYPE_LOWER = TYPE.toLowerCase();
+const KIND = 'deployment';
+const G = '/subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}';
+const ITEM = `${G}/providers/Microsoft.Resources/deployments/{deploymentName}`;
+const OPERATIONS = `${G}/deployments/{deploymentName}/operations`;
+export const DEPLOYMENT_FAILED_MESSAGE = 'At least one resource deployment operation failed. Please list deployment operations for details. Please see https://aka.ms/arm-deployment-operations for usage details.';
+
+const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+/** What a deployment keeps beside the properties it shows (never rendered: the response schema has no such keys). */
+interface Internal {
+  template: Json;
+  operations: JsonObject[];
+}
+
+function deploymentId(sub: string, group: string, name: string): string {
+  return `${resourceGroupId(sub, group)}/providers/${TYPE}/${name}`;
+}
+
+/** Azure's templateHash: a decimal 64-bit hash of the template's minified text. */
+export function templateHash(template: Json): string {
+  return murmurHash64(Buffer.from(JSON.stringify(template), 'utf8')).toString();
+}
+
+/** ISO 8601 duration of `ms` milliseconds, as ARM writes them (PT1.2345S). */
+export function isoDuration(ms: number): string {
+  const seconds = Math.max(0, ms) / 1000;
+  return `PT${Number(seconds.toFixed(7))}S`;
+}
+
+/** The URL an internal request sends for a resource id: each segment percent-encoded, as a client would send it. */
+function urlOf(id: string, apiVersion: string): string {
+  return `${id.split('/').map((seg) => encodeURIComponent(seg)).join('/')}?api-version=${encodeURIComponent(apiVersion)}`;
+}
+
+function operationId(): string {
+  return randomBytes(8).toString('hex').toUpperCase();
+}
+
+function notFound(name: string): ArmError {
+  return new ArmError(404, 'DeploymentNotFound', `Deployment '${name}' could not be found.`);
+}
+
+function templateError(err: unknown): ArmError {
+  if (err instanceof TemplateError) return new ArmError(400, err.code || 'InvalidTemplate', err.message);
+  if (err instanceof ArmError) return err;
+  throw err;
+}
+
+interface Prepared {
+  plan: TemplatePlan;
+  template: Json;
+  mode: string;
+  parameters: Record<string, Json>;
+}
+
+/** The request's template and parameters, checked as Azure checks them before anything is deployed. */
+function prepare(s: Services, req: ArmRequest, services: TemplateServices = {}): Prepared {
+  const props = isObject(req.body) && isObject(req.body.properties) ? req.body.properties : {};
+  if (isObject(props.templateLink) && props.template === undefined) {
+    const uri = typeof props.templateLink.uri === 'string' ? props.templateLink.uri : String(props.templateLink.id ?? props.templateLink.relativePath ?? '');
+    throw new ArmError(400, 'InvalidContentLink', `Unable to download deployment content from '${uri}'. The tracking Id is '${randomUUID()}'. Please see https://aka.ms/arm-deploy for usage details.`);
+  }
+  if (isObject(props.parametersLink) && props.parameters === undefined) {
+    throw new ArmError(400, 'InvalidContentLink', `Unable to download deployment content from '${String(props.parametersLink.uri)}'. The tracking Id is '${randomUUID()}'. Please see https://aka.ms/arm-deploy for usage details.`);
+  }
+  if (props.template === undefined) {
+    throw new ArmError(400, 'InvalidDeployment', 'The deployment must contain either a template or a templateLink.');
+  }
+  const parameters: Record<string, Json> = {};
+  if (isObject(props.parameters)) {
+    for (const [k, v] of Object.entries(props.parameters)) {
+      if (isObject(v) && isObject(v.reference)) throw new ArmError(400, 'InvalidTemplateDeployment', `The parameter '${k}' is a Key Vault reference: Arclight does not serve Key Vault.`);
+      parameters[k] = isObject(v) && 'value' in v ? v.value : v;
+    }
+  }
+  const sub = req.params.subscriptionId;
+  const group = loadResource(s, resourceGroupId(sub, req.params.resourceGroupName));
+  const groupBody = (group?.body ?? {}) as JsonObject;
+  const scope: DeploymentScope = {
+    tenantId: s.store.directory.subscription(sub)?.tenantId ?? s.defaults.tenantId,
+    subscriptionId: sub,
+    subscriptionDisplayName: s.store.directory.subscription(sub)?.displayName,
+    resourceGroup: {
+      name: typeof groupBody.name === 'string' ? groupBody.name : req.params.resourceGroupName,
+      location: typeof groupBody.location === 'string' ? groupBody.location : '',
+      id: group?.id ?? resourceGroupId(sub, req.params.resourceGroupName),
+      ...(isObject(groupBody.tags) ? { tags: groupBody.tags as Record<string, string> } : {}),
+    },
+    deploymentName: req.params.deploymentName,
+  };
+  try {
+    const plan = prepareTemplate(props.template, { parameters, scope, clock: () => new Date(s.clock.nowMs()), services });
+    return { plan, template: props.template, mode: typeof props.mode === 'string' ? props.mode : 'Incremental', parameters };
+  } catch (err) {
+    throw templateError(err);
+  }
+}
+
+/** The services templates call (reference, list*), answered by the pipeline as the deploying principal. */
+function templateServices(s: Services, caller: Caller, baseUrl: string): TemplateServices {
+  const version = (id: string, apiVersion: string | undefined) => apiVersion ?? newestVersion(s, id);
+  return {
+    reference(id, apiVersion, full) {
+      const answer = dispatchArm(s, { method: 'GET', url: urlOf(id, version(id, apiVersion)), caller, baseUrl });
+      if (answer.error) throw new TemplateError('ResourceNotFound', answer.error.message, '');
+      const body = answer.body as JsonObject;
+      return full ? body : ((body.properties ?? {}) as Json);
+    },
+    list(id, apiVersion, action, body) {
+      const answer = dispatchArm(s, { method: 'POST', url: urlOf(`${id}/${action}`, apiVersion), body, caller, baseUrl });
+      if (answer.error) throw new TemplateError(answer.error.code, answer.error.message, '');
+      return (answer.body ?? null) as Json;
+    },
+  };
+}
+
+/** The newest api-version the catalog serves for the type of `id` (a reference() without one). */
+function newestVersion(s: Services, id: string): string {
+  const segments = id.split('/').filter(Boolean);
+  const at = segments.map((x) => x.toLowerCase()).lastIndexOf('providers');
+  const namespace = segments[at + 1] ?? 'Microsoft.Resources';
+  const types: string[] = [];
+  for (let i = at + 2; i < segments.length; i += 2) types.push(segments[i]);
+  const declared = s.catalog.resourceType(namespace, types.join('/'));
+  return declared?.apiVersions[0] ?? '2022-09-01';
+}
+
+function caller(op: OperationRecord): Caller {
+  return (op.data.caller ?? {}) as Caller;
+}
+
+/** Runs a template's resources through the pipeline; returns the failures and what was deployed. */
+function runTemplate(s: Services, plan: TemplatePlan, deployment: { id: string; caller: Caller; baseUrl: string; operations: JsonObject[] }): { failed: ArmErrorDetail[]; deployed: PlannedResource[] } {
+  const failed: ArmErrorDetail[] = [];
+  const deployed: PlannedResource[] = [];
+  for (let wave = plan.ready(); wave.length; wave = plan.ready()) {
+    for (const r of wave) {
+      if (r.existing) {
+        plan.complete(r.key);
+        continue;
+      }
+      const started = s.clock.nowMs();
+      const record = (status: number, error?: ArmErrorDetail) => {
+        const id = operationId();
+        const statusMessage: JsonObject = error ? { status: 'Failed', error: clone(error) as unknown as JsonObject } : { status: 'OK' };
+        deployment.operations.push(JSON.parse(plan.redact(JSON.stringify({
+          id: `${deployment.id}/operations/${id}`,
+          operationId: id,
+          properties: {
+            provisioningOperation: 'Create',
+            provisioningState: error ? 'Failed' : 'Succeeded',
+            timestamp: s.clock.iso(),
+            duration: isoDuration(s.clock.nowMs() - started),
+            trackingId: randomUUID(),
+            serviceRequestId: randomUUID(),
+            statusCode: error ? (status >= 400 ? httpStatusName(status) : 'Conflict') : status === 201 ? 'Created' : 'OK',
+            statusMessage,
+            targetResource: { id: r.id, resourceType: r.type, resourceName: r.name },
+          },
+        }))) as JsonObject);
+        if (error) failed.push(error);
+      };
+      let body: JsonObject;
+      try {
+        body = plan.body(r);
+      } catch (err) {
+        const e = templateError(err);
+        record(400, { code: e.code, message: e.message });
+        continue;
+      }
+      if (r.type.toLowerCase() === TYPE_LOWER) {
+        const outcome = runNested(s, plan, r, body, deployment);
+        record(outcome.error ? 400 : 201, outcome.error);
+        if (!outcome.error) {
+          deployed.push(r);
+          plan.complete(r.key);
+        }
+        continue;
+      }
+      const answer = dispatchArm(s, { method: 'PUT', url: urlOf(r.id, r.apiVersion), body, caller: deployment.caller, baseUrl: deployment.baseUrl });
+      if (answer.status >= 400) {
+        const error = isObject(answer.body) && isObject(answer.body.error) ? (answer.body.error as unknown as ArmErrorDetail) : { code: 'ResourceDeploymentFailure', message: `The resource operation completed with terminal provisioning state 'Failed'.` };
+        record(answer.status, error);
+        continue;
+      }
+      const settled = s.operations.settleNow(armKey(r.id));
+      const failure = settled.find((op) => op.status !== 'Succeeded');
+      if (failure) {
+        const error = (failure.data.error as unknown as ArmErrorDetail | undefined) ?? { code: 'ResourceDeploymentFailure', message: `The resource operation completed with terminal provisioning state '${failure.status}'.` };
+        record(answer.status, { code: 'ResourceDeploymentFailure', message: `The resource write operation failed to complete successfully, because it reached terminal provisioning state '${failure.status}'.`, details: [error] });
+        continue;
+      }
+      record(answer.status);
+      deployed.push(r);
+      plan.complete(r.key);
+    }
+  }
+  return { failed, deployed };
+}
+
+function httpStatusName(status: number): string {
+  return ({ 400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 412: 'PreconditionFailed', 429: 'TooManyRequests', 500: 'InternalServerError', 501: 'NotImplemented' } as Record<number, string>)[status] ?? String(status);
+}
+
+/** A nested Microsoft.Resources/deployments resource: its template runs now, its record is saved in its group. */
+function runNested(s: Services, parent: TemplatePlan, r: PlannedResource, body: JsonObject, deployment: { caller: Caller; baseUrl: string }): { error?: ArmErrorDetail } {
+  const started = s.clock.nowMs();
+  let nestedPlan: TemplatePlan;
+  const nested = parent.nestedDeployment(r, body);
+  try {
+    nestedPlan = prepareTemplate(nested.template, parent.nestedOptions(nested, { services: templateServices(s, deployment.caller, deployment.baseUrl) }));
+  } catch (err) {
+    const e = templateError(err);
+    return { error: { code: e.code, message: e.message } };
+  }
+  const sub = nested.scope.subscriptionId ?? '';
+  const group = nested.scope.resourceGroup?.name ?? '';
+  if (!loadResource(s, resourceGroupId(sub, group))) {
+    return { error: { code: 'ResourceGroupNotFound', message: `Resource group '${group}' could not be found.` } };
+  }
+  const id = deploymentId(sub, group, r.name);
+  const internal: Internal = { template: nested.template, operations: [] };
+  const outcome = runTemplate(s, nestedPlan, { id, caller: deployment.caller, baseUrl: deployment.baseUrl, operations: internal.operations });
+  let outputs: JsonObject = {};
+  let error: ArmErrorDetail | undefined;
+  if (outcome.failed.length) error = { code: 'DeploymentFailed', message: DEPLOYMENT_FAILED_MESSAGE, details: outcome.failed };
+  else {
+    try {
+      outputs = outputsOf(nestedPlan);
+    } catch (err) {
+      const e = templateError(err);
+      error = { code: e.code, message: e.message };
+    }
+  }
+  const properties: JsonObject = {
+    templateHash: templateHash(nested.template),
+    parameters: nestedPlan.displayParameters() as unknown as JsonObject,
+    mode: nested.mode,
+    provisioningState: error ? 'Failed' : 'Succeeded',
+    timestamp: s.clock.iso(),
+    duration: isoDuration(s.clock.nowMs() - started),
+    correlationId: randomUUID(),
+    providers: [],
+    dependencies: dependenciesOf(nestedPlan, outcome.deployed),
+    outputs,
+    outputResources: outcome.deployed.filter((d) => d.type.toLowerCase() !== TYPE_LOWER).map((d) => ({ id: d.id })),
+  };
+  if (error) properties.error = error as unknown as JsonObject;
+  saveDeployment(s, id, r.name, properties, internal);
+  return error ? { error } : {};
+}
+
+/** Output types as ARM writes them in a deployment. */
+const OUTPUT_TYPES: Record<string, string> = { string: 'String', securestring: 'SecureString', int: 'Int', bool: 'Bool', object: 'Object', secureobject: 'SecureObject', array: 'Array' };
+
+function outputsOf(plan: TemplatePlan): JsonObject {
+  const out: JsonObject = {};
+  for (const [name, o] of Object.entries(plan.outputs())) {
+    const type = OUTPUT_TYPES[o.type.toLowerCase()] ?? o.type;
+    out[name] = o.secure ? { type } : { type, value: o.value };
+  }
+  return out;
+}
+
+function dependenciesOf(plan: TemplatePlan, deployed: PlannedResource[]): Json[] {
+  const byKey = new Map(deployed.map((d) => [d.key, d]));
+  const out: Json[] = [];
+  for (const d of deployed) {
+    if (!d.dependsOn.length) continue;
+    const dependsOn = d.dependsOn.map((k) => byKey.get(k)).filter((x): x is PlannedResource => !!x)
+      .map((x) => ({ id: x.id, resourceType: x.type, resourceName: x.name }));
+    out.push({ id: d.id, resourceType: d.type, resourceName: d.name, dependsOn });
+  }
+  return out;
+}
+
+function saveDeployment(s: Services, id: string, name: string, properties: JsonObject, internal: Internal, previous?: StoredResource): StoredResource {
+  const groupId = id.slice(0, id.toLowerCase().indexOf('/providers/'));
+  return saveResource(s, {
+    id, type: TYPE_LOWER, parentId: groupId, tracked: false,
+    body: { id, name, type: TYPE, properties, _arclight: internal as unknown as JsonObject },
+  }, previous ?? loadResource(s, id));
+}
+
+/** The deployment as ARM shows it: Running while its operation has not completed. */
+function view(s: Services, stored: StoredResource): JsonObject {
+  const body = clone(stored.body as JsonObject);
+  delete body._arclight;
+  const props = body.properties as JsonObject;
+  if (props.provisioningState === 'Accepted') {
+    const pending = s.store.operations.pendingFor(stored.key);
+    if (pending.length && pending[0].data.acceptedServed) props.provisioningState = 'Running';
+  }
+  return body;
+}
+
+function internalOf(stored: StoredResource): Internal {
+  return ((stored.body as JsonObject)._arclight ?? { template: {}, operations: [] }) as unknown as Internal;
+}
+
+function load(s: Services, req: ArmRequest): StoredResource {
+  const stored = loadResource(s, deploymentId(req.params.subscriptionId, req.params.resourceGroupName, req.params.deploymentName));
+  if (!stored) throw notFound(req.params.deploymentName);
+  return stored;
+}
+
+function statusUrl(req: ArmRequest, op: OperationRecord): string {
+  return `${req.baseUrl}/subscriptions/${req.params.subscriptionId}/resourcegroups/${req.params.resourceGroupName}/providers/${TYPE}/${req.params.deploymentName}/operationStatuses/${op.id}?api-version=${req.apiVersion}`;
+}
+
+function put(s: Services, req: ArmRequest): ArmResponse {
+  const { plan, template, mode } = prepare(s, req);
+  const id = deploymentId(req.params.subscriptionId, req.params.resourceGroupName, req.params.deploymentName);
+  const previous = loadResource(s, id);
+  if (previous && s.store.operations.pendingFor(previous.key).length) {
+    throw new ArmError(409, 'DeploymentActive', `Unable to edit or replace deployment '${req.params.deploymentName}': previous deployment from '${new Date(previous.updatedAt).toISOString()}' is still active (expiration time is '${new Date(previous.updatedAt + 7 * 86400e3).toISOString()}'). Please see https://aka.ms/arm-deploy for usage details.`);
+  }
+  const props = (req.body as JsonObject).properties as JsonObject;
+  const properties: JsonObject = {
+    templateHash: templateHash(template),
+    parameters: plan.displayParameters() as unknown as JsonObject,
+    mode,
+    provisioningState: 'Accepted',
+    timestamp: s.clock.iso(),
+    duration: 'PT0S',
+    correlationId: randomUUID(),
+    providers: [],
+    dependencies: [],
+  };
+  if (isObject(props.debugSetting)) properties.debugSetting = props.debugSetting;
+  if (isObject(props.onErrorDeployment)) properties.onErrorDeployment = props.onErrorDeployment;
+  const stored = saveDeployment(s, id, req.params.deploymentName, properties, { template: clone(template), operations: [] }, previous);
+  const op = s.operations.start({
+    kind: KIND, subscriptionId: req.params.subscriptionId, resourceKey: stored.key, resourceId: id, apiVersion: req.apiVersion,
+    data: { request: clone(req.body) as JsonObject, caller: clone(req.caller) as unknown as JsonObject, baseUrl: req.baseUrl, params: clone(req.params) },
+  });
+  return {
+    status: previous ? 200 : 201,
+    body: view(s, stored),
+    headers: Object.assign({ 'Azure-AsyncOperation': statusUrl(req, op) }, retryHeaders(s.operations.retryAfter(op))),
+  };
+}
+
+/** The deployment's operation completing: the whole template runs now. */
+function complete(s: Services, op: OperationRecord): { status: 'Succeeded' | 'Failed'; error?: ArmErrorDetail } {
+  const stored = op.resourceKey ? s.store.resources.get(op.resourceKey) : undefined;
+  if (!stored) return { status: 'Failed', error: { code: 'DeploymentNotFound', message: 'The deployment was deleted.' } };
+  const params = op.data.params as Record<string, string>;
+  const who = caller(op);
+  const baseUrl = String(op.data.baseUrl ?? '');
+  const req = { body: op.data.request, params, caller: who, baseUrl } as unknown as ArmRequest;
+  const internal = internalOf(stored);
+  const props = clone((stored.body as JsonObject).properties as JsonObject);
+  let error: ArmErrorDetail | undefined;
+  let outputs: JsonObject = {};
+  let deployed: PlannedResource[] = [];
+  let plan: TemplatePlan | undefined;
+  try {
+    const prepared = prepare(s, req, templateServices(s, who, baseUrl));
+    plan = prepared.plan;
+    const outcome = runTemplate(s, plan, { id: stored.id, caller: who, baseUrl, operations: internal.operations });
+    deployed = outcome.deployed;
+    if (outcome.failed.length) error = { code: 'DeploymentFailed', message: DEPLOYMENT_FAILED_MESSAGE, details: outcome.failed };
+    else {
+      if (prepared.mode.toLowerCase() === 'complete') completeMode(s, params, deployed, who, baseUrl, internal.operations, stored.id);
+      outputs = outputsOf(plan);
+    }
+  } catch (err) {
+    const e = templateError(err);
+    error = { code: e.code, message: e.message };
+  }
+  props.provisioningState = error ? 'Failed' : 'Succeeded';
+  props.timestamp = s.clock.iso();
+  props.duration = isoDuration(s.clock.nowMs() - op.startTime);
+  props.outputs = outputs;
+  props.outputResources = deployed.filter((d) => d.type.toLowerCase() !== TYPE_LOWER).map((d) => ({ id: d.id }));
+  if (plan) props.dependencies = dependenciesOf(plan, deployed) as Json;
+  if (error) props.error = error as unknown as JsonObject;
+  const redacted = plan ? (JSON.parse(plan.redact(JSON.stringify(props))) as JsonObject) : props;
+  saveDeployment(s, stored.id, String((stored.body as JsonObject).name), redacted, internal, stored);
+  return error ? { status: 'Failed', error: redacted.error as unknown as ArmErrorDetail } : { status: 'Succeeded' };
+}
+
+/** Complete mode: what the group holds and the template no longer declares is deleted. */
+function completeMode(s: Services, params: Record<string, string>, deployed: PlannedResource[], who: Caller, baseUrl: string, operations: JsonObject[], deploymentIdValue: string): void {
+  const declared = new Set(deployed.map((d) => d.id.toLowerCase()));
+  const candidates: StoredResource[] = [];
+  for (let after = '', more = true; more;) {
+    const page = s.store.resources.tracked(params.subscriptionId.toLowerCase(), params.resourceGroupName.toLowerCase(), after, 500);
+    candidates.push(...page.items);
+    more = page.continueAfter !== undefined;
+    after = page.continueAfter ?? '';
+  }
+  for (const r of candidates) {
+    if (declared.has(r.id.toLowerCase())) continue;
+    const answer = dispatchArm(s, { method: 'DELETE', url: urlOf(r.id, newestVersion(s, r.id)), caller: who, baseUrl });
+    if (answer.status < 400) s.operations.settleNow(r.key);
+    const id = operationId();
+    operations.push({
+      id: `${deploymentIdValue}/operations/${id}`, operationId: id,
+      properties: {
+        provisioningOperation: 'Delete', provisioningState: answer.status < 400 ? 'Succeeded' : 'Failed', timestamp: s.clock.iso(), duration: 'PT0S',
+        trackingId: randomUUID(), statusCode: answer.status < 400 ? 'OK' : httpStatusName(answer.status),
+        statusMessage: answer.status < 400 ? { status: 'OK' } : (answer.body as JsonObject),
+        targetResource: { id: r.id, resourceType: String((r.body as JsonObject).type ?? r.type), resourceName: String((r.body as JsonObject).name ?? '') },
+      },
+    });
+  }
+}
+
+/** whatIf: what the deployment would change, resource by resource (answered at once, 200). */
+function whatIf(s: Services, req: ArmRequest): ArmResponse {
+  const { plan, mode } = prepare(s, req, templateServices(s, req.caller, req.baseUrl));
+  const changes: JsonObject[] = [];
+  const declared = new Set<string>();
+  for (let wave = plan.ready(); wave.length; wave = plan.ready()) {
+    for (const r of wave) {
+      plan.complete(r.key);
+      if (r.existing) continue;
+      declared.add(r.id.toLowerCase());
+      let after: JsonObject;
+      try {
+        after = plan.body(r);
+      } catch {
+        changes.push({ resourceId: r.id, changeType: 'Create' });
+        continue;
+      }
+      after = Object.assign({ id: r.id, name: r.name, type: r.type, apiVersion: r.apiVersion }, after);
+      if (r.type.toLowerCase() === TYPE_LOWER) {
+        changes.push({ resourceId: r.id, changeType: 'Ignore', unsupportedReason: 'Nested deployments are evaluated when they run.' });
+        continue;
+      }
+      const current = dispatchArm(s, { method: 'GET', url: urlOf(r.id, r.apiVersion), caller: req.caller, baseUrl: req.baseUrl });
+      if (current.status === 404 || current.error) {
+        changes.push({ resourceId: r.id, changeType: 'Create', after });
+        continue;
+      }
+      const before = current.body as JsonObject;
+      const secret = secretPaths(s, r.id, r.apiVersion);
+      const delta = diff('', before, after).filter((d) => !secret.some((re) => re.test(String(d.path))));
+      changes.push(delta.length ? { resourceId: r.id, changeType: 'Modify', before, after, delta } : { resourceId: r.id, changeType: 'NoChange', before, after });
+    }
+  }
+  if (mode.toLowerCase() === 'complete') {
+    for (let after = '', more = true; more;) {
+      const page = s.store.resources.tracked(req.params.subscriptionId.toLowerCase(), req.params.resourceGroupName.toLowerCase(), after, 500);
+      for (const r of page.items) if (!declared.has(r.id.toLowerCase())) changes.push({ resourceId: r.id, changeType: 'Delete', before: view(s, r) });
+      more = page.continueAfter !== undefined;
+      after = page.continueAfter ?? '';
+    }
+  }
+  // Verbatim: before/after hold any JSON value, which the spec's `type: object` would drop.
+  return { status: 200, verbatim: true, body: JSON.parse(plan.redact(JSON.stringify({ status: 'Succeeded', properties: { changes } }))) as JsonObject };
+}
+
+/** The write-only (x-ms-secret) paths of a type's PUT: never read back, so never a change whatIf can see. */
+function secretPaths(s: Services, id: string, apiVersion: string): RegExp[] {
+  const segments = id.split('/').filter(Boolean);
+  const at = segments.map((x) => x.toLowerCase()).lastIndexOf('providers');
+  const definition = s.catalog.definition(segments[at + 1] ?? '', apiVersion);
+  const match = definition?.match('put', ('/' + segments.join('/')).toLowerCase(), segments);
+  if (!match || match.kind !== 'operation') return [];
+  const escape = (x: string) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  return (match.operation.derived?.secret ?? []).map((p) => new RegExp(`^${p.split('.').map((seg) => (seg === '*' ? '[^.]+' : escape(seg.replace(/\[\]$/, '')))).join('\\.')}(\\.|$)`, 'i'));
+}
+
+/** Property deltas from what the template sends: a value it sets that differs (what it leaves out is not a change). */
+function diff(path: string, before: Json, after: Json): JsonObject[] {
+  if (isObject(after) && isObject(before)) {
+    const out: JsonObject[] = [];
+    for (const [k, v] of Object.entries(after)) {
+      if (['id', 'name', 'type', 'apiVersion'].includes(k) && !path) continue;
+      const match = Object.keys(before).find((b) => b.toLowerCase() === k.toLowerCase());
+      const p = path ? `${path}.${k}` : k;
+      if (match === undefined) {
+        if (v !== null) out.push({ path: p, propertyChangeType: 'Create', after: v });
+      }
+      else out.push(...diff(p, before[match], v));
+    }
+    return out;
+  }
+  if (JSON.stringify(before) === JSON.stringify(after)) return [];
+  if (typeof before === 'string' && typeof after === 'string' && before.toLowerCase() === after.toLowerCase() && /location$/i.test(path)) return [];
+  if (Array.isArray(before) && Array.isArray(after)) return [{ path, propertyChangeType: 'Array', before, after }];
+  return [{ path, propertyChangeType: 'Modify', before, after }];
+}
+
+export function registerDeployments(s: Services): void {
+  const h = s.handlers;
+  s.operations.register(KIND, (op) => complete(s, op));
+  h.on('PUT', ITEM, (req) => put(s, req));
+  h.on('GET', ITEM, (req) => {
+    const stored = load(s, req);
+    const pending = s.store.operations.pendingFor(stored.key)[0];
+    if (pending && !pending.data.acceptedServed) s.store.operations.put(Object.assign({}, pending, { data: Object.assign({}, pending.data, { acceptedServed: true }) }));
+    return { status: 200, body: view(s, stored) };
+  });
+  h.on('HEAD', ITEM, (req) => {
+    load(s, req);
+    return { status: 204 };
+  });
+  h.on('DELETE', ITEM, (req) => {
+    const stored = loadResource(s, deploymentId(req.params.subscriptionId, req.params.resourceGroupName, req.params.deploymentName));
+    if (!stored) return { status: 204 };
+    if (s.store.operations.pendingFor(stored.key).length) {
+      throw new ArmError(409, 'DeploymentActive', `The deployment '${req.params.deploymentName}' cannot be deleted while it is running. Please cancel it first.`);
+    }
+    s.store.resources.deleteTree(stored.key);
+    return { status: 204 };
+  });
+  h.on('GET', `${G}/providers/Microsoft.Resources/deployments`, (req) => {
+    const items: JsonObject[] = [];
+    for (let after = '', more = true; more;) {
+      const page = s.store.resources.children(armKey(resourceGroupId(req.params.subscriptionId, req.params.resourceGroupName)), TYPE_LOWER, after, 500);
+      items.push(...page.items.map((r) => view(s, r)));
+      more = page.continueAfter !== undefined;
+      after = page.continueAfter ?? '';
+    }
+    const filter = /provisioningState\s+eq\s+'([^']*)'/i.exec(req.query.$filter ?? '');
+    const value = filter ? items.filter((d) => String((d.properties as JsonObject).provisioningState).toLowerCase() === filter[1].toLowerCase()) : items;
+    const top = Number(req.query.$top);
+    return { status: 200, body: { value: Number.isInteger(top) && top > 0 ? value.slice(0, top) : value } };
+  });
+  h.on('POST', `${ITEM}/validate`, (req) => {
+    const { plan, template, mode } = prepare(s, req);
+    const validated: JsonObject[] = [];
+    for (let wave = plan.ready(); wave.length; wave = plan.ready()) {
+      for (const r of wave) {
+        plan.complete(r.key);
+        if (!r.existing) validated.push({ id: r.id });
+      }
+    }
+    const id = deploymentId(req.params.subscriptionId, req.params.resourceGroupName, req.params.deploymentName);
+    return {
+      status: 200,
+      body: {
+        id, name: req.params.deploymentName, type: TYPE,
+        properties: {
+          templateHash: templateHash(template), parameters: plan.displayParameters() as unknown as JsonObject, mode,
+          provisioningState: 'Succeeded', timestamp: s.clock.iso(), duration: 'PT0S', correlationId: randomUUID(),
+          providers: [], dependencies: [], validatedResources: validated,
+        },
+      },
+    };
+  });
+  h.on('POST', `${ITEM}/whatIf`, (req) => whatIf(s, req));
+  h.on('POST', `${ITEM}/cancel`, (req) => {
+    const stored = load(s, req);
+    const pending = s.store.operations.pendingFor(stored.key);
+    if (!pending.length) {
+      throw new ArmError(409, 'DeploymentCannotBeCancelled', `The deployment '${req.params.deploymentName}' cannot be cancelled because it is not running.`);
+    }
+    const now = s.clock.nowMs();
+    for (const op of pending) s.store.operations.put(Object.assign({}, op, { status: 'Canceled' as const, endTime: now }));
+    const props = clone((stored.body as JsonObject).properties as JsonObject);
+    props.provisioningState = 'Canceled';
+    props.timestamp = s.clock.iso();
+    saveDeployment(s, stored.id, String((stored.body as JsonObject).name), props, internalOf(stored), stored);
+    return { status: 204 };
+  });
+  h.on('POST', `${ITEM}/exportTemplate`, (req) => ({ status: 200, body: { template: internalOf(load(s, req)).template } }));
+  h.on('GET', OPERATIONS, (req) => {
+    const ops = internalOf(load(s, req)).operations;
+    const top = Number(req.query.$top);
+    return { status: 200, body: { value: Number.isInteger(top) && top > 0 ? ops.slice(0, top) : ops } };
+  });
+  h.on('GET', `${OPERATIONS}/{operationId}`, (req) => {
+    const found = internalOf(load(s, req)).operations.find((o) => String(o.operationId).toLowerCase() === req.params.operationId.toLowerCase());
+    if (!found) throw new ArmError(404, 'DeploymentOperationNotFound', `Deployment operation '${req.params.operationId}' could not be found.`);
+    return { status: 200, body: found };
+  });
+  h.on('POST', '/providers/Microsoft.Resources/calculateTemplateHash', (req) => ({
+    status: 200, body: { minifiedTemplate: JSON.stringify(req.body), templateHash: templateHash(req.body) },
+  }));
+  h.on('GET', `${ITEM}/operationStatuses/{operationId}`, (req) => {
+    const op = s.operations.get(req.params.operationId);
+    if (!op || op.kind !== KIND) throw new ArmError(404, 'OperationNotFound', `The operation '${req.params.operationId}' could not be found.`);
+    const status = op.status === 'InProgress' ? 'Running' : op.status;
+    const body: JsonObject = { status };
+    if (op.data.error) body.error = op.data.error;
+    return { status: 200, body, verbatim: true, ...(op.status === 'InProgress' ? { headers: retryHeaders(s.operations.retryAfter(op)) } : {}) };
+  });
+}

@@ -1,0 +1,188 @@
+/**
+ * Template deployments end to end over HTTPS: the official JS SDK's deployments (in
+ * @azure/arm-resources 6.x, aliased as @azure/arm-resources-6: 7.x moved them out) deploying
+ * a connected cluster, the compiled Azure Verified Modules for Arc (extension, flux
+ * configuration, with their telemetry nested deployments) and a copy loop; and
+ * `az deployment group create --template-file` where `az` is installed.
+ */
+import { strict as assert } from 'assert';
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ResourceManagementClient, type ResourceManagementClientOptionalParams } from '@azure/arm-resources-6';
+import { CLIENT_ID, SUB, TENANT, staticCredential, testServer, TestServer } from '../support/arclight';
+import { agentKeys } from '../support/keys';
+import { SECRET } from '../support/identity';
+
+const AVM = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'templates', 'avm', 'res', 'kubernetes-configuration');
+const avmTemplate = (module: string) => JSON.parse(fs.readFileSync(path.join(AVM, module, 'main.json'), 'utf8'));
+const HIDDEN = 'e2e-protected-value';
+const POLL = { updateIntervalInMs: 10 };
+
+const clusterTemplate = {
+  $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+  contentVersion: '1.0.0.0',
+  parameters: { name: { type: 'string' }, key: { type: 'securestring' } },
+  resources: [{
+    type: 'Microsoft.Kubernetes/connectedClusters', apiVersion: '2024-01-01', name: "[parameters('name')]", location: '[resourceGroup().location]',
+    identity: { type: 'SystemAssigned' },
+    properties: { agentPublicKeyCertificate: "[parameters('key')]", distribution: 'kind', infrastructure: 'generic' },
+  }],
+  outputs: { id: { type: 'string', value: "[resourceId('Microsoft.Kubernetes/connectedClusters', parameters('name'))]" } },
+};
+
+const copyLoop = {
+  $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+  contentVersion: '1.0.0.0',
+  parameters: { clusterName: { type: 'string' }, count: { type: 'int', defaultValue: 3 } },
+  resources: [{
+    type: 'Microsoft.KubernetesConfiguration/extensions', apiVersion: '2023-05-01', name: "[format('loop{0}', copyIndex())]",
+    scope: "[format('Microsoft.Kubernetes/connectedClusters/{0}', parameters('clusterName'))]",
+    copy: { name: 'loop', count: "[parameters('count')]" },
+    properties: { extensionType: 'microsoft.flux', configurationSettings: { index: '[string(copyIndex())]' } },
+  }],
+};
+
+const git = {
+  gitRepository: { repositoryRef: { branch: 'main' }, sshKnownHosts: '', syncIntervalInSeconds: 300, timeoutInSeconds: 180, url: 'https://github.com/mspnp/aks-baseline' },
+  kustomizations: { unified: { dependsOn: [], force: false, path: './cluster-manifests', prune: true, syncIntervalInSeconds: 300, timeoutInSeconds: 300 } },
+};
+
+describe('e2e: template deployments with @azure/arm-resources 6.x', () => {
+  let server: TestServer;
+  let client: ResourceManagementClient;
+  before(async () => {
+    server = await testServer();
+    // The https agent that trusts the server's CA, as the other e2e tests pass it.
+    const options = { endpoint: server.url, agent: server.agent } as unknown as ResourceManagementClientOptionalParams;
+    client = new ResourceManagementClient(staticCredential(), SUB, options);
+    await client.resourceGroups.createOrUpdate('dep-rg', { location: 'westeurope' });
+    const cluster = await client.deployments.beginCreateOrUpdateAndWait('dep-rg', 'cluster', {
+      properties: { mode: 'Incremental', template: clusterTemplate, parameters: { name: { value: 'c1' }, key: { value: agentKeys().pkcs1 } } },
+    }, POLL);
+    assert.equal(cluster.properties?.provisioningState, 'Succeeded', JSON.stringify(cluster.properties?.error));
+  });
+  after(() => server.stop());
+
+  it('deploys the AVM extension module (with a flux configuration through its nested deployment) and lists its operations', async () => {
+    const res = await client.deployments.beginCreateOrUpdateAndWait('dep-rg', 'extension', {
+      properties: {
+        mode: 'Incremental',
+        template: avmTemplate('extension'),
+        parameters: {
+          name: { value: 'flux' }, clusterName: { value: 'c1' }, clusterType: { value: 'connectedCluster' }, extensionType: { value: 'microsoft.flux' },
+          releaseNamespace: { value: 'flux-system' }, configurationProtectedSettings: { value: { hidden: HIDDEN } },
+          fluxConfigurations: { value: [{ namespace: 'flux-system', scope: 'cluster', ...git }] },
+        },
+      },
+    }, POLL);
+    assert.equal(res.properties?.provisioningState, 'Succeeded', JSON.stringify(res.properties?.error));
+    assert.ok(!JSON.stringify(res).includes(HIDDEN));
+    const ops = [];
+    for await (const op of client.deploymentOperations.list('dep-rg', 'extension')) ops.push(op);
+    assert.ok(ops.some((o) => o.properties?.targetResource?.resourceType === 'Microsoft.KubernetesConfiguration/extensions' && o.properties.provisioningState === 'Succeeded'));
+    assert.ok(!JSON.stringify(ops).includes(HIDDEN));
+  });
+
+  it('deploys the AVM flux configuration module, then whatIf shows NoChange', async () => {
+    const properties = {
+      mode: 'Incremental' as const,
+      template: avmTemplate('flux-configuration'),
+      parameters: {
+        name: { value: 'cfg' }, clusterName: { value: 'c1' }, clusterType: { value: 'connectedCluster' }, namespace: { value: 'flux-system' },
+        scope: { value: 'cluster' }, sourceKind: { value: 'GitRepository' }, gitRepository: { value: git.gitRepository }, kustomizations: { value: git.kustomizations },
+      },
+    };
+    const res = await client.deployments.beginCreateOrUpdateAndWait('dep-rg', 'flux', { properties }, POLL);
+    assert.equal(res.properties?.provisioningState, 'Succeeded', JSON.stringify(res.properties?.error));
+    assert.ok(res.properties?.outputResources?.some((r) => r.id?.endsWith('/fluxConfigurations/cfg')));
+    const whatIf = await client.deployments.beginWhatIfAndWait('dep-rg', 'flux', { properties }, POLL);
+    const flux = whatIf.changes?.find((c) => c.resourceId?.endsWith('/fluxConfigurations/cfg'));
+    assert.equal(flux?.changeType, 'NoChange', JSON.stringify(flux?.delta));
+  });
+
+  it('deploys a copy loop, validates, exports and deletes', async () => {
+    const validated = await client.deployments.beginValidateAndWait('dep-rg', 'loop', { properties: { mode: 'Incremental', template: copyLoop, parameters: { clusterName: { value: 'c1' } } } }, POLL);
+    assert.equal(validated.properties?.validatedResources?.length, 3);
+    const res = await client.deployments.beginCreateOrUpdateAndWait('dep-rg', 'loop', { properties: { mode: 'Incremental', template: copyLoop, parameters: { clusterName: { value: 'c1' } } } }, POLL);
+    assert.equal(res.properties?.provisioningState, 'Succeeded');
+    assert.equal(res.properties?.outputResources?.length, 3);
+    const exported = await client.deployments.exportTemplate('dep-rg', 'loop');
+    assert.deepEqual(exported.template, copyLoop);
+    const names: string[] = [];
+    for await (const d of client.deployments.listByResourceGroup('dep-rg')) names.push(d.name!);
+    assert.ok(names.includes('loop') && names.includes('cluster'));
+    await client.deployments.beginDeleteAndWait('dep-rg', 'loop', POLL);
+    assert.equal((await client.deployments.checkExistence('dep-rg', 'loop')).body, false);
+  });
+
+  it("ends a failing template Failed with Azure's DeploymentFailed error", async () => {
+    const bad = JSON.parse(JSON.stringify(copyLoop));
+    bad.resources[0].scope = 'Microsoft.Kubernetes/connectedClusters/missing';
+    await assert.rejects(
+      client.deployments.beginCreateOrUpdateAndWait('dep-rg', 'bad', { properties: { mode: 'Incremental', template: bad, parameters: { clusterName: { value: 'c1' } } } }, POLL),
+      (err: { code?: string; message?: string }) => err.code === 'DeploymentFailed' || /DeploymentFailed/.test(err.message ?? ''),
+    );
+    const got = await client.deployments.get('dep-rg', 'bad');
+    assert.equal(got.properties?.provisioningState, 'Failed');
+    assert.equal(got.properties?.error?.details?.length, 3);
+  });
+});
+
+function findAz(): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(dir, 'az');
+    if (dir && fs.existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+describe('e2e: az deployment group create (when az is installed)', function () {
+  this.timeout(240_000);
+  const az = findAz();
+  let server: TestServer;
+  let home: string;
+
+  before(async function () {
+    if (!az && process.env.ARCLIGHT_TEST_REQUIRE_AZ === '1') throw new Error('az is not installed, and ARCLIGHT_TEST_REQUIRE_AZ=1 requires it');
+    if (!az) return this.skip();
+    server = await testServer({ auth: 'strict' });
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'arclight-az-deploy-'));
+  });
+  after(async () => {
+    if (!az) return;
+    await server.stop();
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  const run = (args: string[]) => new Promise<string>((resolve, reject) => {
+    const env = {
+      PATH: process.env.PATH ?? '', HOME: home, AZURE_CONFIG_DIR: path.join(home, 'cfg'), REQUESTS_CA_BUNDLE: server.caCertPath,
+      AZURE_CORE_COLLECT_TELEMETRY: 'false', AZURE_CORE_NO_COLOR: 'true',
+    };
+    execFile(az!, [...args, '--only-show-errors'], { env, timeout: 120_000 }, (err, stdout, stderr) =>
+      (err ? reject(new Error(`az ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout)));
+  });
+
+  it('deploys a cluster and a copy loop of extensions from template files', async () => {
+    await run(['cloud', 'register', '-n', 'Arclight', '--endpoint-resource-manager', `${server.url}/`]);
+    await run(['cloud', 'set', '-n', 'Arclight']);
+    await run(['login', '--service-principal', '-u', CLIENT_ID, '-p', SECRET, '--tenant', TENANT, '-o', 'json']);
+    await run(['group', 'create', '-n', 'az-dep', '-l', 'eastus', '-o', 'json']);
+    const clusterFile = path.join(home, 'cluster.json');
+    fs.writeFileSync(clusterFile, JSON.stringify(clusterTemplate));
+    const params = path.join(home, 'cluster.parameters.json');
+    fs.writeFileSync(params, JSON.stringify({ $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#', contentVersion: '1.0.0.0', parameters: { name: { value: 'azc' }, key: { value: agentKeys().pkcs1 } } }));
+    const cluster = JSON.parse(await run(['deployment', 'group', 'create', '-g', 'az-dep', '-n', 'cluster', '--template-file', clusterFile, '--parameters', `@${params}`, '-o', 'json']));
+    assert.equal(cluster.properties.provisioningState, 'Succeeded');
+    assert.equal(cluster.properties.outputs.id.value, `/subscriptions/${SUB}/resourceGroups/az-dep/providers/Microsoft.Kubernetes/connectedClusters/azc`);
+    const loopFile = path.join(home, 'loop.json');
+    fs.writeFileSync(loopFile, JSON.stringify(copyLoop));
+    const loop = JSON.parse(await run(['deployment', 'group', 'create', '-g', 'az-dep', '-n', 'loop', '--template-file', loopFile, '--parameters', 'clusterName=azc', 'count=2', '-o', 'json']));
+    assert.equal(loop.properties.provisioningState, 'Succeeded');
+    assert.equal(loop.properties.outputResources.length, 2);
+    const ops = JSON.parse(await run(['deployment', 'operation', 'group', 'list', '-g', 'az-dep', '-n', 'loop', '-o', 'json']));
+    assert.equal(ops.length, 2);
+  });
+});

@@ -1,0 +1,254 @@
+/** Microsoft.Resources/deployments at resource group scope: every operation and failure (README "Template deployments"). */
+import { strict as assert } from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import request from 'supertest';
+import { arclightPerSuite, bearer, SUB } from '../support/arclight';
+import { clusterPath, createCluster, groupPath } from '../support/clusters';
+import { DEPLOYMENT_FAILED_MESSAGE } from '../../server/surfaces/arm/deployments';
+
+const AVM = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'templates', 'avm', 'res', 'kubernetes-configuration');
+export const avmTemplate = (module: string) => JSON.parse(fs.readFileSync(path.join(AVM, module, 'main.json'), 'utf8'));
+const SECRET = 'deployment-secret-value';
+
+export function copyLoopTemplate(count = 3) {
+  return {
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+    contentVersion: '1.0.0.0',
+    parameters: { clusterName: { type: 'string' }, count: { type: 'int', defaultValue: count }, secret: { type: 'securestring', defaultValue: '' } },
+    resources: [{
+      type: 'Microsoft.KubernetesConfiguration/extensions',
+      apiVersion: '2023-05-01',
+      name: "[format('ext{0}', copyIndex())]",
+      scope: "[format('Microsoft.Kubernetes/connectedClusters/{0}', parameters('clusterName'))]",
+      copy: { name: 'extensions', count: "[parameters('count')]" },
+      properties: {
+        extensionType: 'microsoft.flux',
+        autoUpgradeMinorVersion: true,
+        configurationSettings: { index: "[string(copyIndex())]" },
+        configurationProtectedSettings: { secret: "[parameters('secret')]" },
+      },
+    }],
+    outputs: { names: { type: 'array', copy: { count: "[parameters('count')]", input: "[format('ext{0}', copyIndex())]" } } },
+  };
+}
+
+describe('deployments (resource group scope)', () => {
+  const a = arclightPerSuite({}, (i) => createCluster(i.app, 'rg', 'c1'));
+  const dep = (name: string, v = '2022-09-01', action = '') => `${groupPath('rg')}/providers/Microsoft.Resources/deployments/${name}${action}?api-version=${v}`;
+  const call = (method: 'get' | 'put' | 'post' | 'delete' | 'head', p: string) => request(a.app)[method](p).set('Authorization', bearer({ upn: 'deployer@contoso.com' }));
+  const relative = (url: string) => new URL(url).pathname + new URL(url).search;
+
+  async function deploy(name: string, properties: Record<string, unknown>, v = '2022-09-01') {
+    const res = await call('put', dep(name, v)).send({ properties: { mode: 'Incremental', ...properties } });
+    assert.ok(res.status === 201 || res.status === 200, `${res.status} ${res.text}`);
+    const status = await call('get', relative(res.headers['azure-asyncoperation'])).expect(200);
+    const got = await call('get', dep(name, v)).expect(200);
+    return { res, status, got };
+  }
+
+  for (const v of ['2021-04-01', '2022-09-01', '2024-03-01']) {
+    it(`runs a copy loop through the ARM pipeline as the deploying principal (${v})`, async () => {
+      const { res, status, got } = await deploy('loop', {
+        template: copyLoopTemplate(), parameters: { clusterName: { value: 'c1' }, secret: { value: SECRET } },
+      }, v);
+      assert.equal(res.status, 201);
+      assert.equal(res.body.properties.provisioningState, 'Accepted');
+      assert.match(new URL(res.headers['azure-asyncoperation']).pathname, new RegExp(`^/subscriptions/${SUB}/resourcegroups/rg/providers/Microsoft.Resources/deployments/loop/operationStatuses/[0-9a-f-]{36}$`));
+      assert.equal(res.headers['retry-after'], '1');
+      assert.deepEqual(status.body, { status: 'Succeeded' });
+      const p = got.body.properties;
+      assert.equal(p.provisioningState, 'Succeeded');
+      assert.equal(p.mode, 'Incremental');
+      assert.match(p.templateHash, /^\d+$/);
+      assert.match(p.duration, /^PT[\d.]+S$/);
+      assert.match(p.correlationId, /^[0-9a-f-]{36}$/);
+      assert.deepEqual(p.parameters.secret, { type: 'SecureString' });
+      assert.deepEqual(p.parameters.clusterName, { type: 'String', value: 'c1' });
+      assert.deepEqual(p.outputs.names, { type: 'Array', value: ['ext0', 'ext1', 'ext2'] });
+      assert.deepEqual(p.outputResources.map((r: { id: string }) => r.id.split('/').pop()), ['ext0', 'ext1', 'ext2']);
+      const ext = await call('get', `${clusterPath('rg', 'c1')}/providers/Microsoft.KubernetesConfiguration/extensions/ext1?api-version=2023-05-01`).expect(200);
+      assert.equal(ext.body.properties.provisioningState, 'Succeeded');
+      assert.deepEqual(ext.body.properties.configurationSettings, { index: '1' });
+      assert.equal(ext.body.systemData.createdBy, 'deployer@contoso.com');
+      const ops = await call('get', `${groupPath('rg')}/deployments/loop/operations?api-version=${v}`).expect(200);
+      assert.equal(ops.body.value.length, 3);
+      for (const op of ops.body.value) {
+        assert.equal(op.properties.provisioningState, 'Succeeded');
+        assert.equal(op.properties.statusCode, 'Created');
+        assert.equal(op.properties.targetResource.resourceType, 'Microsoft.KubernetesConfiguration/extensions');
+        assert.match(op.properties.timestamp, /^\d{4}-/);
+        assert.match(op.properties.duration, /^PT/);
+      }
+      const one = await call('get', `${groupPath('rg')}/deployments/loop/operations/${ops.body.value[0].operationId}?api-version=${v}`).expect(200);
+      assert.equal(one.body.operationId, ops.body.value[0].operationId);
+      for (const text of [res.text, got.text, ops.text]) assert.ok(!text.includes(SECRET), 'a secure value came back');
+    });
+  }
+
+  it('deploys the AVM extension module with its telemetry and flux nested deployments', async () => {
+    const { got } = await deploy('avm-ext', {
+      template: avmTemplate('extension'),
+      parameters: {
+        name: { value: 'flux' }, clusterName: { value: 'c1' }, clusterType: { value: 'connectedCluster' },
+        extensionType: { value: 'microsoft.flux' }, releaseTrain: { value: 'Stable' }, releaseNamespace: { value: 'flux-system' },
+        configurationProtectedSettings: { value: { secretKey: SECRET } },
+        fluxConfigurations: {
+          value: [{
+            namespace: 'flux-system', scope: 'cluster',
+            gitRepository: { repositoryRef: { branch: 'main' }, sshKnownHosts: '', syncIntervalInSeconds: 300, timeoutInSeconds: 180, url: 'https://github.com/mspnp/aks-baseline' },
+            kustomizations: { unified: { dependsOn: [], force: false, path: './cluster-manifests', prune: true, syncIntervalInSeconds: 300, timeoutInSeconds: 300 } },
+          }],
+        },
+      },
+    });
+    assert.equal(got.body.properties.provisioningState, 'Succeeded', JSON.stringify(got.body.properties.error));
+    assert.ok(!got.text.includes(SECRET));
+    await call('get', `${clusterPath('rg', 'c1')}/providers/Microsoft.KubernetesConfiguration/extensions/flux?api-version=2024-11-01`).expect(200);
+    const list = await call('get', `${groupPath('rg')}/providers/Microsoft.Resources/deployments/?api-version=2022-09-01`).expect(200);
+    const names = list.body.value.map((d: { name: string }) => d.name);
+    assert.ok(names.includes('avm-ext'));
+    assert.ok(names.some((n: string) => n.startsWith('46d3xbcp.res.kubernetesconfiguration-extension')), names.join());
+    assert.ok(names.some((n: string) => n.endsWith('-Cluster-FluxConfiguration0')), names.join());
+    const flux = await call('get', `${clusterPath('rg', 'c1')}/providers/Microsoft.KubernetesConfiguration/fluxConfigurations?api-version=2025-04-01`).expect(200);
+    assert.equal(flux.body.value.length, 1);
+  });
+
+  it("fails with Azure's DeploymentFailed envelope, one detail per failed resource, and Failed operations", async () => {
+    const template = copyLoopTemplate(1);
+    (template.resources[0] as Record<string, unknown>).scope = 'Microsoft.Kubernetes/connectedClusters/missing';
+    const { status, got } = await deploy('bad', { template, parameters: { clusterName: { value: 'c1' } } });
+    assert.equal(status.body.status, 'Failed');
+    assert.equal(status.body.error.code, 'DeploymentFailed');
+    const e = got.body.properties.error;
+    assert.equal(got.body.properties.provisioningState, 'Failed');
+    assert.equal(e.code, 'DeploymentFailed');
+    assert.equal(e.message, DEPLOYMENT_FAILED_MESSAGE);
+    assert.equal(e.details.length, 1);
+    const ops = await call('get', `${groupPath('rg')}/deployments/bad/operations?api-version=2022-09-01`).expect(200);
+    assert.equal(ops.body.value[0].properties.provisioningState, 'Failed');
+    assert.equal(ops.body.value[0].properties.statusMessage.status, 'Failed');
+    assert.notEqual(ops.body.value[0].properties.statusCode, 'Created');
+  });
+
+  it('refuses an invalid template at PUT and at validate (400 InvalidTemplate); validate answers 200 with the validated resources', async () => {
+    const bad = { $schema: 'x', contentVersion: '1.0.0.0', resources: [], parameters: { p: { type: 'string', allowedValues: ['a'] } } };
+    const put = await call('put', dep('invalid')).send({ properties: { mode: 'Incremental', template: bad, parameters: { p: { value: 'b' } } } }).expect(400);
+    assert.equal(put.body.error.code, 'InvalidTemplate');
+    const val = await call('post', dep('invalid', '2022-09-01', '/validate')).send({ properties: { mode: 'Incremental', template: bad, parameters: { p: { value: 'b' } } } }).expect(400);
+    assert.equal(val.body.error.code, 'InvalidTemplate');
+    const ok = await call('post', dep('v', '2022-09-01', '/validate')).send({ properties: { mode: 'Incremental', template: copyLoopTemplate(2), parameters: { clusterName: { value: 'c1' } } } }).expect(200);
+    assert.equal(ok.body.properties.provisioningState, 'Succeeded');
+    assert.equal(ok.body.properties.validatedResources.length, 2);
+    await call('get', dep('invalid')).expect(404);
+  });
+
+  it("answers a templateLink it cannot fetch with Azure's InvalidContentLink", async () => {
+    const res = await call('put', dep('linked')).send({ properties: { mode: 'Incremental', templateLink: { uri: 'https://example.com/t.json' } } }).expect(400);
+    assert.equal(res.body.error.code, 'InvalidContentLink');
+    assert.match(res.body.error.message, /^Unable to download deployment content from 'https:\/\/example.com\/t.json'/);
+  });
+
+  it('whatIf: Create before, NoChange after, Modify with property deltas, Delete in Complete mode', async () => {
+    const body = (count: number, mode = 'Incremental') => ({ properties: { mode, template: copyLoopTemplate(count), parameters: { clusterName: { value: 'c1' } } } });
+    const before = await call('post', dep('w', '2022-09-01', '/whatIf')).send(body(1)).expect(200);
+    assert.deepEqual(before.body.properties.changes.map((c: { changeType: string }) => c.changeType), ['Create']);
+    await deploy('w', body(1).properties);
+    const after = await call('post', dep('w', '2022-09-01', '/whatIf')).send(body(1)).expect(200);
+    assert.deepEqual(after.body.properties.changes.map((c: { changeType: string }) => c.changeType), ['NoChange']);
+    const changed = body(1);
+    (changed.properties.template.resources[0].properties.configurationSettings as Record<string, string>).index = 'x';
+    const modify = await call('post', dep('w', '2022-09-01', '/whatIf')).send(changed).expect(200);
+    const c = modify.body.properties.changes[0];
+    assert.equal(c.changeType, 'Modify');
+    assert.deepEqual(c.delta, [{ path: 'properties.configurationSettings.index', propertyChangeType: 'Modify', before: '0', after: 'x' }]);
+    const empty = { $schema: 'x', contentVersion: '1.0.0.0', resources: [] };
+    const complete = await call('post', dep('w', '2022-09-01', '/whatIf')).send({ properties: { mode: 'Complete', template: empty } }).expect(200);
+    assert.ok(complete.body.properties.changes.some((x: { changeType: string; resourceId: string }) => x.changeType === 'Delete' && x.resourceId.endsWith('/connectedClusters/c1')));
+  });
+
+  it('Complete mode deletes what the template no longer declares in the group', async () => {
+    await createCluster(a.app, 'rg', 'c2');
+    const template = {
+      $schema: 'x', contentVersion: '1.0.0.0',
+      resources: [{ type: 'Microsoft.Kubernetes/connectedClusters', apiVersion: '2021-10-01', name: 'c1', location: 'eastus', identity: { type: 'SystemAssigned' }, properties: (await call('get', `${clusterPath('rg', 'c1')}?api-version=2021-10-01`)).body.properties }],
+    };
+    const props = template.resources[0].properties as Record<string, unknown>;
+    for (const k of Object.keys(props)) if (!['agentPublicKeyCertificate', 'distribution', 'infrastructure'].includes(k)) delete props[k];
+    const { got } = await deploy('complete', { mode: 'Complete', template });
+    assert.equal(got.body.properties.provisioningState, 'Succeeded', JSON.stringify(got.body.properties.error));
+    await call('get', `${clusterPath('rg', 'c2')}?api-version=2021-10-01`).expect(404);
+    await call('get', `${clusterPath('rg', 'c1')}?api-version=2021-10-01`).expect(200);
+  });
+
+  it('HEAD, list with $filter, exportTemplate, calculateTemplateHash and DELETE', async () => {
+    await deploy('d1', { template: copyLoopTemplate(1), parameters: { clusterName: { value: 'c1' } } });
+    await call('head', dep('d1')).expect(204);
+    await call('head', dep('nope')).expect(404);
+    const missing = await call('get', dep('nope')).expect(404);
+    assert.equal(missing.body.error.code, 'DeploymentNotFound');
+    const list = await call('get', `${groupPath('rg')}/providers/Microsoft.Resources/deployments/?api-version=2022-09-01&$filter=provisioningState eq 'Succeeded'`).expect(200);
+    assert.deepEqual(list.body.value.map((d: { name: string }) => d.name), ['d1']);
+    const failed = await call('get', `${groupPath('rg')}/providers/Microsoft.Resources/deployments/?api-version=2022-09-01&$filter=provisioningState eq 'Failed'`).expect(200);
+    assert.deepEqual(failed.body.value, []);
+    const exported = await call('post', dep('d1', '2022-09-01', '/exportTemplate')).expect(200);
+    assert.deepEqual(exported.body.template, copyLoopTemplate(1));
+    const hash = await call('post', '/providers/Microsoft.Resources/calculateTemplateHash?api-version=2022-09-01').send(copyLoopTemplate(1)).expect(200);
+    const got = await call('get', dep('d1')).expect(200);
+    assert.equal(hash.body.templateHash, got.body.properties.templateHash);
+    await call('delete', dep('d1')).expect(204);
+    await call('get', dep('d1')).expect(404);
+  });
+});
+
+describe('deployments and the debug log', () => {
+  const lines: string[] = [];
+  const a = arclightPerSuite({ logLevel: 'debug', logSink: (l) => lines.push(l) }, (i) => createCluster(i.app, 'rg', 'c1'));
+
+  it('never logs a secure parameter, in the deployment request or in the writes it makes', async () => {
+    const url = `${groupPath('rg')}/providers/Microsoft.Resources/deployments/logged?api-version=2022-09-01`;
+    await request(a.app).put(url).set('Authorization', bearer())
+      .send({ properties: { mode: 'Incremental', template: copyLoopTemplate(1), parameters: { clusterName: { value: 'c1' }, secret: { value: SECRET } } } }).expect(201);
+    const got = await request(a.app).get(url).set('Authorization', bearer()).expect(200);
+    assert.equal(got.body.properties.provisioningState, 'Succeeded');
+    assert.ok(lines.some((l) => l.includes('/extensions/ext0')), 'the internal write is logged');
+    assert.ok(!lines.some((l) => l.includes(SECRET)), 'a secure value was logged');
+  });
+});
+
+describe('deployments with --lro-delay', () => {
+  const a = arclightPerSuite({ lroDelay: 30 }, (i) => createCluster(i.app, 'rg', 'c1'));
+  const dep = (name: string, action = '') => `${groupPath('rg')}/providers/Microsoft.Resources/deployments/${name}${action}?api-version=2022-09-01`;
+  const call = (method: 'get' | 'put' | 'post', p: string) => request(a.app)[method](p).set('Authorization', bearer());
+
+  it('reads Accepted, then Running, until the clock reaches it; cancel ends one that runs', async () => {
+    const body = { properties: { mode: 'Incremental', template: copyLoopTemplate(1), parameters: { clusterName: { value: 'c1' } } } };
+    const res = await call('put', dep('slow')).send(body).expect(201);
+    assert.equal(res.body.properties.provisioningState, 'Accepted');
+    assert.equal((await call('get', dep('slow')).expect(200)).body.properties.provisioningState, 'Running');
+    const status = await call('get', new URL(res.headers['azure-asyncoperation']).pathname + '?api-version=2022-09-01').expect(200);
+    assert.equal(status.body.status, 'Running');
+    const again = await call('put', dep('slow')).send(body).expect(409);
+    assert.equal(again.body.error.code, 'DeploymentActive');
+    await call('post', dep('slow', '/cancel')).expect(204);
+    assert.equal((await call('get', dep('slow')).expect(200)).body.properties.provisioningState, 'Canceled');
+    const notRunning = await call('post', dep('slow', '/cancel')).expect(409);
+    assert.equal(notRunning.body.error.code, 'DeploymentCannotBeCancelled');
+    await request(a.app).get(`${clusterPath('rg', 'c1')}/providers/Microsoft.KubernetesConfiguration/extensions/ext0?api-version=2023-05-01`).set('Authorization', bearer()).expect(404);
+  });
+
+  it('runs the template when the emulator clock reaches it: Succeeded, with a duration on that clock', async () => {
+    const body = { properties: { mode: 'Incremental', template: copyLoopTemplate(2), parameters: { clusterName: { value: 'c1' } } } };
+    const res = await call('put', dep('later')).send(body).expect(201);
+    assert.equal(res.headers['retry-after'], '30');
+    await request(a.app).post('/_arclight/clock/advance').send({ seconds: 31 }).expect(200);
+    const status = await call('get', new URL(res.headers['azure-asyncoperation']).pathname + '?api-version=2022-09-01').expect(200);
+    assert.equal(status.body.status, 'Succeeded');
+    const got = await call('get', dep('later')).expect(200);
+    assert.equal(got.body.properties.provisioningState, 'Succeeded');
+    assert.equal(got.body.properties.outputResources.length, 2);
+    assert.match(got.body.properties.duration, /^PT3\d(\.\d+)?S$/);
+    const ext = await request(a.app).get(`${clusterPath('rg', 'c1')}/providers/Microsoft.KubernetesConfiguration/extensions/ext1?api-version=2023-05-01`).set('Authorization', bearer()).expect(200);
+    assert.equal(ext.body.properties.provisioningState, 'Succeeded');
+  });
+});
