@@ -13,14 +13,7 @@ import jwt from 'jsonwebtoken';
 import { CLIENT_ID, SUB, TENANT, testServer, TestServer } from '../support/arclight';
 import { SECRET } from '../support/identity';
 import { DEFAULT_MANAGED_IDENTITY_CLIENT_ID } from '../../server/identity/principals';
-
-function findAz(): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, 'az');
-    if (dir && fs.existsSync(candidate)) return candidate;
-  }
-  return undefined;
-}
+import { findAz } from '../support/azureCli';
 
 describe('e2e: the Azure CLI (when installed)', function () {
   this.timeout(180_000);

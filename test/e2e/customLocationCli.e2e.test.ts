@@ -23,14 +23,7 @@ import * as path from 'path';
 import { CLIENT_ID, SUB, TENANT, testServer, TestServer } from '../support/arclight';
 import { SECRET } from '../support/identity';
 import { agentKeys } from '../support/keys';
-
-function findAz(): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, 'az');
-    if (dir && fs.existsSync(candidate)) return candidate;
-  }
-  return undefined;
-}
+import { findAz } from '../support/azureCli';
 
 describe('e2e: az customlocation create/show through az rest (when az is installed)', function () {
   this.timeout(180_000);

@@ -14,6 +14,7 @@ import { ResourceManagementClient, type ResourceManagementClientOptionalParams }
 import { CLIENT_ID, SUB, TENANT, staticCredential, testServer, TestServer } from '../support/arclight';
 import { agentKeys } from '../support/keys';
 import { SECRET } from '../support/identity';
+import { findAz } from '../support/azureCli';
 
 const AVM = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'templates', 'avm', 'res', 'kubernetes-configuration');
 const avmTemplate = (module: string) => JSON.parse(fs.readFileSync(path.join(AVM, module, 'main.json'), 'utf8'));
@@ -129,14 +130,6 @@ describe('e2e: template deployments with @azure/arm-resources 6.x', () => {
     assert.equal(got.properties?.error?.details?.length, 3);
   });
 });
-
-function findAz(): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, 'az');
-    if (dir && fs.existsSync(candidate)) return candidate;
-  }
-  return undefined;
-}
 
 describe('e2e: az deployment group create (when az is installed)', function () {
   this.timeout(240_000);
