@@ -8,7 +8,8 @@
  */
 import { ArmError } from './armErrors';
 import type { KitContext } from './context';
-import type { ArmRequest } from './handlers';
+import type { ArmRequest, ArmResponse } from './handlers';
+import type { OperationRecord } from '../store/operations';
 import { retryHeaders } from './asyncOperations';
 import { routeKeyOf } from '../spec/definitions';
 import { responseProjector } from './rendering';
@@ -48,18 +49,26 @@ export function registerProviderHubOperations<C extends KitContext>(ctx: C, name
 
   ctx.handlers.on('GET', `${base}operationResults/{}`, (req) => {
     const { op, type } = find(req);
-    if (op.status === 'InProgress') {
-      return { status: 202, headers: { Location: `${req.baseUrl}${req.path}?api-version=${req.apiVersion}`, ...retryHeaders(ctx.operations.retryAfter(op)) } };
-    }
-    if (op.status !== 'Succeeded') {
-      const error = op.data.error ?? { code: 'OperationFailed', message: `The operation ended in state '${op.status}'.` };
-      throw new ArmError(400, error.code, error.message);
-    }
-    const resource = op.kind === operationKind(type, 'delete') || !op.resourceId ? undefined : loadResource(ctx, op.resourceId);
-    if (!resource) return { status: 204 };
-    // Rendered as the type's GET in the poll's api-version, which may not be the write's.
-    const schema = req.operation.definition.operationFor(routeKeyOf('GET', type.itemPath))?.responseSchemas['200'];
-    const body = type.view ? type.view(resource, ctx, req.apiVersion) : resource.body;
-    return { status: 200, body: responseProjector(schema)(body), verbatim: true };
+    return operationResult(ctx, req, op, type);
   });
+}
+
+/**
+ * What an operation's `operationResults` URL answers: 202 while it runs, its error once it
+ * failed, and then the resource (204 after a delete), rendered as the type's GET in the poll's
+ * api-version, which may not be the write's.
+ */
+export function operationResult<C extends KitContext>(ctx: C, req: ArmRequest, op: OperationRecord, type: ResourceType<C>): ArmResponse {
+  if (op.status === 'InProgress') {
+    return { status: 202, headers: { Location: `${req.baseUrl}${req.path}?api-version=${req.apiVersion}`, ...retryHeaders(ctx.operations.retryAfter(op)) } };
+  }
+  if (op.status !== 'Succeeded') {
+    const error = op.data.error ?? { code: 'OperationFailed', message: `The operation ended in state '${op.status}'.` };
+    throw new ArmError(400, error.code, error.message);
+  }
+  const resource = op.kind === operationKind(type, 'delete') || !op.resourceId ? undefined : loadResource(ctx, op.resourceId);
+  if (!resource) return { status: 204 };
+  const schema = req.operation.definition.operationFor(routeKeyOf('GET', type.itemPath))?.responseSchemas['200'];
+  const body = type.view ? type.view(resource, ctx, req.apiVersion) : resource.body;
+  return { status: 200, body: responseProjector(schema)(body), verbatim: true };
 }

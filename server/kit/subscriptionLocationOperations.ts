@@ -13,11 +13,9 @@ import { ArmError } from './armErrors';
 import type { KitContext } from './context';
 import type { ArmRequest } from './handlers';
 import { retryHeaders } from './asyncOperations';
-import { routeKeyOf } from '../spec/definitions';
-import { responseProjector } from './rendering';
-import { loadResource } from './resources';
-import { operationKind } from './lifecycle';
 import type { ResourceType } from './resourceType';
+import { operationResult } from './providerHubOperations';
+import { operationKind } from './lifecycle';
 
 export function registerSubscriptionLocationOperations<C extends KitContext>(ctx: C, namespace: string, types: ReadonlyArray<ResourceType<C>>): void {
   const base = `/subscriptions/{}/providers/${namespace}/locations/{}/`;
@@ -51,17 +49,6 @@ export function registerSubscriptionLocationOperations<C extends KitContext>(ctx
 
   ctx.handlers.on('GET', `${base}operationResults/{}`, (req) => {
     const { op, type } = find(req);
-    if (op.status === 'InProgress') {
-      return { status: 202, headers: { Location: `${req.baseUrl}${req.path}?api-version=${req.apiVersion}`, ...retryHeaders(ctx.operations.retryAfter(op)) } };
-    }
-    if (op.status !== 'Succeeded') {
-      const error = op.data.error ?? { code: 'OperationFailed', message: `The operation ended in state '${op.status}'.` };
-      throw new ArmError(400, error.code, error.message);
-    }
-    const resource = op.kind === operationKind(type, 'delete') || !op.resourceId ? undefined : loadResource(ctx, op.resourceId);
-    if (!resource) return { status: 204 };
-    const schema = req.operation.definition.operationFor(routeKeyOf('GET', type.itemPath))?.responseSchemas['200'];
-    const body = type.view ? type.view(resource, ctx, req.apiVersion) : resource.body;
-    return { status: 200, body: responseProjector(schema)(body), verbatim: true };
+    return operationResult(ctx, req, op, type);
   });
 }
