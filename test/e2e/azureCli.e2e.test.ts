@@ -5,7 +5,6 @@
  * `az login --identity` through MSI_ENDPOINT.
  */
 import { strict as assert } from 'assert';
-import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -13,7 +12,7 @@ import jwt from 'jsonwebtoken';
 import { CLIENT_ID, SUB, TENANT, testServer, TestServer } from '../support/arclight';
 import { SECRET } from '../support/identity';
 import { DEFAULT_MANAGED_IDENTITY_CLIENT_ID } from '../../server/identity/principals';
-import { findAz } from '../support/azureCli';
+import { findAz, runAz } from '../support/azureCli';
 
 describe('e2e: the Azure CLI (when installed)', function () {
   this.timeout(180_000);
@@ -34,14 +33,8 @@ describe('e2e: the Azure CLI (when installed)', function () {
     fs.rmSync(home, { recursive: true, force: true });
   });
 
-  const run = (configDir: string, args: string[], extraEnv: Record<string, string> = {}) => new Promise<string>((resolve, reject) => {
-    const env = {
-      PATH: process.env.PATH ?? '', HOME: home, AZURE_CONFIG_DIR: path.join(home, configDir), REQUESTS_CA_BUNDLE: server.caCertPath,
-      AZURE_CORE_COLLECT_TELEMETRY: 'false', AZURE_CORE_NO_COLOR: 'true', ...extraEnv,
-    };
-    execFile(az!, [...args, '--only-show-errors'], { env, timeout: 60_000 }, (err, stdout, stderr) =>
-      (err ? reject(new Error(`az ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout)));
-  });
+  const run = (configDir: string, args: string[], extraEnv: Record<string, string> = {}) =>
+    runAz({ az: az!, home, configDir, caCertPath: server.caCertPath, timeoutMs: 60_000, extraEnv }, args);
   const registerCloud = async (configDir: string) => {
     await run(configDir, ['cloud', 'register', '-n', 'Arclight', '--endpoint-resource-manager', `${server.url}/`]);
     await run(configDir, ['cloud', 'set', '-n', 'Arclight']);

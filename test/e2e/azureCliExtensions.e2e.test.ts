@@ -16,14 +16,13 @@
  *    GETs at 2023-05-01-preview (consts.EXTENSION_TYPE_API_VERSION).
  */
 import { strict as assert } from 'assert';
-import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CLIENT_ID, SUB, TENANT, testServer, TestServer } from '../support/arclight';
 import { SECRET } from '../support/identity';
 import { agentKeys } from '../support/keys';
-import { findAz } from '../support/azureCli';
+import { findAz, runAz } from '../support/azureCli';
 
 const KC = 'providers/Microsoft.KubernetesConfiguration';
 
@@ -34,14 +33,7 @@ describe('e2e: az k8s-extension requests (az rest, when az is installed)', funct
   let home: string;
   let cluster: string;
 
-  const run = (args: string[]) => new Promise<string>((resolve, reject) => {
-    const env = {
-      PATH: process.env.PATH ?? '', HOME: home, AZURE_CONFIG_DIR: path.join(home, 'cli'), REQUESTS_CA_BUNDLE: server.caCertPath,
-      AZURE_CORE_COLLECT_TELEMETRY: 'false', AZURE_CORE_NO_COLOR: 'true',
-    };
-    execFile(az!, [...args, '--only-show-errors'], { env, timeout: 90_000 }, (err, stdout, stderr) =>
-      (err ? reject(new Error(`az ${args.slice(0, 4).join(' ')}: ${stderr || err.message}`)) : resolve(stdout)));
-  });
+  const run = (args: string[]) => runAz({ az: az!, home, configDir: 'cli', caCertPath: server.caCertPath, timeoutMs: 90_000 }, args);
   /** `az rest` with the URL (under Arclight) and JSON body the CLI sends; the answer parsed. */
   const rest = async (method: string, url: string, body?: unknown) => {
     const args = ['rest', '--method', method, '--url', `${server.url}${url}`, '-o', 'json'];

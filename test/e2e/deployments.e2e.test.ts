@@ -6,7 +6,6 @@
  * `az deployment group create --template-file` where `az` is installed.
  */
 import { strict as assert } from 'assert';
-import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -14,7 +13,7 @@ import { ResourceManagementClient, type ResourceManagementClientOptionalParams }
 import { CLIENT_ID, SUB, TENANT, staticCredential, testServer, TestServer } from '../support/arclight';
 import { agentKeys } from '../support/keys';
 import { SECRET } from '../support/identity';
-import { findAz } from '../support/azureCli';
+import { findAz, runAz } from '../support/azureCli';
 
 const AVM = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'templates', 'avm', 'res', 'kubernetes-configuration');
 const avmTemplate = (module: string) => JSON.parse(fs.readFileSync(path.join(AVM, module, 'main.json'), 'utf8'));
@@ -149,14 +148,7 @@ describe('e2e: az deployment group create (when az is installed)', function () {
     fs.rmSync(home, { recursive: true, force: true });
   });
 
-  const run = (args: string[]) => new Promise<string>((resolve, reject) => {
-    const env = {
-      PATH: process.env.PATH ?? '', HOME: home, AZURE_CONFIG_DIR: path.join(home, 'cfg'), REQUESTS_CA_BUNDLE: server.caCertPath,
-      AZURE_CORE_COLLECT_TELEMETRY: 'false', AZURE_CORE_NO_COLOR: 'true',
-    };
-    execFile(az!, [...args, '--only-show-errors'], { env, timeout: 120_000 }, (err, stdout, stderr) =>
-      (err ? reject(new Error(`az ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout)));
-  });
+  const run = (args: string[]) => runAz({ az: az!, home, configDir: 'cfg', caCertPath: server.caCertPath, timeoutMs: 120_000 }, args);
 
   it('deploys a cluster and a copy loop of extensions from template files', async () => {
     await run(['cloud', 'register', '-n', 'Arclight', '--endpoint-resource-manager', `${server.url}/`]);

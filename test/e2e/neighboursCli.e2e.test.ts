@@ -7,14 +7,13 @@
  * Arclight's metadata endpoint.
  */
 import { strict as assert } from 'assert';
-import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CLIENT_ID, SUB, TENANT, testServer, TestServer } from '../support/arclight';
 import { SECRET } from '../support/identity';
 import { clusterBody } from '../support/clusters';
-import { findAz } from '../support/azureCli';
+import { findAz, runAz } from '../support/azureCli';
 
 describe('e2e: az commands for the neighbour resources (when installed)', function () {
   this.timeout(300_000);
@@ -22,14 +21,7 @@ describe('e2e: az commands for the neighbour resources (when installed)', functi
   let server: TestServer;
   let home: string;
 
-  const run = (args: string[]) => new Promise<string>((resolve, reject) => {
-    const env = {
-      PATH: process.env.PATH ?? '', HOME: home, AZURE_CONFIG_DIR: path.join(home, 'cfg'), REQUESTS_CA_BUNDLE: server.caCertPath,
-      AZURE_CORE_COLLECT_TELEMETRY: 'false', AZURE_CORE_NO_COLOR: 'true',
-    };
-    execFile(az!, [...args, '--only-show-errors'], { env, timeout: 90_000 }, (err, stdout, stderr) =>
-      (err ? reject(new Error(`az ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout)));
-  });
+  const run = (args: string[]) => runAz({ az: az!, home, configDir: 'cfg', caCertPath: server.caCertPath, timeoutMs: 90_000 }, args);
   const json = async (args: string[]) => JSON.parse(await run([...args, '-o', 'json']));
 
   before(async function () {
