@@ -9,11 +9,13 @@ import { isSealed, Sealer } from './sealing';
 export class SecretStore {
   private readonly getStmt;
   private readonly putStmt;
+  private readonly deleteOneStmt;
   private readonly deleteTreeStmt;
 
   constructor(private readonly db: Db, private readonly sealer: Sealer) {
     this.getStmt = db.prepare<[string], { body: string }>('SELECT body FROM secrets WHERE resource_key = ?');
     this.putStmt = db.prepare('INSERT INTO secrets (resource_key, body) VALUES (?, ?) ON CONFLICT (resource_key) DO UPDATE SET body = excluded.body');
+    this.deleteOneStmt = db.prepare<[string]>('DELETE FROM secrets WHERE resource_key = ?');
     this.deleteTreeStmt = db.prepare<[string, string, string]>('DELETE FROM secrets WHERE resource_key = ? OR (resource_key >= ? AND resource_key < ?)');
   }
 
@@ -22,8 +24,10 @@ export class SecretStore {
     return row ? (JSON.parse(this.sealer.open(row.body)) as T) : undefined;
   }
 
-  put(resourceKey: string, value: unknown): void {
-    this.putStmt.run(resourceKey, this.sealer.seal(JSON.stringify(value)));
+  /** Stores the resource's write-only values; none at all leaves no row (and nothing to seal). */
+  put(resourceKey: string, values: Record<string, unknown>): void {
+    if (Object.keys(values).length === 0) this.deleteOneStmt.run(resourceKey);
+    else this.putStmt.run(resourceKey, this.sealer.seal(JSON.stringify(values)));
   }
 
   deleteTree(resourceKey: string): void {

@@ -162,4 +162,30 @@ describe('store', () => {
       assert.deepEqual(store.operations.dueBy(7000).map((o) => o.id), ['b']);
     });
   });
+
+  describe('running operations of a resource', () => {
+    it('are found by resource until they finish, then only by id', () => {
+      const key = resource('c1').key;
+      store.operations.put({ ...operation('run', 5000), resourceKey: key });
+      store.operations.put({ ...operation('done', 5000, 'Succeeded'), resourceKey: key, endTime: 10 });
+      assert.deepEqual(store.operations.pendingFor(key).map((o) => o.id), ['run']);
+      assert.deepEqual(store.operations.pendingUnder(key.replace(/\/c1$/, '')).map((o) => o.id), ['run']);
+      store.operations.put({ ...operation('run', 5000, 'Succeeded'), resourceKey: key, endTime: 20 });
+      assert.deepEqual(store.operations.pendingFor(key), []);
+      assert.equal(store.operations.get('run')?.status, 'Succeeded');
+    });
+  });
+
+  describe('write-only values', () => {
+    it('are sealed at rest, and writing none leaves no row behind', () => {
+      const key = resource('c1').key;
+      store.secrets.put(key, { configurationProtectedSettings: { token: 'kept-apart' } });
+      assert.deepEqual(store.secrets.get(key), { configurationProtectedSettings: { token: 'kept-apart' } });
+      const raw = store.db.prepare('SELECT body FROM secrets WHERE resource_key = ?').pluck().get(key) as string;
+      assert.ok(!raw.includes('kept-apart'), 'the stored row is sealed');
+      store.secrets.put(key, {});
+      assert.equal(store.secrets.get(key), undefined);
+      assert.equal(store.db.prepare('SELECT COUNT(*) FROM secrets').pluck().get(), 0);
+    });
+  });
 });
