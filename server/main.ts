@@ -1,48 +1,30 @@
 #!/usr/bin/env node
 /**
- * The `arclight` command: flags and ARCLIGHT_* environment variables -> config ->
- * startArclight(), one ready line, and a clean stop on SIGINT/SIGTERM.
- * `arclight agent ...` runs the standalone cluster agent instead.
+ * The `arclight` executable. `npm run build` writes the command as one file (cli.bundle.js,
+ * see scripts/bundleCommand.ts) with a V8 code cache beside it: starting from it resolves and
+ * reads one file instead of some 450 and compiles almost nothing, which is most of start-up.
+ * Without that file (a build that stopped after tsc) the modules run as they are.
  */
-import { helpText, parseConfig } from './core/config';
-import { USAGE_ERROR_CODE } from './core/startupError';
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadWithCodeCache } from './launch/codeCache';
 
-async function main(argv: string[]): Promise<number> {
-  if (argv[0] === 'agent') {
-    const { runAgentCommand } = await import('../agent/agentCommand');
-    return runAgentCommand(argv.slice(1));
-  }
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(helpText() + '\n');
-    return 0;
-  }
-  const config = parseConfig(argv, process.env);
-  // Loaded after the options are checked, so a usage error is reported without loading the server.
-  const { startArclight } = await import('./arclight');
-  const running = await startArclight(config);
-  // A promise nobody awaited that fails is a fault of Arclight's: logged, and the server goes on
-  // serving (Node would end the process, and with it every test talking to it).
-  process.on('unhandledRejection', (reason) => running.services.logger.error(`unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}`));
-  process.stdout.write(
-    `Arclight ready at ${running.url} | CA certificate: ${running.caCertPath} | tenant ${running.tenantId} | ` +
-      `subscription ${running.subscriptionId} | service principal ${running.clientId} | auth ${config.auth} | data ${config.inMemory ? 'in memory' : config.dataDir}\n`,
-  );
-  await new Promise<void>((resolve) => {
-    const stop = () => void running.stop().then(resolve);
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  return 0;
+export const COMMAND_BUNDLE = path.join(__dirname, 'cli.bundle.js');
+
+type Command = typeof import('./cli');
+
+function loadCommand(): Command {
+  const file = fs.existsSync(COMMAND_BUNDLE) ? COMMAND_BUNDLE : path.join(__dirname, 'cli.js');
+  return loadWithCodeCache(file).exports as Command;
 }
 
-/**
- * A start that fails says why in one line, without a stack trace: exit 2 when the command
- * line (or environment) is at fault (EINVAL), 1 for everything else.
- */
-function fail(err: unknown): never {
-  const message = String((err as Error)?.message ?? err).replace(/\s*\n\s*/g, ' ');
-  process.stderr.write(`arclight: ${message}\n`);
-  process.exit((err as { code?: unknown })?.code === USAGE_ERROR_CODE ? 2 : 1);
+if (require.main === module) {
+  let command: Command;
+  try {
+    command = loadCommand();
+  } catch (err) {
+    process.stderr.write(`arclight: cannot load its code (${String((err as Error)?.message ?? err).split('\n')[0]}): run "npm run build", or install the package again\n`);
+    process.exit(1);
+  }
+  command.runCommand(process.argv.slice(2)).then((code) => process.exit(code), command.exitOnFailure);
 }
-
-main(process.argv.slice(2)).then((code) => process.exit(code), fail);

@@ -6,12 +6,12 @@
  * building them is most of what start-up would otherwise spend after loading modules).
  */
 import * as fs from 'fs';
-import * as path from 'path';
 import type { BundleProvider, BundleResourceType, DerivedFacts, Region, SpecBundle } from './bundleTypes';
 import { Definition, routeKeyOf } from './definitions';
 import { ownValue } from '../core/plainData';
+import { packagePath } from '../core/packageRoot';
 
-export const BUNDLE_FILE = path.resolve(__dirname, '..', '..', 'specs', 'bundle.json');
+export const BUNDLE_FILE = packagePath('dist', 'specs', 'bundle.json');
 
 export class SpecCatalog {
   private readonly definitions = new Map<string, Definition>();

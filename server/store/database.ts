@@ -5,10 +5,11 @@
 import Database from 'better-sqlite3';
 import * as fs from 'fs';
 import * as path from 'path';
+import { packagePath } from '../core/packageRoot';
 
 export type Db = Database.Database;
 
-export const MIGRATIONS_DIR = path.resolve(__dirname, '..', '..', '..', 'db', 'migrations');
+export const MIGRATIONS_DIR = packagePath('db', 'migrations');
 
 export function openDatabase(file: string | ':memory:'): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -22,7 +22,7 @@ const LAYERS: ReadonlyArray<readonly string[]> = [
   ['server/providers'],
   ['server/identity', 'server/clusterSide', 'server/simulator'],
   ['server/gateway', 'server/surfaces', 'server/http'],
-  ['server/arclight.ts', 'server/main.ts', 'server/index.ts'],
+  ['server/arclight.ts', 'server/cli.ts', 'server/launch', 'server/main.ts', 'server/index.ts'],
 ];
 
 function sourceFiles(dir: string): string[] {

@@ -9,9 +9,9 @@
  * Names match case-insensitively (Azure's type names are, and the CLI lower-cases them), as do
  * release trains ("Stable" is the extension's default, the catalog says "stable").
  */
-import * as path from 'path';
 import { arrayOrObject, boolean, listOf, mapOf, object, oneOf, optional, readJsonFile, required, Shape, text } from '../../core/jsonShape';
 import { StartupError, USAGE_ERROR_CODE } from '../../core/startupError';
+import { packagePath } from '../../core/packageRoot';
 
 export type ExtensionScope = 'cluster' | 'namespace';
 /** The cluster kinds extension types name, as `clusterResourceName` spells them. */
@@ -65,7 +65,7 @@ interface CatalogFile {
   extensionTypes: ExtensionTypeEntry[];
 }
 
-export const BUILT_IN_FILE = path.resolve(__dirname, '..', '..', '..', '..', 'specs', 'arclight', 'extensionTypes.json');
+export const BUILT_IN_FILE = packagePath('specs', 'arclight', 'extensionTypes.json');
 
 /** Extension type names: the extensionTypeName path parameter's rule (with the dot Azure's names have). */
 export const EXTENSION_TYPE_NAME = /^[A-Za-z][A-Za-z0-9._-]*$/;
