@@ -6,7 +6,7 @@
  *
  * Flags (each with a BENCH_* environment twin): --duration <s> (3) and --warmup <s> (1) per
  * run, --group-conns 1,8,32, --cluster-conns 8, --cold-runs 7, --memory-creates 10000,
- * --list-items 1000, --agent-creates 5000, --quick (1 s runs, 3 cold starts, for a smoke check).
+ * --list-items 1000, --agent-creates 5000, --template-runs 3, --quick (1 s runs, 3 cold starts, for a smoke check).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -14,8 +14,9 @@ import { LoadGenerator, referenceTls, startArclight, startReference, ServerUnder
 import { BenchOptions, coldStart, compare, createBatchSeconds, Measurement, memoryAfterCreates, Workload } from './scenarios';
 import { summary, Target, throughputTable } from './report';
 import { regionMoveMs } from './regionMove';
+import { templateDeploymentMs } from './templateDeployment';
 
-const TARGETS = { coldStartMs: 400, get: 0.8, put: 0.5, walk: 0.5, rssMiB: 150, batchGrowth: 1.5 };
+const TARGETS = { coldStartMs: 400, get: 0.8, put: 0.5, walk: 0.5, rssMiB: 150, batchGrowth: 1.5, templateVsCalls: 0.5 };
 const PAGE_SIZE = 100; // Arclight's default --page-size; the references page the same way
 
 function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
@@ -39,6 +40,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
     pageSize: PAGE_SIZE,
     memoryCreates: Number(value('memory-creates', '10000')),
     agentCreates: Number(value('agent-creates', quick ? '2000' : '5000')),
+    templateRuns: Number(value('template-runs', quick ? '1' : '3')),
   };
 }
 
@@ -98,6 +100,7 @@ async function main(): Promise<void> {
       () => ({ method: 'PUT', path: work.extensionCreatePath(), body: work.extensionBody, expectStatus: [201] }));
 
     const move = await regionMoveMs(arclight, options.coldStartRuns);
+    const hundred = await templateDeploymentMs(arclight, options.templateRuns);
     for (const s of started.splice(0)) await s.stop();
 
     console.log('throughput over HTTPS (ratio = Arclight / express+sqlite reference (b))');
@@ -122,6 +125,9 @@ async function main(): Promise<void> {
     targets.push({ label: 'creates with simulated agents: last 1,000 / first 1,000', value: growth, kind: 'max', bound: TARGETS.batchGrowth, unit: 'x' });
 
     console.log(`region move of a cluster with 2 extensions, 1 flux and 1 source control configuration through the official SDKs (list, delete, reconnect in another region, recreate, list): median ${move.medianMs.toFixed(0)} ms (runs: ${move.runs.map((r) => r.toFixed(0)).join(', ')}; in Azure: many minutes)\n`);
+    const templateRatio = hundred.deploymentMs / hundred.sdkCallsMs;
+    console.log(`a template of 100 resources (a cluster, 33 extensions, 33 flux and 33 source control configurations) deployed through the SDK: median ${hundred.deploymentMs.toFixed(0)} ms; the same 100 resources by 100 sequential SDK calls: median ${hundred.sdkCallsMs.toFixed(0)} ms (${templateRatio.toFixed(2)}x; runs: ${hundred.runs.map((r) => `${r.deploymentMs.toFixed(0)}/${r.sdkCallsMs.toFixed(0)}`).join(', ')})\n`);
+    targets.push({ label: '100-resource template deployment / 100 SDK calls', value: templateRatio, kind: 'max', bound: TARGETS.templateVsCalls, unit: 'x' });
     console.log(summary(targets));
   } finally {
     for (const s of started) await s.stop();

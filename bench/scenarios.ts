@@ -10,6 +10,7 @@ import { get, LoadGenerator, rssMiB, ServerUnderTest, startArclight } from './pr
 export interface BenchOptions {
   /** Creates (in batches of 1,000) against an Arclight with --agents simulated. */
   agentCreates: number;
+  templateRuns: number;
   warmupMs: number;
   durationMs: number;
   /** Connections for the resource-group GET. */

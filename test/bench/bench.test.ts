@@ -4,6 +4,7 @@
  * HTTPS, and both reference servers answering the same workload.
  */
 import { strict as assert } from 'assert';
+import request from 'supertest';
 import * as fs from 'fs';
 import type { AddressInfo } from 'net';
 import type { Server } from 'https';
@@ -12,10 +13,22 @@ import { referenceTls } from '../../bench/processes';
 import { bareServer, expressServer } from '../../bench/referenceServers';
 import { bearer, SUB, testServer, TestServer } from '../support/arclight';
 import { clusterBody } from '../support/clusters';
+import { templateDeploymentMs } from '../../bench/templateDeployment';
 
 const GROUP = `/subscriptions/${SUB}/resourceGroups/bench-test`;
 const CLUSTERS = `${GROUP}/providers/Microsoft.Kubernetes/connectedClusters`;
 const API = 'api-version=2024-01-01';
+
+/** The items of a list, every nextLink followed. */
+async function countAll(server: TestServer, path: string): Promise<number> {
+  let count = 0;
+  for (let next: string | undefined = path; next;) {
+    const res = await request(server.app).get(next).set('Authorization', bearer()).expect(200);
+    count += res.body.value.length;
+    next = res.body.nextLink ? new URL(res.body.nextLink).pathname + new URL(res.body.nextLink).search : undefined;
+  }
+  return count;
+}
 
 describe('bench', () => {
   it('takes nearest-rank percentiles', () => {
@@ -60,6 +73,18 @@ describe('bench', () => {
       const missing = await runJob(job({ path: `${CLUSTERS}/nope?${API}`, count: 1 }));
       assert.equal(missing.errors, 1);
       assert.match(missing.firstError!, /: 404 .*ResourceNotFound/);
+    });
+
+    it('deploys the 100-resource template and creates the same resources by 100 SDK calls', async () => {
+      const times = await templateDeploymentMs({ name: 'Arclight', origin: server.url, ca: server.caCertPem, pid: process.pid, stop: async () => undefined }, 1);
+      assert.equal(times.runs.length, 1);
+      assert.ok(times.deploymentMs > 0 && times.sdkCallsMs > 0);
+      for (const group of ['bench-sdk-0', 'bench-template-0']) {
+        const cluster = `/subscriptions/${SUB}/resourceGroups/${group}/providers/Microsoft.Kubernetes/connectedClusters/arc`;
+        for (const [type, api] of [['extensions', '2023-05-01'], ['fluxConfigurations', '2023-05-01'], ['sourceControlConfigurations', '2023-05-01']]) {
+          assert.equal(await countAll(server, `${cluster}/providers/Microsoft.KubernetesConfiguration/${type}?api-version=${api}`), 33, `${group}: ${type}`);
+        }
+      }
     });
   });
 
