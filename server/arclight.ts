@@ -45,15 +45,26 @@ import { registerExtendedLocationProvider } from './providers/extendedLocation';
 import { registerNeighbours } from './providers/neighbours';
 import { seedResourceGroups } from './providers/resources/resourceGroups';
 import { ExtensionTypeCatalog } from './providers/kubernetesConfiguration/extensionTypeCatalog';
+import { JournalDetail, JournalFilter, RequestJournal } from './platform/requestJournal';
 
 export interface ArclightOptions extends Partial<ArclightConfig> {
   /** Where log lines go (default: stdout). */
   logSink?: LogSink;
 }
 
+/** The request journal, as a test asserts on it (see GET /_arclight/requests). */
+export interface RequestsClient {
+  /** Newest first. */
+  list(filter?: JournalFilter): JournalDetail[];
+  /** The newest request that matches, if any. */
+  find(filter: JournalFilter): JournalDetail | undefined;
+  clear(): void;
+}
+
 export interface Arclight {
   app: Express;
   services: Services;
+  requests: RequestsClient;
   /** Back to the initial state: everything, or one subscription's resources and registrations. */
   reset(subscriptionId?: string): void;
   close(): void;
@@ -121,6 +132,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     liveAgents: agents,
     extensionTypes,
     agentControl: agents,
+    journal: new RequestJournal(config.journalSize),
     defaults: { tenantId: DEFAULT_TENANT_ID, subscriptionId: DEFAULT_SUBSCRIPTION_ID, clientId: DEFAULT_CLIENT_ID },
   };
   agents.listenTo(events);
@@ -144,6 +156,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
       store.clearSubscription(subscriptionId);
     } else {
       store.clearAll();
+      services.journal.clear();
       clock.restore(initialClock);
       store.setSetting(CLOCK_SETTING, initialClock);
     }
@@ -159,7 +172,8 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
   };
   const app = gatewayChain({
     logger, routingRegion: regions.regions[0]?.name ?? 'local', publicUrl: config.publicUrl,
-    settleDueOperations: () => services.operations.settleDue(), nowMs: () => clock.nowMs(),
+    settleDueOperations: () => services.operations.settleDue(), nowMs: () => clock.nowMs(), nowIso: () => clock.iso(),
+    journal: services.journal,
   }, {
     testControl: adminRoutes(services, hooks),
     metadata: cloudMetadataHandler(services),
@@ -168,7 +182,13 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     arm: armPipeline(services),
   });
   logger.debug(`data: ${dataDir ?? 'in memory'}; auth: ${config.auth}`);
-  return { app, services, reset, close: () => store.close() };
+  const journal = services.journal;
+  const requests: RequestsClient = {
+    list: (filter) => journal.list(filter),
+    find: (filter) => journal.list({ ...filter, limit: 1 })[0],
+    clear: () => journal.clear(),
+  };
+  return { app, services, requests, reset, close: () => store.close() };
 }
 
 export interface RunningArclight {
@@ -183,6 +203,7 @@ export interface RunningArclight {
   clientSecret: string;
   app: Express;
   services: Services;
+  requests: RequestsClient;
   reset(subscriptionId?: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -250,6 +271,7 @@ export async function startArclight(options: ArclightOptions = {}): Promise<Runn
     clientSecret: DEFAULT_CLIENT_SECRET,
     app: instance.app,
     services: instance.services,
+    requests: instance.requests,
     reset: async (subscriptionId?: string) => instance.reset(subscriptionId),
     stop,
   };

@@ -49,6 +49,8 @@ export interface ArclightConfig {
   publicUrl?: string;
   /** When set, /_arclight/* (but health, ready and ca.pem) needs `Authorization: Bearer <adminKey>`. */
   adminKey?: string;
+  /** Requests the journal keeps (GET /_arclight/requests); 0 keeps none. */
+  journalSize: number;
 }
 
 export const DEFAULT_CONFIG: ArclightConfig = {
@@ -64,6 +66,7 @@ export const DEFAULT_CONFIG: ArclightConfig = {
   offlineAfter: 15 * 60,
   certificateLifetimeDays: 90,
   agents: 'none',
+  journalSize: 10_000,
 };
 
 /**
@@ -120,6 +123,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'agents', flag: 'agents', kind: { oneOf: ['none', 'simulated'] }, help: 'simulated: Arclight plays every cluster\'s agents' },
   { key: 'publicUrl', flag: 'public-url', kind: 'baseUrl', help: 'base URL written into the URLs Arclight hands out (default: from the Host header)' },
   { key: 'adminKey', flag: 'admin-key', kind: 'string', help: 'bearer key /_arclight/* requires (but health, ready, ca.pem)' },
+  { key: 'journalSize', flag: 'journal-size', kind: { integer: { min: 0, max: 1_000_000 } }, help: 'requests kept for GET /_arclight/requests (0 keeps none)' },
 ];
 
 const OPTION_BY_KEY = new Map<string, OptionSpec>(OPTIONS.map((o) => [o.key, o]));

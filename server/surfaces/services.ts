@@ -7,6 +7,7 @@ import type { ClusterSideContext } from '../clusterSide/context';
 import type { ArmAuthenticator } from '../identity/armAuthentication';
 import type { ArmOperation, Definition } from '../spec/definitions';
 import type { SimulatedAgentControl } from './testControl/simulatedAgentControl';
+import type { RequestJournal } from '../platform/requestJournal';
 
 /** A rendered ARM response, offered to the test suite's response-schema check. */
 export interface RenderedResponse {
@@ -21,6 +22,8 @@ export interface Services extends ClusterSideContext {
   auth: ArmAuthenticator;
   /** Arclight playing clusters' agents on request (/_arclight/clusters/{id}/connect ...). */
   agentControl: SimulatedAgentControl;
+  /** The last requests, for GET /_arclight/requests and arclight.requests. */
+  journal: RequestJournal;
   /** Set by the test suite to validate every ARM response against the spec. */
   onArmResponse?: (response: RenderedResponse) => void;
 }
