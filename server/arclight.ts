@@ -46,6 +46,8 @@ import { registerNeighbours } from './providers/neighbours';
 import { seedResourceGroups } from './providers/resources/resourceGroups';
 import { ExtensionTypeCatalog } from './providers/kubernetesConfiguration/extensionTypeCatalog';
 import { JournalDetail, JournalFilter, RequestJournal } from './platform/requestJournal';
+import { ArclightEvent, EventStream, EventTypes } from './platform/eventStream';
+import { ConnectivityWatch } from './platform/connectivityWatch';
 
 export interface ArclightOptions extends Partial<ArclightConfig> {
   /** Where log lines go (default: stdout). */
@@ -61,13 +63,58 @@ export interface RequestsClient {
   clear(): void;
 }
 
+/** What a test waits for: fields the event must have (ids compared ignoring case), or a test of it. */
+export type EventMatch = Partial<Record<string, unknown>> | ((event: ArclightEvent) => boolean);
+
+/** The live event stream, as a test listens to it (see GET /_arclight/events). */
+export interface EventsClient {
+  /** Listens to events of `types` (categories such as 'resource', or whole types); returns the unsubscribe function. */
+  subscribe(types: EventTypes, listener: (event: ArclightEvent) => void): () => void;
+  /**
+   * The next event that matches: subscribe before the action that causes it. Rejects after
+   * `timeoutMs` of real time (default 10 s), naming what it waited for.
+   */
+  waitFor(match: EventMatch, options?: { timeoutMs?: number }): Promise<ArclightEvent>;
+}
+
 export interface Arclight {
   app: Express;
   services: Services;
   requests: RequestsClient;
+  events: EventsClient;
   /** Back to the initial state: everything, or one subscription's resources and registrations. */
   reset(subscriptionId?: string): void;
   close(): void;
+}
+
+function matches(match: EventMatch, event: ArclightEvent): boolean {
+  if (typeof match === 'function') return match(event);
+  return Object.entries(match).every(([field, want]) => {
+    const got = event[field];
+    if (field === 'type' && typeof want === 'string') return got === want || String(got).startsWith(`${want}.`);
+    return typeof want === 'string' && typeof got === 'string' && field === 'id' ? want.toLowerCase() === got.toLowerCase() : got === want;
+  });
+}
+
+function eventsClient(stream: EventStream): EventsClient {
+  return {
+    subscribe: (types, listener) => stream.subscribe(types, listener),
+    waitFor: (match, options = {}) => new Promise<ArclightEvent>((resolve, reject) => {
+      const timeoutMs = options.timeoutMs ?? 10_000;
+      // A match that names its type listens to that type only (connectivity is watched only when asked for).
+      const types = typeof match === 'object' && typeof match.type === 'string' ? [match.type] : undefined;
+      const unsubscribe = stream.subscribe(types, (event) => {
+        if (!matches(match, event)) return;
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(event);
+      });
+      const timer = setTimeout(() => {
+        unsubscribe();
+        reject(new Error(`no event matched ${typeof match === 'function' ? 'the test given' : JSON.stringify(match)} within ${timeoutMs} ms`));
+      }, timeoutMs);
+    }),
+  };
 }
 
 let sharedCatalog: SpecCatalog | undefined;
@@ -115,6 +162,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
   // The simulated agents act through the same services as everything else, and are only heard
   // of through events and the two interfaces they implement (live agent facts, test controls).
   const agents = new SimulatedAgents(() => services);
+  const connectivity = new ConnectivityWatch(() => services);
   const services: Services = {
     config,
     clock,
@@ -133,6 +181,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     extensionTypes,
     agentControl: agents,
     journal: new RequestJournal(config.journalSize),
+    eventStream: new EventStream(store, clock, events, connectivity),
     defaults: { tenantId: DEFAULT_TENANT_ID, subscriptionId: DEFAULT_SUBSCRIPTION_ID, clientId: DEFAULT_CLIENT_ID },
   };
   agents.listenTo(events);
@@ -161,6 +210,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
       store.setSetting(CLOCK_SETTING, initialClock);
     }
     applySeed();
+    connectivity.rebase();
   };
 
   const hooks = {
@@ -188,7 +238,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     find: (filter) => journal.list({ ...filter, limit: 1 })[0],
     clear: () => journal.clear(),
   };
-  return { app, services, requests, reset, close: () => store.close() };
+  return { app, services, requests, events: eventsClient(services.eventStream), reset, close: () => store.close() };
 }
 
 export interface RunningArclight {
@@ -204,6 +254,7 @@ export interface RunningArclight {
   app: Express;
   services: Services;
   requests: RequestsClient;
+  events: EventsClient;
   reset(subscriptionId?: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -272,6 +323,7 @@ export async function startArclight(options: ArclightOptions = {}): Promise<Runn
     app: instance.app,
     services: instance.services,
     requests: instance.requests,
+    events: instance.events,
     reset: async (subscriptionId?: string) => instance.reset(subscriptionId),
     stop,
   };

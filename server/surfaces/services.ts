@@ -8,6 +8,7 @@ import type { ArmAuthenticator } from '../identity/armAuthentication';
 import type { ArmOperation, Definition } from '../spec/definitions';
 import type { SimulatedAgentControl } from './testControl/simulatedAgentControl';
 import type { RequestJournal } from '../platform/requestJournal';
+import type { EventStream } from '../platform/eventStream';
 
 /** A rendered ARM response, offered to the test suite's response-schema check. */
 export interface RenderedResponse {
@@ -24,6 +25,8 @@ export interface Services extends ClusterSideContext {
   agentControl: SimulatedAgentControl;
   /** The last requests, for GET /_arclight/requests and arclight.requests. */
   journal: RequestJournal;
+  /** What changed, told to /_arclight/events and arclight.events once it is committed. */
+  eventStream: EventStream;
   /** Set by the test suite to validate every ARM response against the spec. */
   onArmResponse?: (response: RenderedResponse) => void;
 }
