@@ -1,5 +1,6 @@
 /**
- * Microsoft.Resources/deployments at resource group scope (README "Template deployments").
+ * Microsoft.Resources/deployments at resource group, subscription and tenant scope; at management
+ * group scope the answer for an unknown group (README "Template deployments", deploymentScopes.ts).
  * A PUT validates the template (server/templates), saves the deployment `Accepted` and starts a
  * long-running operation; its completion runs the whole template, wave by wave, each resource
  * through the ARM pipeline as the deploying principal (dispatchArm), its own long-running
@@ -11,6 +12,7 @@ import { ArmError, type ArmErrorDetail } from '../../kit/armErrors';
 import type { ArmRequest, ArmResponse, Caller } from '../../kit/handlers';
 import { retryHeaders } from '../../kit/asyncOperations';
 import { armKey, resourceGroupId } from '../../kit/resourceIds';
+import { checkScopeRules, deploymentIdAt, managementGroupNotFound, SCOPE_ROUTES, scopeOfDeploymentId, scopeOfParams, type DeploymentAt, type ScopeRoutes } from './deploymentScopes';
 import { loadResource, saveResource } from '../../kit/resources';
 import type { OperationRecord } from '../../store/operations';
 import type { StoredResource } from '../../store/resources';
@@ -23,9 +25,6 @@ import { dispatchArm } from './pipeline';
 const TYPE = 'Microsoft.Resources/deployments';
 const TYPE_LOWER = TYPE.toLowerCase();
 const KIND = 'deployment';
-const G = '/subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}';
-const ITEM = `${G}/providers/Microsoft.Resources/deployments/{deploymentName}`;
-const OPERATIONS = `${G}/deployments/{deploymentName}/operations`;
 export const DEPLOYMENT_FAILED_MESSAGE = 'At least one resource deployment operation failed. Please list deployment operations for details. Please see https://aka.ms/arm-deployment-operations for usage details.';
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -37,9 +36,6 @@ interface Internal {
   operations: JsonObject[];
 }
 
-function deploymentId(sub: string, group: string, name: string): string {
-  return `${resourceGroupId(sub, group)}/providers/${TYPE}/${name}`;
-}
 
 /** Azure's templateHash: a decimal 64-bit hash of the template's minified text. */
 export function templateHash(template: Json): string {
@@ -79,8 +75,10 @@ interface Prepared {
 }
 
 /** The request's template and parameters, checked as Azure checks them before anything is deployed. */
-function prepare(s: Services, req: ArmRequest, services: TemplateServices = {}): Prepared {
+function prepare(s: Services, req: ArmRequest, at: DeploymentAt, services: TemplateServices = {}): Prepared {
   const props = isObject(req.body) && isObject(req.body.properties) ? req.body.properties : {};
+  const mode = typeof props.mode === 'string' ? props.mode : 'Incremental';
+  checkScopeRules(at, req.params.deploymentName, isObject(req.body) ? req.body.location : undefined, mode);
   if (isObject(props.templateLink) && props.template === undefined) {
     const uri = typeof props.templateLink.uri === 'string' ? props.templateLink.uri : String(props.templateLink.id ?? props.templateLink.relativePath ?? '');
     throw new ArmError(400, 'InvalidContentLink', `Unable to download deployment content from '${uri}'. The tracking Id is '${randomUUID()}'. Please see https://aka.ms/arm-deploy for usage details.`);
@@ -98,27 +96,41 @@ function prepare(s: Services, req: ArmRequest, services: TemplateServices = {}):
       parameters[k] = isObject(v) && 'value' in v ? v.value : v;
     }
   }
-  const sub = req.params.subscriptionId;
-  const group = loadResource(s, resourceGroupId(sub, req.params.resourceGroupName));
-  const groupBody = (group?.body ?? {}) as JsonObject;
-  const scope: DeploymentScope = {
-    tenantId: s.store.directory.subscription(sub)?.tenantId ?? s.defaults.tenantId,
-    subscriptionId: sub,
-    subscriptionDisplayName: s.store.directory.subscription(sub)?.displayName,
-    resourceGroup: {
-      name: typeof groupBody.name === 'string' ? groupBody.name : req.params.resourceGroupName,
-      location: typeof groupBody.location === 'string' ? groupBody.location : '',
-      id: group?.id ?? resourceGroupId(sub, req.params.resourceGroupName),
-      ...(isObject(groupBody.tags) ? { tags: groupBody.tags as Record<string, string> } : {}),
-    },
-    deploymentName: req.params.deploymentName,
-  };
+  const location = isObject(req.body) && typeof req.body.location === 'string' ? req.body.location : undefined;
+  const scope = templateScope(s, at, req.params.deploymentName, location);
   try {
     const plan = prepareTemplate(props.template, { parameters, scope, clock: () => new Date(s.clock.nowMs()), services });
-    return { plan, template: props.template, mode: typeof props.mode === 'string' ? props.mode : 'Incremental', parameters };
+    return { plan, template: props.template, mode, parameters };
   } catch (err) {
     throw templateError(err);
   }
+}
+
+/** What the template language sees of where a deployment runs. */
+function templateScope(s: Services, at: DeploymentAt, deploymentName: string, location: string | undefined): DeploymentScope {
+  const sub = at.subscriptionId;
+  const subscription = sub ? s.store.directory.subscription(sub) : undefined;
+  const scope: DeploymentScope = { tenantId: subscription?.tenantId ?? s.defaults.tenantId, deploymentName };
+  if (sub) {
+    scope.subscriptionId = sub;
+    scope.subscriptionDisplayName = subscription?.displayName;
+  }
+  if (sub && at.resourceGroupName) scope.resourceGroup = groupScope(s, sub, at.resourceGroupName);
+  if (at.managementGroupId) scope.managementGroup = at.managementGroupId;
+  if (location) scope.location = location;
+  return scope;
+}
+
+/** resourceGroup() of a deployment in a group: the stored group's name, location and tags. */
+function groupScope(s: Services, sub: string, name: string): NonNullable<DeploymentScope['resourceGroup']> {
+  const group = loadResource(s, resourceGroupId(sub, name));
+  const body = (group?.body ?? {}) as JsonObject;
+  return {
+    name: typeof body.name === 'string' ? body.name : name,
+    location: typeof body.location === 'string' ? body.location : '',
+    id: group?.id ?? resourceGroupId(sub, name),
+    ...(isObject(body.tags) ? { tags: body.tags as Record<string, string> } : {}),
+  };
 }
 
 /** The services templates call (reference, list*), answered by the pipeline as the deploying principal. */
@@ -232,18 +244,33 @@ function runNested(s: Services, parent: TemplatePlan, r: PlannedResource, body: 
   const started = s.clock.nowMs();
   let nestedPlan: TemplatePlan;
   const nested = parent.nestedDeployment(r, body);
+  // Where it lands is where the template put its id (resourceGroup, subscriptionId, scope).
+  const at = scopeOfDeploymentId(r.id);
+  const location = typeof body.location === 'string' ? body.location : undefined;
+  try {
+    if (at.kind === 'managementGroup') throw managementGroupNotFound(at.managementGroupId ?? '');
+    // A nested deployment into a group may carry a location (ARM ignores it); elsewhere it needs one.
+    if (at.kind !== 'resourceGroup') checkScopeRules(at, r.name, location, nested.mode);
+  } catch (err) {
+    const e = templateError(err);
+    return { error: { code: e.code, message: e.message } };
+  }
+  if (at.kind === 'resourceGroup') {
+    const sub = at.subscriptionId ?? '';
+    const group = at.resourceGroupName ?? '';
+    if (!loadResource(s, resourceGroupId(sub, group))) {
+      return { error: { code: 'ResourceGroupNotFound', message: `Resource group '${group}' could not be found.` } };
+    }
+    // resourceGroup() in the nested template is the group as stored (a group the parent just created included).
+    nested.scope.resourceGroup = groupScope(s, sub, group);
+  } else if (location) nested.scope.location = location;
   try {
     nestedPlan = prepareTemplate(nested.template, parent.nestedOptions(nested, { services: templateServices(s, deployment.caller, deployment.baseUrl) }));
   } catch (err) {
     const e = templateError(err);
     return { error: { code: e.code, message: e.message } };
   }
-  const sub = nested.scope.subscriptionId ?? '';
-  const group = nested.scope.resourceGroup?.name ?? '';
-  if (!loadResource(s, resourceGroupId(sub, group))) {
-    return { error: { code: 'ResourceGroupNotFound', message: `Resource group '${group}' could not be found.` } };
-  }
-  const id = deploymentId(sub, group, r.name);
+  const id = r.id;
   const internal: Internal = { template: nested.template, operations: [] };
   const outcome = runTemplate(s, nestedPlan, { id, caller: deployment.caller, baseUrl: deployment.baseUrl, operations: internal.operations });
   let outputs: JsonObject = {};
@@ -271,7 +298,7 @@ function runNested(s: Services, parent: TemplatePlan, r: PlannedResource, body: 
     outputResources: outcome.deployed.filter((d) => d.type.toLowerCase() !== TYPE_LOWER).map((d) => ({ id: d.id })),
   };
   if (error) properties.error = error as unknown as JsonObject;
-  saveDeployment(s, id, r.name, properties, internal);
+  saveDeployment(s, id, r.name, properties, internal, undefined, at.kind === 'resourceGroup' || !location ? {} : { location });
   return error ? { error } : {};
 }
 
@@ -299,12 +326,15 @@ function dependenciesOf(plan: TemplatePlan, deployed: PlannedResource[]): Json[]
   return out;
 }
 
-function saveDeployment(s: Services, id: string, name: string, properties: JsonObject, internal: Internal, previous?: StoredResource): StoredResource {
-  const groupId = id.slice(0, id.toLowerCase().indexOf('/providers/'));
+/** Saves a deployment under its scope; `top` is its location and tags (kept from `previous` when not given). */
+function saveDeployment(s: Services, id: string, name: string, properties: JsonObject, internal: Internal, previous?: StoredResource, top?: JsonObject): StoredResource {
+  const before = previous ?? loadResource(s, id);
+  const kept: JsonObject = {};
+  for (const k of ['location', 'tags']) if (before && (before.body as JsonObject)[k] !== undefined) kept[k] = (before.body as JsonObject)[k];
   return saveResource(s, {
-    id, type: TYPE_LOWER, parentId: groupId, tracked: false,
-    body: { id, name, type: TYPE, properties, _arclight: internal as unknown as JsonObject },
-  }, previous ?? loadResource(s, id));
+    id, type: TYPE_LOWER, parentId: scopeOfDeploymentId(id).id, tracked: false,
+    body: { id, name, type: TYPE, ...(top ?? kept), properties, _arclight: internal as unknown as JsonObject },
+  }, before);
 }
 
 /** The deployment as ARM shows it: Running while its operation has not completed. */
@@ -323,24 +353,35 @@ function internalOf(stored: StoredResource): Internal {
   return ((stored.body as JsonObject)._arclight ?? { template: {}, operations: [] }) as unknown as Internal;
 }
 
-function load(s: Services, req: ArmRequest): StoredResource {
-  const stored = loadResource(s, deploymentId(req.params.subscriptionId, req.params.resourceGroupName, req.params.deploymentName));
-  if (!stored) throw notFound(req.params.deploymentName);
+function load(s: Services, at: DeploymentAt, name: string): StoredResource {
+  const stored = loadResource(s, deploymentIdAt(at, name));
+  if (!stored) throw notFound(name);
   return stored;
 }
 
-function statusUrl(req: ArmRequest, op: OperationRecord): string {
-  return `${req.baseUrl}/subscriptions/${req.params.subscriptionId}/resourcegroups/${req.params.resourceGroupName}/providers/${TYPE}/${req.params.deploymentName}/operationStatuses/${op.id}?api-version=${req.apiVersion}`;
+function statusUrl(req: ArmRequest, at: DeploymentAt, op: OperationRecord): string {
+  // ARM's own spelling of the group segment in this header: lower-case.
+  const scope = at.id.replace(/\/resourceGroups\//, '/resourcegroups/');
+  return `${req.baseUrl}${scope}/providers/${TYPE}/${req.params.deploymentName}/operationStatuses/${op.id}?api-version=${req.apiVersion}`;
 }
 
-function put(s: Services, req: ArmRequest): ArmResponse {
-  const { plan, template, mode } = prepare(s, req);
-  const id = deploymentId(req.params.subscriptionId, req.params.resourceGroupName, req.params.deploymentName);
+function put(s: Services, req: ArmRequest, at: DeploymentAt): ArmResponse {
+  const { plan, template, mode } = prepare(s, req, at);
+  const id = deploymentIdAt(at, req.params.deploymentName);
   const previous = loadResource(s, id);
   if (previous && s.store.operations.pendingFor(previous.key).length) {
     throw new ArmError(409, 'DeploymentActive', `Unable to edit or replace deployment '${req.params.deploymentName}': previous deployment from '${new Date(previous.updatedAt).toISOString()}' is still active (expiration time is '${new Date(previous.updatedAt + 7 * 86400e3).toISOString()}'). Please see https://aka.ms/arm-deploy for usage details.`);
   }
-  const props = (req.body as JsonObject).properties as JsonObject;
+  const body = req.body as JsonObject;
+  const location = typeof body.location === 'string' ? body.location : undefined;
+  const was = previous ? (previous.body as JsonObject).location : undefined;
+  if (location && typeof was === 'string' && was.toLowerCase() !== location.toLowerCase()) {
+    throw new ArmError(400, 'InvalidDeploymentLocation', `Invalid deployment location '${location}'. The deployment '${req.params.deploymentName}' already exists in location '${was}'.`);
+  }
+  const top: JsonObject = {};
+  if (location) top.location = location;
+  if (isObject(body.tags)) top.tags = body.tags;
+  const props = body.properties as JsonObject;
   const properties: JsonObject = {
     templateHash: templateHash(template),
     parameters: plan.displayParameters() as unknown as JsonObject,
@@ -354,15 +395,15 @@ function put(s: Services, req: ArmRequest): ArmResponse {
   };
   if (isObject(props.debugSetting)) properties.debugSetting = props.debugSetting;
   if (isObject(props.onErrorDeployment)) properties.onErrorDeployment = props.onErrorDeployment;
-  const stored = saveDeployment(s, id, req.params.deploymentName, properties, { template: clone(template), operations: [] }, previous);
+  const stored = saveDeployment(s, id, req.params.deploymentName, properties, { template: clone(template), operations: [] }, previous, top);
   const op = s.operations.start({
-    kind: KIND, subscriptionId: req.params.subscriptionId, resourceKey: stored.key, resourceId: id, apiVersion: req.apiVersion,
-    data: { request: clone(req.body) as JsonObject, caller: clone(req.caller) as unknown as JsonObject, baseUrl: req.baseUrl, params: clone(req.params) },
+    kind: KIND, subscriptionId: at.subscriptionId ?? '', resourceKey: stored.key, resourceId: id, apiVersion: req.apiVersion,
+    data: { request: clone(req.body) as JsonObject, caller: clone(req.caller) as unknown as JsonObject, baseUrl: req.baseUrl, params: clone(req.params), at: clone(at) as unknown as JsonObject },
   });
   return {
     status: previous ? 200 : 201,
     body: view(s, stored),
-    headers: Object.assign({ 'Azure-AsyncOperation': statusUrl(req, op) }, retryHeaders(s.operations.retryAfter(op))),
+    headers: Object.assign({ 'Azure-AsyncOperation': statusUrl(req, at, op) }, retryHeaders(s.operations.retryAfter(op))),
   };
 }
 
@@ -371,6 +412,8 @@ function complete(s: Services, op: OperationRecord): { status: 'Succeeded' | 'Fa
   const stored = op.resourceKey ? s.store.resources.get(op.resourceKey) : undefined;
   if (!stored) return { status: 'Failed', error: { code: 'DeploymentNotFound', message: 'The deployment was deleted.' } };
   const params = op.data.params as Record<string, string>;
+  // Operations saved before scopes were served carry no `at`: they are resource group deployments.
+  const at = (op.data.at as unknown as DeploymentAt | undefined) ?? scopeOfParams('resourceGroup', params);
   const who = caller(op);
   const baseUrl = String(op.data.baseUrl ?? '');
   const req = { body: op.data.request, params, caller: who, baseUrl } as unknown as ArmRequest;
@@ -381,13 +424,13 @@ function complete(s: Services, op: OperationRecord): { status: 'Succeeded' | 'Fa
   let deployed: PlannedResource[] = [];
   let plan: TemplatePlan | undefined;
   try {
-    const prepared = prepare(s, req, templateServices(s, who, baseUrl));
+    const prepared = prepare(s, req, at, templateServices(s, who, baseUrl));
     plan = prepared.plan;
     const outcome = runTemplate(s, plan, { id: stored.id, caller: who, baseUrl, operations: internal.operations });
     deployed = outcome.deployed;
     if (outcome.failed.length) error = { code: 'DeploymentFailed', message: DEPLOYMENT_FAILED_MESSAGE, details: outcome.failed };
     else {
-      if (prepared.mode.toLowerCase() === 'complete') completeMode(s, params, deployed, who, baseUrl, internal.operations, stored.id);
+      if (prepared.mode.toLowerCase() === 'complete' && at.kind === 'resourceGroup') completeMode(s, params, deployed, who, baseUrl, internal.operations, stored.id);
       outputs = outputsOf(plan);
     }
   } catch (err) {
@@ -434,8 +477,8 @@ function completeMode(s: Services, params: Record<string, string>, deployed: Pla
 }
 
 /** whatIf: what the deployment would change, resource by resource (answered at once, 200). */
-function whatIf(s: Services, req: ArmRequest): ArmResponse {
-  const { plan, mode } = prepare(s, req, templateServices(s, req.caller, req.baseUrl));
+function whatIf(s: Services, req: ArmRequest, at: DeploymentAt): ArmResponse {
+  const { plan, mode } = prepare(s, req, at, templateServices(s, req.caller, req.baseUrl));
   const changes: JsonObject[] = [];
   const declared = new Set<string>();
   for (let wave = plan.ready(); wave.length; wave = plan.ready()) {
@@ -466,9 +509,9 @@ function whatIf(s: Services, req: ArmRequest): ArmResponse {
       changes.push(delta.length ? { resourceId: r.id, changeType: 'Modify', before, after, delta } : { resourceId: r.id, changeType: 'NoChange', before, after });
     }
   }
-  if (mode.toLowerCase() === 'complete') {
+  if (mode.toLowerCase() === 'complete' && at.kind === 'resourceGroup') {
     for (let after = '', more = true; more;) {
-      const page = s.store.resources.tracked(req.params.subscriptionId.toLowerCase(), req.params.resourceGroupName.toLowerCase(), after, 500);
+      const page = s.store.resources.tracked((at.subscriptionId ?? '').toLowerCase(), (at.resourceGroupName ?? '').toLowerCase(), after, 500);
       for (const r of page.items) if (!declared.has(r.id.toLowerCase())) changes.push({ resourceId: r.id, changeType: 'Delete', before: view(s, r) });
       more = page.continueAfter !== undefined;
       after = page.continueAfter ?? '';
@@ -511,21 +554,35 @@ function diff(path: string, before: Json, after: Json): JsonObject[] {
 }
 
 export function registerDeployments(s: Services): void {
-  const h = s.handlers;
   s.operations.register(KIND, (op) => complete(s, op));
-  h.on('PUT', ITEM, (req) => put(s, req));
-  h.on('GET', ITEM, (req) => {
-    const stored = load(s, req);
+  for (const routes of SCOPE_ROUTES) registerAt(s, routes);
+  s.handlers.on('POST', '/providers/Microsoft.Resources/calculateTemplateHash', (req) => ({
+    status: 200, body: { minifiedTemplate: JSON.stringify(req.body), templateHash: templateHash(req.body) },
+  }));
+}
+
+/** One scope's deployment routes; each handler first learns where its deployment lives. */
+function registerAt(s: Services, routes: ScopeRoutes): void {
+  const h = s.handlers;
+  const ITEM = routes.item;
+  const on = (method: string, template: string, handler: (req: ArmRequest, at: DeploymentAt) => ArmResponse) => h.on(method, template, (req) => {
+    const at = scopeOfParams(routes.kind, req.params);
+    if (at.kind === 'managementGroup') throw managementGroupNotFound(req.params.groupId);
+    return handler(req, at);
+  });
+  on('PUT', ITEM, (req, at) => put(s, req, at));
+  on('GET', ITEM, (req, at) => {
+    const stored = load(s, at, req.params.deploymentName);
     const pending = s.store.operations.pendingFor(stored.key)[0];
     if (pending && !pending.data.acceptedServed) s.store.operations.put(Object.assign({}, pending, { data: Object.assign({}, pending.data, { acceptedServed: true }) }));
     return { status: 200, body: view(s, stored) };
   });
-  h.on('HEAD', ITEM, (req) => {
-    load(s, req);
+  on('HEAD', ITEM, (req, at) => {
+    load(s, at, req.params.deploymentName);
     return { status: 204 };
   });
-  h.on('DELETE', ITEM, (req) => {
-    const stored = loadResource(s, deploymentId(req.params.subscriptionId, req.params.resourceGroupName, req.params.deploymentName));
+  on('DELETE', ITEM, (req, at) => {
+    const stored = loadResource(s, deploymentIdAt(at, req.params.deploymentName));
     if (!stored) return { status: 204 };
     if (s.store.operations.pendingFor(stored.key).length) {
       throw new ArmError(409, 'DeploymentActive', `The deployment '${req.params.deploymentName}' cannot be deleted while it is running. Please cancel it first.`);
@@ -533,10 +590,10 @@ export function registerDeployments(s: Services): void {
     s.store.resources.deleteTree(stored.key);
     return { status: 204 };
   });
-  h.on('GET', `${G}/providers/Microsoft.Resources/deployments`, (req) => {
+  on('GET', routes.list, (req, at) => {
     const items: JsonObject[] = [];
     for (let after = '', more = true; more;) {
-      const page = s.store.resources.children(armKey(resourceGroupId(req.params.subscriptionId, req.params.resourceGroupName)), TYPE_LOWER, after, 500);
+      const page = s.store.resources.children(armKey(at.id), TYPE_LOWER, after, 500);
       items.push(...page.items.map((r) => view(s, r)));
       more = page.continueAfter !== undefined;
       after = page.continueAfter ?? '';
@@ -546,8 +603,8 @@ export function registerDeployments(s: Services): void {
     const top = Number(req.query.$top);
     return { status: 200, body: { value: Number.isInteger(top) && top > 0 ? value.slice(0, top) : value } };
   });
-  h.on('POST', `${ITEM}/validate`, (req) => {
-    const { plan, template, mode } = prepare(s, req);
+  on('POST', `${ITEM}/validate`, (req, at) => {
+    const { plan, template, mode } = prepare(s, req, at);
     const validated: JsonObject[] = [];
     for (let wave = plan.ready(); wave.length; wave = plan.ready()) {
       for (const r of wave) {
@@ -555,7 +612,7 @@ export function registerDeployments(s: Services): void {
         if (!r.existing) validated.push({ id: r.id });
       }
     }
-    const id = deploymentId(req.params.subscriptionId, req.params.resourceGroupName, req.params.deploymentName);
+    const id = deploymentIdAt(at, req.params.deploymentName);
     return {
       status: 200,
       body: {
@@ -568,9 +625,9 @@ export function registerDeployments(s: Services): void {
       },
     };
   });
-  h.on('POST', `${ITEM}/whatIf`, (req) => whatIf(s, req));
-  h.on('POST', `${ITEM}/cancel`, (req) => {
-    const stored = load(s, req);
+  on('POST', `${ITEM}/whatIf`, (req, at) => whatIf(s, req, at));
+  on('POST', `${ITEM}/cancel`, (req, at) => {
+    const stored = load(s, at, req.params.deploymentName);
     const pending = s.store.operations.pendingFor(stored.key);
     if (!pending.length) {
       throw new ArmError(409, 'DeploymentCannotBeCancelled', `The deployment '${req.params.deploymentName}' cannot be cancelled because it is not running.`);
@@ -583,21 +640,18 @@ export function registerDeployments(s: Services): void {
     saveDeployment(s, stored.id, String((stored.body as JsonObject).name), props, internalOf(stored), stored);
     return { status: 204 };
   });
-  h.on('POST', `${ITEM}/exportTemplate`, (req) => ({ status: 200, body: { template: internalOf(load(s, req)).template } }));
-  h.on('GET', OPERATIONS, (req) => {
-    const ops = internalOf(load(s, req)).operations;
+  on('POST', `${ITEM}/exportTemplate`, (req, at) => ({ status: 200, body: { template: internalOf(load(s, at, req.params.deploymentName)).template } }));
+  on('GET', routes.operations, (req, at) => {
+    const ops = internalOf(load(s, at, req.params.deploymentName)).operations;
     const top = Number(req.query.$top);
     return { status: 200, body: { value: Number.isInteger(top) && top > 0 ? ops.slice(0, top) : ops } };
   });
-  h.on('GET', `${OPERATIONS}/{operationId}`, (req) => {
-    const found = internalOf(load(s, req)).operations.find((o) => String(o.operationId).toLowerCase() === req.params.operationId.toLowerCase());
+  on('GET', `${routes.operations}/{operationId}`, (req, at) => {
+    const found = internalOf(load(s, at, req.params.deploymentName)).operations.find((o) => String(o.operationId).toLowerCase() === req.params.operationId.toLowerCase());
     if (!found) throw new ArmError(404, 'DeploymentOperationNotFound', `Deployment operation '${req.params.operationId}' could not be found.`);
     return { status: 200, body: found };
   });
-  h.on('POST', '/providers/Microsoft.Resources/calculateTemplateHash', (req) => ({
-    status: 200, body: { minifiedTemplate: JSON.stringify(req.body), templateHash: templateHash(req.body) },
-  }));
-  h.on('GET', `${ITEM}/operationStatuses/{operationId}`, (req) => {
+  on('GET', `${ITEM}/operationStatuses/{operationId}`, (req) => {
     const op = s.operations.get(req.params.operationId);
     if (!op || op.kind !== KIND) throw new ArmError(404, 'OperationNotFound', `The operation '${req.params.operationId}' could not be found.`);
     const status = op.status === 'InProgress' ? 'Running' : op.status;
