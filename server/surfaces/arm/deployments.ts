@@ -13,6 +13,7 @@ import type { ArmRequest, ArmResponse, Caller } from '../../kit/handlers';
 import { retryHeaders } from '../../kit/asyncOperations';
 import { armKey, resourceGroupId } from '../../kit/resourceIds';
 import { checkScopeRules, deploymentIdAt, managementGroupNotFound, SCOPE_ROUTES, scopeOfDeploymentId, scopeOfParams, type DeploymentAt, type ScopeRoutes } from './deploymentScopes';
+import { filteredPage, listBody, nextLink, pageRequest } from '../../kit/paging';
 import { loadResource, saveResource } from '../../kit/resources';
 import type { OperationRecord } from '../../store/operations';
 import type { StoredResource } from '../../store/resources';
@@ -25,6 +26,11 @@ import { dispatchArm } from './pipeline';
 const TYPE = 'Microsoft.Resources/deployments';
 const TYPE_LOWER = TYPE.toLowerCase();
 const KIND = 'deployment';
+/** Deployments per list page without `$top` (Arclight's choice; each page ends with a nextLink while more follow). */
+const LIST_PAGE_SIZE = 100;
+/** Azure's automatic history deletions: above 700 deployments at a scope, the oldest go until 600 remain. */
+const HISTORY_GROOM_ABOVE = 700;
+const HISTORY_GROOM_TO = 600;
 export const DEPLOYMENT_FAILED_MESSAGE = 'At least one resource deployment operation failed. Please list deployment operations for details. Please see https://aka.ms/arm-deployment-operations for usage details.';
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -331,10 +337,33 @@ function saveDeployment(s: Services, id: string, name: string, properties: JsonO
   const before = previous ?? loadResource(s, id);
   const kept: JsonObject = {};
   for (const k of ['location', 'tags']) if (before && (before.body as JsonObject)[k] !== undefined) kept[k] = (before.body as JsonObject)[k];
-  return saveResource(s, {
-    id, type: TYPE_LOWER, parentId: scopeOfDeploymentId(id).id, tracked: false,
+  const scopeId = scopeOfDeploymentId(id).id;
+  const stored = saveResource(s, {
+    id, type: TYPE_LOWER, parentId: scopeId, tracked: false,
     body: { id, name, type: TYPE, ...(top ?? kept), properties, _arclight: internal as unknown as JsonObject },
   }, before);
+  if (!before) groomHistory(s, scopeId, stored.key);
+  return stored;
+}
+
+/**
+ * Azure's automatic deletions from the deployment history: when a scope holds more than 700,
+ * the oldest (by last write) that are not running are deleted until 600 remain; the one just
+ * written stays. Their resources stay, as a DELETE of a deployment leaves them.
+ */
+function groomHistory(s: Services, scopeId: string, keep: string): void {
+  const all: StoredResource[] = [];
+  for (let after = '', more = true; more;) {
+    const page = s.store.resources.children(armKey(scopeId), TYPE_LOWER, after, 1000);
+    all.push(...page.items);
+    more = page.continueAfter !== undefined;
+    after = page.continueAfter ?? '';
+  }
+  if (all.length <= HISTORY_GROOM_ABOVE) return;
+  const removable = all
+    .filter((r) => r.key !== keep && !s.store.operations.pendingFor(r.key).length)
+    .sort((x, y) => x.updatedAt - y.updatedAt || (x.key < y.key ? -1 : 1));
+  for (const r of removable.slice(0, all.length - HISTORY_GROOM_TO)) s.store.resources.deleteTree(r.key);
 }
 
 /** The deployment as ARM shows it: Running while its operation has not completed. */
@@ -591,17 +620,10 @@ function registerAt(s: Services, routes: ScopeRoutes): void {
     return { status: 204 };
   });
   on('GET', routes.list, (req, at) => {
-    const items: JsonObject[] = [];
-    for (let after = '', more = true; more;) {
-      const page = s.store.resources.children(armKey(at.id), TYPE_LOWER, after, 500);
-      items.push(...page.items.map((r) => view(s, r)));
-      more = page.continueAfter !== undefined;
-      after = page.continueAfter ?? '';
-    }
-    const filter = /provisioningState\s+eq\s+'([^']*)'/i.exec(req.query.$filter ?? '');
-    const value = filter ? items.filter((d) => String((d.properties as JsonObject).provisioningState).toLowerCase() === filter[1].toLowerCase()) : items;
-    const top = Number(req.query.$top);
-    return { status: 200, body: { value: Number.isInteger(top) && top > 0 ? value.slice(0, top) : value } };
+    const state = /provisioningState\s+eq\s+'([^']*)'/i.exec(req.query.$filter ?? '')?.[1].toLowerCase();
+    const accept = (r: StoredResource) => state === undefined || String((view(s, r).properties as JsonObject).provisioningState).toLowerCase() === state;
+    const page = filteredPage((after, limit) => s.store.resources.children(armKey(at.id), TYPE_LOWER, after, limit), accept, pageRequest(req, LIST_PAGE_SIZE));
+    return { status: 200, body: listBody(page.items.map((r) => view(s, r)), nextLink(req, page)) };
   });
   on('POST', `${ITEM}/validate`, (req, at) => {
     const { plan, template, mode } = prepare(s, req, at);
