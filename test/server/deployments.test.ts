@@ -1,37 +1,12 @@
 /** Microsoft.Resources/deployments at resource group scope: every operation and failure (README "Template deployments"). */
 import { strict as assert } from 'assert';
-import * as fs from 'fs';
-import * as path from 'path';
 import request from 'supertest';
 import { arclightPerSuite, bearer, SUB } from '../support/arclight';
 import { clusterPath, createCluster, groupPath } from '../support/clusters';
 import { DEPLOYMENT_FAILED_MESSAGE } from '../../server/surfaces/arm/deployments';
+import { avmTemplate, copyLoopTemplate } from '../support/templates';
 
-const AVM = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'templates', 'avm', 'res', 'kubernetes-configuration');
-export const avmTemplate = (module: string) => JSON.parse(fs.readFileSync(path.join(AVM, module, 'main.json'), 'utf8'));
 const SECRET = 'deployment-secret-value';
-
-export function copyLoopTemplate(count = 3) {
-  return {
-    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
-    contentVersion: '1.0.0.0',
-    parameters: { clusterName: { type: 'string' }, count: { type: 'int', defaultValue: count }, secret: { type: 'securestring', defaultValue: '' } },
-    resources: [{
-      type: 'Microsoft.KubernetesConfiguration/extensions',
-      apiVersion: '2023-05-01',
-      name: "[format('ext{0}', copyIndex())]",
-      scope: "[format('Microsoft.Kubernetes/connectedClusters/{0}', parameters('clusterName'))]",
-      copy: { name: 'extensions', count: "[parameters('count')]" },
-      properties: {
-        extensionType: 'microsoft.flux',
-        autoUpgradeMinorVersion: true,
-        configurationSettings: { index: "[string(copyIndex())]" },
-        configurationProtectedSettings: { secret: "[parameters('secret')]" },
-      },
-    }],
-    outputs: { names: { type: 'array', copy: { count: "[parameters('count')]", input: "[format('ext{0}', copyIndex())]" } } },
-  };
-}
 
 describe('deployments (resource group scope)', () => {
   const a = arclightPerSuite({}, (i) => createCluster(i.app, 'rg', 'c1'));

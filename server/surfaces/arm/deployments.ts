@@ -22,6 +22,7 @@ import type { DeploymentScope } from '../../templates';
 import type { Json, JsonObject } from '../../../protocol/json';
 import type { Services } from '../services';
 import { dispatchArm } from './pipeline';
+import { resolveContent, type ResolvedContent } from './deploymentContent';
 
 const TYPE = 'Microsoft.Resources/deployments';
 const TYPE_LOWER = TYPE.toLowerCase();
@@ -78,20 +79,22 @@ interface Prepared {
   template: Json;
   mode: string;
   parameters: Record<string, Json>;
+  /** The request's properties with linked content inline, what the links were, and the template's uri. */
+  content: ResolvedContent;
 }
 
 /** The request's template and parameters, checked as Azure checks them before anything is deployed. */
-function prepare(s: Services, req: ArmRequest, at: DeploymentAt, services: TemplateServices = {}): Prepared {
-  const props = isObject(req.body) && isObject(req.body.properties) ? req.body.properties : {};
-  const mode = typeof props.mode === 'string' ? props.mode : 'Incremental';
+function prepare(s: Services, req: ArmRequest, at: DeploymentAt, services: TemplateServices = {}, templateUri?: string): Prepared {
+  const sent = isObject(req.body) && isObject(req.body.properties) ? req.body.properties : {};
+  const mode = typeof sent.mode === 'string' ? sent.mode : 'Incremental';
   checkScopeRules(at, req.params.deploymentName, isObject(req.body) ? req.body.location : undefined, mode);
-  if (isObject(props.templateLink) && props.template === undefined) {
-    const uri = typeof props.templateLink.uri === 'string' ? props.templateLink.uri : String(props.templateLink.id ?? props.templateLink.relativePath ?? '');
-    throw new ArmError(400, 'InvalidContentLink', `Unable to download deployment content from '${uri}'. The tracking Id is '${randomUUID()}'. Please see https://aka.ms/arm-deploy for usage details.`);
+  let content: ResolvedContent;
+  try {
+    content = resolveContent(s, sent, req.baseUrl, templateUri);
+  } catch (err) {
+    throw templateError(err);
   }
-  if (isObject(props.parametersLink) && props.parameters === undefined) {
-    throw new ArmError(400, 'InvalidContentLink', `Unable to download deployment content from '${String(props.parametersLink.uri)}'. The tracking Id is '${randomUUID()}'. Please see https://aka.ms/arm-deploy for usage details.`);
-  }
+  const props = content.properties;
   if (props.template === undefined) {
     throw new ArmError(400, 'InvalidDeployment', 'The deployment must contain either a template or a templateLink.');
   }
@@ -106,7 +109,7 @@ function prepare(s: Services, req: ArmRequest, at: DeploymentAt, services: Templ
   const scope = templateScope(s, at, req.params.deploymentName, location);
   try {
     const plan = prepareTemplate(props.template, { parameters, scope, clock: () => new Date(s.clock.nowMs()), services });
-    return { plan, template: props.template, mode, parameters };
+    return { plan, template: props.template, mode, parameters, content };
   } catch (err) {
     throw templateError(err);
   }
@@ -172,8 +175,17 @@ function caller(op: OperationRecord): Caller {
   return (op.data.caller ?? {}) as Caller;
 }
 
+/** The deployment a template runs for: where its operations go, who deploys, and the uri its template came from. */
+interface RunningDeployment {
+  id: string;
+  caller: Caller;
+  baseUrl: string;
+  operations: JsonObject[];
+  templateUri?: string;
+}
+
 /** Runs a template's resources through the pipeline; returns the failures and what was deployed. */
-function runTemplate(s: Services, plan: TemplatePlan, deployment: { id: string; caller: Caller; baseUrl: string; operations: JsonObject[] }): { failed: ArmErrorDetail[]; deployed: PlannedResource[] } {
+function runTemplate(s: Services, plan: TemplatePlan, deployment: RunningDeployment): { failed: ArmErrorDetail[]; deployed: PlannedResource[] } {
   const failed: ArmErrorDetail[] = [];
   const deployed: PlannedResource[] = [];
   for (let wave = plan.ready(); wave.length; wave = plan.ready()) {
@@ -246,9 +258,17 @@ function httpStatusName(status: number): string {
 }
 
 /** A nested Microsoft.Resources/deployments resource: its template runs now, its record is saved in its group. */
-function runNested(s: Services, parent: TemplatePlan, r: PlannedResource, body: JsonObject, deployment: { caller: Caller; baseUrl: string }): { error?: ArmErrorDetail } {
+function runNested(s: Services, parent: TemplatePlan, r: PlannedResource, evaluated: JsonObject, deployment: RunningDeployment): { error?: ArmErrorDetail } {
   const started = s.clock.nowMs();
   let nestedPlan: TemplatePlan;
+  let content: ResolvedContent;
+  try {
+    content = resolveContent(s, isObject(evaluated.properties) ? evaluated.properties : {}, deployment.baseUrl, deployment.templateUri);
+  } catch (err) {
+    const e = templateError(err);
+    return { error: { code: e.code, message: e.message } };
+  }
+  const body: JsonObject = { ...evaluated, properties: content.properties };
   const nested = parent.nestedDeployment(r, body);
   // Where it lands is where the template put its id (resourceGroup, subscriptionId, scope).
   const at = scopeOfDeploymentId(r.id);
@@ -278,7 +298,7 @@ function runNested(s: Services, parent: TemplatePlan, r: PlannedResource, body: 
   }
   const id = r.id;
   const internal: Internal = { template: nested.template, operations: [] };
-  const outcome = runTemplate(s, nestedPlan, { id, caller: deployment.caller, baseUrl: deployment.baseUrl, operations: internal.operations });
+  const outcome = runTemplate(s, nestedPlan, { id, caller: deployment.caller, baseUrl: deployment.baseUrl, operations: internal.operations, templateUri: content.templateUri });
   let outputs: JsonObject = {};
   let error: ArmErrorDetail | undefined;
   if (outcome.failed.length) error = { code: 'DeploymentFailed', message: DEPLOYMENT_FAILED_MESSAGE, details: outcome.failed };
@@ -291,6 +311,7 @@ function runNested(s: Services, parent: TemplatePlan, r: PlannedResource, body: 
     }
   }
   const properties: JsonObject = {
+    ...content.shown,
     templateHash: templateHash(nested.template),
     parameters: nestedPlan.displayParameters() as unknown as JsonObject,
     mode: nested.mode,
@@ -395,7 +416,7 @@ function statusUrl(req: ArmRequest, at: DeploymentAt, op: OperationRecord): stri
 }
 
 function put(s: Services, req: ArmRequest, at: DeploymentAt): ArmResponse {
-  const { plan, template, mode } = prepare(s, req, at);
+  const { plan, template, mode, content } = prepare(s, req, at);
   const id = deploymentIdAt(at, req.params.deploymentName);
   const previous = loadResource(s, id);
   if (previous && s.store.operations.pendingFor(previous.key).length) {
@@ -422,12 +443,17 @@ function put(s: Services, req: ArmRequest, at: DeploymentAt): ArmResponse {
     providers: [],
     dependencies: [],
   };
+  Object.assign(properties, content.shown);
   if (isObject(props.debugSetting)) properties.debugSetting = props.debugSetting;
   if (isObject(props.onErrorDeployment)) properties.onErrorDeployment = props.onErrorDeployment;
   const stored = saveDeployment(s, id, req.params.deploymentName, properties, { template: clone(template), operations: [] }, previous, top);
   const op = s.operations.start({
     kind: KIND, subscriptionId: at.subscriptionId ?? '', resourceKey: stored.key, resourceId: id, apiVersion: req.apiVersion,
-    data: { request: clone(req.body) as JsonObject, caller: clone(req.caller) as unknown as JsonObject, baseUrl: req.baseUrl, params: clone(req.params), at: clone(at) as unknown as JsonObject },
+    // The request as resolved now: linked content is read once, at the PUT, as ARM reads it.
+    data: {
+      request: clone({ ...body, properties: content.properties }) as JsonObject, caller: clone(req.caller) as unknown as JsonObject, baseUrl: req.baseUrl,
+      params: clone(req.params), at: clone(at) as unknown as JsonObject, ...(content.templateUri ? { templateUri: content.templateUri } : {}),
+    },
   });
   return {
     status: previous ? 200 : 201,
@@ -453,9 +479,10 @@ function complete(s: Services, op: OperationRecord): { status: 'Succeeded' | 'Fa
   let deployed: PlannedResource[] = [];
   let plan: TemplatePlan | undefined;
   try {
-    const prepared = prepare(s, req, at, templateServices(s, who, baseUrl));
+    const templateUri = typeof op.data.templateUri === 'string' ? op.data.templateUri : undefined;
+    const prepared = prepare(s, req, at, templateServices(s, who, baseUrl), templateUri);
     plan = prepared.plan;
-    const outcome = runTemplate(s, plan, { id: stored.id, caller: who, baseUrl, operations: internal.operations });
+    const outcome = runTemplate(s, plan, { id: stored.id, caller: who, baseUrl, operations: internal.operations, templateUri });
     deployed = outcome.deployed;
     if (outcome.failed.length) error = { code: 'DeploymentFailed', message: DEPLOYMENT_FAILED_MESSAGE, details: outcome.failed };
     else {

@@ -1,6 +1,7 @@
 /**
  * /_arclight/*: test control, outside ARM authentication. Health and readiness for CI and
- * Docker, reset, the CA certificate, the emulator clock, and the clusters' agents.
+ * Docker, reset, the CA certificate, the emulator clock, the clusters' agents, and the files
+ * deployments link to.
  *
  * The routes are a table, so that an unknown path is 404 and a known path asked with another
  * method is 405 (with Allow), both in ARM's envelope. With --admin-key every route but health,
@@ -16,6 +17,7 @@ import { readJsonBody } from '../../gateway/body';
 import { sendJson } from '../../gateway/responses';
 import type { Services } from '../services';
 import { agentControlRoutes } from './agentControl';
+import { linkedContentRoutes } from './linkedContentControl';
 import type { AdminRoute } from './adminRoute';
 
 export interface AdminHooks {
@@ -99,7 +101,7 @@ function hasAdminKey(header: string | undefined, key: string): boolean {
 const matches = (route: AdminRoute, path: string) => (typeof route.path === 'string' ? route.path === path : route.path.test(path));
 
 export function adminRoutes(s: Services, hooks: AdminHooks) {
-  const routes = [...baseRoutes(s, hooks), ...agentControlRoutes(s)];
+  const routes = [...baseRoutes(s, hooks), ...agentControlRoutes(s), ...linkedContentRoutes(s)];
   return async (req: Request, res: Response): Promise<void> => {
     const path = req.path.replace(/\/+$/, '') || '/';
     const method = req.method === 'HEAD' ? 'GET' : req.method;
