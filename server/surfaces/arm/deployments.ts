@@ -23,6 +23,7 @@ import type { Json, JsonObject } from '../../../protocol/json';
 import type { Services } from '../services';
 import { dispatchArm } from './pipeline';
 import { resolveContent, type ResolvedContent } from './deploymentContent';
+import { onErrorOf, onErrorType, rollbackTarget, savedRun, saveRun } from './deploymentRollback';
 
 const TYPE = 'Microsoft.Resources/deployments';
 const TYPE_LOWER = TYPE.toLowerCase();
@@ -384,7 +385,13 @@ function groomHistory(s: Services, scopeId: string, keep: string): void {
   const removable = all
     .filter((r) => r.key !== keep && !s.store.operations.pendingFor(r.key).length)
     .sort((x, y) => x.updatedAt - y.updatedAt || (x.key < y.key ? -1 : 1));
-  for (const r of removable.slice(0, all.length - HISTORY_GROOM_TO)) s.store.resources.deleteTree(r.key);
+  for (const r of removable.slice(0, all.length - HISTORY_GROOM_TO)) dropDeployment(s, r.key);
+}
+
+/** A deployment record goes with what was kept of its run; never its resources. */
+function dropDeployment(s: Services, key: string): void {
+  s.store.resources.deleteTree(key);
+  s.store.secrets.deleteTree(key);
 }
 
 /** The deployment as ARM shows it: Running while its operation has not completed. */
@@ -445,13 +452,20 @@ function put(s: Services, req: ArmRequest, at: DeploymentAt): ArmResponse {
   };
   Object.assign(properties, content.shown);
   if (isObject(props.debugSetting)) properties.debugSetting = props.debugSetting;
-  if (isObject(props.onErrorDeployment)) properties.onErrorDeployment = props.onErrorDeployment;
+  const onError = onErrorOf(props);
+  if (onError) {
+    rollbackTarget(s, at, req.params.deploymentName, onError);
+    properties.onErrorDeployment = { type: onErrorType(onError), ...(typeof onError.deploymentName === 'string' ? { deploymentName: onError.deploymentName } : {}) };
+  }
   const stored = saveDeployment(s, id, req.params.deploymentName, properties, { template: clone(template), operations: [] }, previous, top);
+  // The request as resolved now: linked content is read once, at the PUT, as ARM reads it.
+  const resolved = clone({ ...body, properties: content.properties }) as JsonObject;
+  // Kept sealed, with its secure parameters, should a later deployment roll back to this one.
+  saveRun(s, stored.key, { request: resolved, ...(content.templateUri ? { templateUri: content.templateUri } : {}) });
   const op = s.operations.start({
     kind: KIND, subscriptionId: at.subscriptionId ?? '', resourceKey: stored.key, resourceId: id, apiVersion: req.apiVersion,
-    // The request as resolved now: linked content is read once, at the PUT, as ARM reads it.
     data: {
-      request: clone({ ...body, properties: content.properties }) as JsonObject, caller: clone(req.caller) as unknown as JsonObject, baseUrl: req.baseUrl,
+      request: resolved, caller: clone(req.caller) as unknown as JsonObject, baseUrl: req.baseUrl,
       params: clone(req.params), at: clone(at) as unknown as JsonObject, ...(content.templateUri ? { templateUri: content.templateUri } : {}),
     },
   });
@@ -467,22 +481,44 @@ function complete(s: Services, op: OperationRecord): { status: 'Succeeded' | 'Fa
   const stored = op.resourceKey ? s.store.resources.get(op.resourceKey) : undefined;
   if (!stored) return { status: 'Failed', error: { code: 'DeploymentNotFound', message: 'The deployment was deleted.' } };
   const params = op.data.params as Record<string, string>;
-  // Operations saved before scopes were served carry no `at`: they are resource group deployments.
-  const at = (op.data.at as unknown as DeploymentAt | undefined) ?? scopeOfParams('resourceGroup', params);
-  const who = caller(op);
-  const baseUrl = String(op.data.baseUrl ?? '');
-  const req = { body: op.data.request, params, caller: who, baseUrl } as unknown as ArmRequest;
-  const internal = internalOf(stored);
+  const run: Run = {
+    request: op.data.request as JsonObject,
+    params,
+    // Operations saved before scopes were served carry no `at`: they are resource group deployments.
+    at: (op.data.at as unknown as DeploymentAt | undefined) ?? scopeOfParams('resourceGroup', params),
+    caller: caller(op),
+    baseUrl: String(op.data.baseUrl ?? ''),
+    templateUri: typeof op.data.templateUri === 'string' ? op.data.templateUri : undefined,
+  };
+  const error = execute(s, stored, run, op.startTime, internalOf(stored));
+  return error ? { status: 'Failed', error } : { status: 'Succeeded' };
+}
+
+/** One run of a deployment's template: the request it runs, where, as whom. */
+interface Run {
+  request: JsonObject;
+  params: Record<string, string>;
+  at: DeploymentAt;
+  caller: Caller;
+  baseUrl: string;
+  templateUri?: string;
+  /** A rollback's redeploy: it never rolls back in turn. */
+  redeploy?: boolean;
+}
+
+/** Runs `stored`'s template now and saves what came of it; the error when it failed (after any rollback). */
+function execute(s: Services, stored: StoredResource, run: Run, startedAt: number, internal: Internal): ArmErrorDetail | undefined {
+  const { at, params, caller: who, baseUrl } = run;
+  const req = { body: run.request, params, caller: who, baseUrl } as unknown as ArmRequest;
   const props = clone((stored.body as JsonObject).properties as JsonObject);
   let error: ArmErrorDetail | undefined;
   let outputs: JsonObject = {};
   let deployed: PlannedResource[] = [];
   let plan: TemplatePlan | undefined;
   try {
-    const templateUri = typeof op.data.templateUri === 'string' ? op.data.templateUri : undefined;
-    const prepared = prepare(s, req, at, templateServices(s, who, baseUrl), templateUri);
+    const prepared = prepare(s, req, at, templateServices(s, who, baseUrl), run.templateUri);
     plan = prepared.plan;
-    const outcome = runTemplate(s, plan, { id: stored.id, caller: who, baseUrl, operations: internal.operations, templateUri });
+    const outcome = runTemplate(s, plan, { id: stored.id, caller: who, baseUrl, operations: internal.operations, templateUri: run.templateUri });
     deployed = outcome.deployed;
     if (outcome.failed.length) error = { code: 'DeploymentFailed', message: DEPLOYMENT_FAILED_MESSAGE, details: outcome.failed };
     else {
@@ -495,14 +531,41 @@ function complete(s: Services, op: OperationRecord): { status: 'Succeeded' | 'Fa
   }
   props.provisioningState = error ? 'Failed' : 'Succeeded';
   props.timestamp = s.clock.iso();
-  props.duration = isoDuration(s.clock.nowMs() - op.startTime);
+  props.duration = isoDuration(s.clock.nowMs() - startedAt);
   props.outputs = outputs;
   props.outputResources = deployed.filter((d) => d.type.toLowerCase() !== TYPE_LOWER).map((d) => ({ id: d.id }));
   if (plan) props.dependencies = dependenciesOf(plan, deployed) as Json;
   if (error) props.error = error as unknown as JsonObject;
+  else delete props.error;
   const redacted = plan ? (JSON.parse(plan.redact(JSON.stringify(props))) as JsonObject) : props;
-  saveDeployment(s, stored.id, String((stored.body as JsonObject).name), redacted, internal, stored);
-  return error ? { status: 'Failed', error: redacted.error as unknown as ArmErrorDetail } : { status: 'Succeeded' };
+  const name = String((stored.body as JsonObject).name);
+  const onError = isObject(redacted.onErrorDeployment) ? redacted.onErrorDeployment : undefined;
+  if (error && onError && !run.redeploy) redacted.onErrorDeployment = rollBack(s, run, name, onError);
+  saveDeployment(s, stored.id, name, redacted, internal, stored);
+  return error ? (redacted.error as unknown as ArmErrorDetail) : undefined;
+}
+
+/**
+ * A failed deployment's onErrorDeployment: the deployment it names is redeployed now, as a
+ * redeploy of that deployment (its record runs again, with the template and parameters it ran
+ * with), and the failed one shows which one ran and how it ended. The failure stays a failure.
+ */
+function rollBack(s: Services, run: Run, name: string, onError: JsonObject): JsonObject {
+  const shown: JsonObject = { type: onErrorType(onError) };
+  let target: StoredResource;
+  try {
+    target = rollbackTarget(s, run.at, name, onError);
+  } catch {
+    // Deleted or failed since the PUT: nothing to redeploy.
+    if (typeof onError.deploymentName === 'string') shown.deploymentName = onError.deploymentName;
+    return { ...shown, provisioningState: 'Failed' };
+  }
+  const targetName = String((target.body as JsonObject).name);
+  const saved = savedRun(s, target.key)!;
+  const error = execute(s, target, {
+    ...run, request: saved.request, templateUri: saved.templateUri, params: { ...run.params, deploymentName: targetName }, redeploy: true,
+  }, s.clock.nowMs(), { template: internalOf(target).template, operations: [] });
+  return { ...shown, deploymentName: targetName, provisioningState: error ? 'Failed' : 'Succeeded' };
 }
 
 /** Complete mode: what the group holds and the template no longer declares is deleted. */
@@ -643,7 +706,7 @@ function registerAt(s: Services, routes: ScopeRoutes): void {
     if (s.store.operations.pendingFor(stored.key).length) {
       throw new ArmError(409, 'DeploymentActive', `The deployment '${req.params.deploymentName}' cannot be deleted while it is running. Please cancel it first.`);
     }
-    s.store.resources.deleteTree(stored.key);
+    dropDeployment(s, stored.key);
     return { status: 204 };
   });
   on('GET', routes.list, (req, at) => {
