@@ -140,8 +140,13 @@ describe('deployments at subscription, tenant and management group scope', () =>
     assert.deepEqual(validated.body.properties.validatedResources.map((r: { id: string }) => r.id), [
       `/subscriptions/${SUB}/resourceGroups/wi-rg`, `/subscriptions/${SUB}/resourceGroups/wi-rg/providers/Microsoft.Resources/deployments/cluster`,
     ]);
-    const whatIf = await call('post', subDep('wi', '2022-09-01', '/whatIf')).send(body).expect(200);
-    assert.deepEqual(whatIf.body.properties.changes.map((c: { changeType: string }) => c.changeType), ['Create', 'Ignore']);
+    const started = await call('post', subDep('wi', '2022-09-01', '/whatIf')).send(body).expect(202);
+    const whatIf = await call('get', relative(started.headers.location)).expect(200);
+    // The module is expanded: the cluster it would create in the group the template creates.
+    assert.deepEqual(whatIf.body.properties.changes.map((c: { changeType: string; resourceId: string }) => [c.changeType, c.resourceId]), [
+      ['Create', `/subscriptions/${SUB}/resourceGroups/wi-rg`],
+      ['Create', `/subscriptions/${SUB}/resourceGroups/wi-rg/providers/Microsoft.Kubernetes/connectedClusters/c9`],
+    ]);
     await call('get', `${groupPath('wi-rg')}?api-version=2022-09-01`).expect(404);
   });
 

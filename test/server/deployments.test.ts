@@ -124,22 +124,38 @@ describe('deployments (resource group scope)', () => {
     assert.match(res.body.error.message, /^Unable to download deployment content from 'https:\/\/example.com\/t.json'/);
   });
 
-  it('whatIf: Create before, NoChange after, Modify with property deltas, Delete in Complete mode', async () => {
+  /** whatIf as Azure runs it: 202 with Location and Retry-After, then the result at that Location. */
+  async function whatIf(body: object) {
+    const started = await call('post', dep('w', '2022-09-01', '/whatIf')).send(body).expect(202);
+    assert.match(new URL(started.headers.location).pathname, new RegExp(`^/subscriptions/${SUB}/operationresults/[0-9a-f-]{36}$`));
+    assert.equal(started.headers['retry-after'], '1');
+    assert.equal(started.headers['azure-asyncoperation'], undefined);
+    const done = await call('get', relative(started.headers.location)).expect(200);
+    assert.equal(done.body.status, 'Succeeded', JSON.stringify(done.body.error));
+    return done.body.properties.changes as Array<{ changeType: string; resourceId: string; delta?: unknown }>;
+  }
+
+  it('whatIf: Create before, NoChange after, Modify with property deltas, Ignore for what the group holds beside the template, Delete in Complete mode', async () => {
     const body = (count: number, mode = 'Incremental') => ({ properties: { mode, template: copyLoopTemplate(count), parameters: { clusterName: { value: 'c1' } } } });
-    const before = await call('post', dep('w', '2022-09-01', '/whatIf')).send(body(1)).expect(200);
-    assert.deepEqual(before.body.properties.changes.map((c: { changeType: string }) => c.changeType), ['Create']);
+    const cluster = (c: { resourceId: string }) => c.resourceId.endsWith('/connectedClusters/c1');
+    const before = await whatIf(body(1));
+    assert.deepEqual(before.filter((c) => !cluster(c)).map((c) => c.changeType), ['Create']);
+    // The cluster is in the group, not in the template: Ignore in Incremental mode.
+    assert.deepEqual(before.filter(cluster).map((c) => c.changeType), ['Ignore']);
     await deploy('w', body(1).properties);
-    const after = await call('post', dep('w', '2022-09-01', '/whatIf')).send(body(1)).expect(200);
-    assert.deepEqual(after.body.properties.changes.map((c: { changeType: string }) => c.changeType), ['NoChange']);
+    const after = await whatIf(body(1));
+    assert.deepEqual(after.filter((c) => !cluster(c)).map((c) => c.changeType), ['NoChange']);
     const changed = body(1);
     (changed.properties.template.resources[0].properties.configurationSettings as Record<string, string>).index = 'x';
-    const modify = await call('post', dep('w', '2022-09-01', '/whatIf')).send(changed).expect(200);
-    const c = modify.body.properties.changes[0];
+    const modify = await whatIf(changed);
+    const c = modify.find((x) => !cluster(x))!;
     assert.equal(c.changeType, 'Modify');
     assert.deepEqual(c.delta, [{ path: 'properties.configurationSettings.index', propertyChangeType: 'Modify', before: '0', after: 'x' }]);
     const empty = { $schema: 'x', contentVersion: '1.0.0.0', resources: [] };
-    const complete = await call('post', dep('w', '2022-09-01', '/whatIf')).send({ properties: { mode: 'Complete', template: empty } }).expect(200);
-    assert.ok(complete.body.properties.changes.some((x: { changeType: string; resourceId: string }) => x.changeType === 'Delete' && x.resourceId.endsWith('/connectedClusters/c1')));
+    const complete = await whatIf({ properties: { mode: 'Complete', template: empty } });
+    assert.ok(complete.some((x) => x.changeType === 'Delete' && cluster(x)));
+    const invalid = await call('post', dep('w', '2022-09-01', '/whatIf')).send({ properties: { mode: 'Incremental', template: { $schema: 'x', contentVersion: '1.0.0.0', resources: [{ type: 'x' }] } } }).expect(400);
+    assert.equal(invalid.body.error.code, 'InvalidTemplate');
   });
 
   it('Complete mode deletes what the template no longer declares in the group', async () => {

@@ -11,23 +11,26 @@ import { randomBytes, randomUUID } from 'crypto';
 import { ArmError, type ArmErrorDetail } from '../../kit/armErrors';
 import type { ArmRequest, ArmResponse, Caller } from '../../kit/handlers';
 import { retryHeaders } from '../../kit/asyncOperations';
-import { armKey, resourceGroupId } from '../../kit/resourceIds';
-import { checkScopeRules, deploymentIdAt, managementGroupNotFound, SCOPE_ROUTES, scopeOfDeploymentId, scopeOfParams, type DeploymentAt, type ScopeRoutes } from './deploymentScopes';
 import { filteredPage, listBody, nextLink, pageRequest } from '../../kit/paging';
+import { armKey, resourceGroupId } from '../../kit/resourceIds';
 import { loadResource, saveResource } from '../../kit/resources';
 import type { OperationRecord } from '../../store/operations';
 import type { StoredResource } from '../../store/resources';
 import { murmurHash64, prepareTemplate, TemplateError, type PlannedResource, type TemplatePlan, type TemplateServices } from '../../templates';
-import type { DeploymentScope } from '../../templates';
 import type { Json, JsonObject } from '../../../protocol/json';
 import type { Services } from '../services';
-import { dispatchArm } from './pipeline';
 import { resolveContent, type ResolvedContent } from './deploymentContent';
+import { groupScope, newestVersion, templateScope, templateServices, urlOf } from './deploymentContext';
 import { onErrorOf, onErrorType, rollbackTarget, savedRun, saveRun } from './deploymentRollback';
+import { checkScopeRules, deploymentIdAt, managementGroupNotFound, SCOPE_ROUTES, scopeOfDeploymentId, scopeOfParams, type DeploymentAt, type ScopeRoutes } from './deploymentScopes';
+import { whatIfResult } from './deploymentWhatIf';
+import { dispatchArm } from './pipeline';
 
 const TYPE = 'Microsoft.Resources/deployments';
 const TYPE_LOWER = TYPE.toLowerCase();
 const KIND = 'deployment';
+/** A whatIf's long-running operation (its result at /subscriptions/{s}/operationresults/{id}). */
+const WHATIF_KIND = 'deploymentWhatIf';
 /** Deployments per list page without `$top` (Arclight's choice; each page ends with a nextLink while more follow). */
 const LIST_PAGE_SIZE = 100;
 /** Azure's automatic history deletions: above 700 deployments at a scope, the oldest go until 600 remain. */
@@ -54,11 +57,6 @@ export function templateHash(template: Json): string {
 export function isoDuration(ms: number): string {
   const seconds = Math.max(0, ms) / 1000;
   return `PT${Number(seconds.toFixed(7))}S`;
-}
-
-/** The URL an internal request sends for a resource id: each segment percent-encoded, as a client would send it. */
-function urlOf(id: string, apiVersion: string): string {
-  return `${id.split('/').map((seg) => encodeURIComponent(seg)).join('/')}?api-version=${encodeURIComponent(apiVersion)}`;
 }
 
 function operationId(): string {
@@ -114,62 +112,6 @@ function prepare(s: Services, req: ArmRequest, at: DeploymentAt, services: Templ
   } catch (err) {
     throw templateError(err);
   }
-}
-
-/** What the template language sees of where a deployment runs. */
-function templateScope(s: Services, at: DeploymentAt, deploymentName: string, location: string | undefined): DeploymentScope {
-  const sub = at.subscriptionId;
-  const subscription = sub ? s.store.directory.subscription(sub) : undefined;
-  const scope: DeploymentScope = { tenantId: subscription?.tenantId ?? s.defaults.tenantId, deploymentName };
-  if (sub) {
-    scope.subscriptionId = sub;
-    scope.subscriptionDisplayName = subscription?.displayName;
-  }
-  if (sub && at.resourceGroupName) scope.resourceGroup = groupScope(s, sub, at.resourceGroupName);
-  if (at.managementGroupId) scope.managementGroup = at.managementGroupId;
-  if (location) scope.location = location;
-  return scope;
-}
-
-/** resourceGroup() of a deployment in a group: the stored group's name, location and tags. */
-function groupScope(s: Services, sub: string, name: string): NonNullable<DeploymentScope['resourceGroup']> {
-  const group = loadResource(s, resourceGroupId(sub, name));
-  const body = (group?.body ?? {}) as JsonObject;
-  return {
-    name: typeof body.name === 'string' ? body.name : name,
-    location: typeof body.location === 'string' ? body.location : '',
-    id: group?.id ?? resourceGroupId(sub, name),
-    ...(isObject(body.tags) ? { tags: body.tags as Record<string, string> } : {}),
-  };
-}
-
-/** The services templates call (reference, list*), answered by the pipeline as the deploying principal. */
-function templateServices(s: Services, caller: Caller, baseUrl: string): TemplateServices {
-  const version = (id: string, apiVersion: string | undefined) => apiVersion ?? newestVersion(s, id);
-  return {
-    reference(id, apiVersion, full) {
-      const answer = dispatchArm(s, { method: 'GET', url: urlOf(id, version(id, apiVersion)), caller, baseUrl });
-      if (answer.error) throw new TemplateError('ResourceNotFound', answer.error.message, '');
-      const body = answer.body as JsonObject;
-      return full ? body : ((body.properties ?? {}) as Json);
-    },
-    list(id, apiVersion, action, body) {
-      const answer = dispatchArm(s, { method: 'POST', url: urlOf(`${id}/${action}`, apiVersion), body, caller, baseUrl });
-      if (answer.error) throw new TemplateError(answer.error.code, answer.error.message, '');
-      return (answer.body ?? null) as Json;
-    },
-  };
-}
-
-/** The newest api-version the catalog serves for the type of `id` (a reference() without one). */
-function newestVersion(s: Services, id: string): string {
-  const segments = id.split('/').filter(Boolean);
-  const at = segments.map((x) => x.toLowerCase()).lastIndexOf('providers');
-  const namespace = segments[at + 1] ?? 'Microsoft.Resources';
-  const types: string[] = [];
-  for (let i = at + 2; i < segments.length; i += 2) types.push(segments[i]);
-  const declared = s.catalog.resourceType(namespace, types.join('/'));
-  return declared?.apiVersions[0] ?? '2022-09-01';
 }
 
 function caller(op: OperationRecord): Caller {
@@ -595,85 +537,46 @@ function completeMode(s: Services, params: Record<string, string>, deployed: Pla
   }
 }
 
-/** whatIf: what the deployment would change, resource by resource (answered at once, 200). */
+/**
+ * whatIf, long-running as in Azure: checked now (400 for a template that does not validate), then
+ * 202 with Location at the subscription's operationresults and Retry-After; the changes are
+ * computed when the operation completes, on the emulator clock. At tenant scope (no subscription
+ * to hold the result) the answer is the 200 the spec also allows.
+ */
 function whatIf(s: Services, req: ArmRequest, at: DeploymentAt): ArmResponse {
-  const { plan, mode } = prepare(s, req, at, templateServices(s, req.caller, req.baseUrl));
-  const changes: JsonObject[] = [];
-  const declared = new Set<string>();
-  for (let wave = plan.ready(); wave.length; wave = plan.ready()) {
-    for (const r of wave) {
-      plan.complete(r.key);
-      if (r.existing) continue;
-      declared.add(r.id.toLowerCase());
-      let after: JsonObject;
-      try {
-        after = plan.body(r);
-      } catch {
-        changes.push({ resourceId: r.id, changeType: 'Create' });
-        continue;
-      }
-      after = Object.assign({ id: r.id, name: r.name, type: r.type, apiVersion: r.apiVersion }, after);
-      if (r.type.toLowerCase() === TYPE_LOWER) {
-        changes.push({ resourceId: r.id, changeType: 'Ignore', unsupportedReason: 'Nested deployments are evaluated when they run.' });
-        continue;
-      }
-      const current = dispatchArm(s, { method: 'GET', url: urlOf(r.id, r.apiVersion), caller: req.caller, baseUrl: req.baseUrl });
-      if (current.status === 404 || current.error) {
-        changes.push({ resourceId: r.id, changeType: 'Create', after });
-        continue;
-      }
-      const before = current.body as JsonObject;
-      const secret = secretPaths(s, r.id, r.apiVersion);
-      const delta = diff('', before, after).filter((d) => !secret.some((re) => re.test(String(d.path))));
-      changes.push(delta.length ? { resourceId: r.id, changeType: 'Modify', before, after, delta } : { resourceId: r.id, changeType: 'NoChange', before, after });
-    }
-  }
-  if (mode.toLowerCase() === 'complete' && at.kind === 'resourceGroup') {
-    for (let after = '', more = true; more;) {
-      const page = s.store.resources.tracked((at.subscriptionId ?? '').toLowerCase(), (at.resourceGroupName ?? '').toLowerCase(), after, 500);
-      for (const r of page.items) if (!declared.has(r.id.toLowerCase())) changes.push({ resourceId: r.id, changeType: 'Delete', before: view(s, r) });
-      more = page.continueAfter !== undefined;
-      after = page.continueAfter ?? '';
-    }
-  }
-  // Verbatim: before/after hold any JSON value, which the spec's `type: object` would drop.
-  return { status: 200, verbatim: true, body: JSON.parse(plan.redact(JSON.stringify({ status: 'Succeeded', properties: { changes } }))) as JsonObject };
+  const { plan, mode, content } = prepare(s, req, at, templateServices(s, req.caller, req.baseUrl));
+  if (!at.subscriptionId) return { status: 200, verbatim: true, body: whatIfResult(s, plan, mode, at, req.caller, req.baseUrl, content.templateUri) };
+  const id = deploymentIdAt(at, req.params.deploymentName);
+  const op = s.operations.start({
+    // Its own key, not the deployment's: a whatIf never makes a deployment look running.
+    kind: WHATIF_KIND, subscriptionId: at.subscriptionId, resourceKey: `${armKey(id)}/whatif`, resourceId: id, apiVersion: req.apiVersion,
+    data: {
+      request: clone({ ...(req.body as JsonObject), properties: content.properties }) as JsonObject, caller: clone(req.caller) as unknown as JsonObject,
+      baseUrl: req.baseUrl, params: clone(req.params), at: clone(at) as unknown as JsonObject, ...(content.templateUri ? { templateUri: content.templateUri } : {}),
+    },
+  });
+  return { status: 202, headers: { Location: `${req.baseUrl}/subscriptions/${at.subscriptionId}/operationresults/${op.id}?api-version=${req.apiVersion}`, ...retryHeaders(s.operations.retryAfter(op)) } };
 }
 
-/** The write-only (x-ms-secret) paths of a type's PUT: never read back, so never a change whatIf can see. */
-function secretPaths(s: Services, id: string, apiVersion: string): RegExp[] {
-  const segments = id.split('/').filter(Boolean);
-  const at = segments.map((x) => x.toLowerCase()).lastIndexOf('providers');
-  const definition = s.catalog.definition(segments[at + 1] ?? '', apiVersion);
-  const match = definition?.match('put', ('/' + segments.join('/')).toLowerCase(), segments);
-  if (!match || match.kind !== 'operation') return [];
-  const escape = (x: string) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-  return (match.operation.derived?.secret ?? []).map((p) => new RegExp(`^${p.split('.').map((seg) => (seg === '*' ? '[^.]+' : escape(seg.replace(/\[\]$/, '')))).join('\\.')}(\\.|$)`, 'i'));
-}
-
-/** Property deltas from what the template sends: a value it sets that differs (what it leaves out is not a change). */
-function diff(path: string, before: Json, after: Json): JsonObject[] {
-  if (isObject(after) && isObject(before)) {
-    const out: JsonObject[] = [];
-    for (const [k, v] of Object.entries(after)) {
-      if (['id', 'name', 'type', 'apiVersion'].includes(k) && !path) continue;
-      const match = Object.keys(before).find((b) => b.toLowerCase() === k.toLowerCase());
-      const p = path ? `${path}.${k}` : k;
-      if (match === undefined) {
-        if (v !== null) out.push({ path: p, propertyChangeType: 'Create', after: v });
-      }
-      else out.push(...diff(p, before[match], v));
-    }
-    return out;
+function completeWhatIf(s: Services, op: OperationRecord): { status: 'Succeeded'; result: JsonObject } {
+  const params = op.data.params as Record<string, string>;
+  const at = op.data.at as unknown as DeploymentAt;
+  const who = caller(op);
+  const baseUrl = String(op.data.baseUrl ?? '');
+  const templateUri = typeof op.data.templateUri === 'string' ? op.data.templateUri : undefined;
+  const req = { body: op.data.request, params, caller: who, baseUrl } as unknown as ArmRequest;
+  try {
+    const { plan, mode } = prepare(s, req, at, templateServices(s, who, baseUrl), templateUri);
+    return { status: 'Succeeded', result: whatIfResult(s, plan, mode, at, who, baseUrl, templateUri) };
+  } catch (err) {
+    const e = templateError(err);
+    return { status: 'Succeeded', result: { status: 'Failed', error: { code: e.code, message: e.message } } };
   }
-  if (JSON.stringify(before) === JSON.stringify(after)) return [];
-  if (typeof before === 'string' && typeof after === 'string' && before.toLowerCase() === after.toLowerCase() && /location$/i.test(path)) return [];
-  if (Array.isArray(before) && Array.isArray(after)) return [{ path, propertyChangeType: 'Array', before, after }];
-  return [{ path, propertyChangeType: 'Modify', before, after }];
 }
 
 export function registerDeployments(s: Services): void {
   s.operations.register(KIND, (op) => complete(s, op));
+  s.operations.register(WHATIF_KIND, (op) => completeWhatIf(s, op));
   for (const routes of SCOPE_ROUTES) registerAt(s, routes);
   s.handlers.on('POST', '/providers/Microsoft.Resources/calculateTemplateHash', (req) => ({
     status: 200, body: { minifiedTemplate: JSON.stringify(req.body), templateHash: templateHash(req.body) },
