@@ -191,3 +191,23 @@ describe('deployments at subscription, tenant and management group scope', () =>
     assert.deepEqual((await call('get', '/providers/Microsoft.Management/managementGroups/mg1/providers/Microsoft.Resources/deployments/?api-version=2022-09-01').expect(404)).body.error, expected);
   });
 });
+
+describe('subscription deployments with --lro-delay', () => {
+  const a = arclightPerSuite({ lroDelay: 30 });
+  const url = (action = '') => `/subscriptions/${SUB}/providers/Microsoft.Resources/deployments/slow${action}?api-version=2022-09-01`;
+  const call = (method: 'get' | 'put' | 'post', p: string) => request(a.app)[method](p).set('Authorization', bearer());
+
+  it('cancel ends a running subscription deployment on the emulator clock: Canceled, its group never created; 409 once it is not running', async () => {
+    const res = await call('put', url()).send({ location: 'eastus', properties: { mode: 'Incremental', template: groupAndClusterTemplate(), parameters: { groupName: { value: 'never-rg' }, clusterName: { value: 'c1' } } } }).expect(201);
+    assert.equal(res.headers['retry-after'], '30');
+    assert.equal((await call('get', url()).expect(200)).body.properties.provisioningState, 'Running');
+    await call('post', url('/cancel')).expect(204);
+    const status = await call('get', new URL(res.headers['azure-asyncoperation']).pathname + '?api-version=2022-09-01').expect(200);
+    assert.equal(status.body.status, 'Canceled');
+    await request(a.app).post('/_arclight/clock/advance').send({ seconds: 31 }).expect(200);
+    assert.equal((await call('get', url()).expect(200)).body.properties.provisioningState, 'Canceled');
+    await call('get', `${groupPath('never-rg')}?api-version=2022-09-01`).expect(404);
+    const again = await call('post', url('/cancel')).expect(409);
+    assert.equal(again.body.error.code, 'DeploymentCannotBeCancelled');
+  });
+});
