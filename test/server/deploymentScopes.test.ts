@@ -2,50 +2,10 @@
 import { strict as assert } from 'assert';
 import request from 'supertest';
 import { arclightPerSuite, bearer, SUB } from '../support/arclight';
-import { clusterBody, clusterPath, groupPath } from '../support/clusters';
+import { clusterPath, groupPath } from '../support/clusters';
+import { groupAndClusterTemplate, RG_SCHEMA, SUB_SCHEMA } from '../support/templates';
 
-const SUB_SCHEMA = 'https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#';
 const TENANT_SCHEMA = 'https://schema.management.azure.com/schemas/2019-08-01/tenantDeploymentTemplate.json#';
-const RG_SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
-
-/** A subscription template as Bicep compiles `targetScope = 'subscription'`: a group, then a module into it. */
-export function groupAndClusterTemplate() {
-  return {
-    $schema: SUB_SCHEMA,
-    contentVersion: '1.0.0.0',
-    parameters: { groupName: { type: 'string' }, location: { type: 'string', defaultValue: '[deployment().location]' }, clusterName: { type: 'string' } },
-    resources: [
-      { type: 'Microsoft.Resources/resourceGroups', apiVersion: '2022-09-01', name: "[parameters('groupName')]", location: "[parameters('location')]", tags: { purpose: 'arc' } },
-      {
-        type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'cluster',
-        resourceGroup: "[parameters('groupName')]",
-        dependsOn: ["[subscriptionResourceId('Microsoft.Resources/resourceGroups', parameters('groupName'))]"],
-        properties: {
-          mode: 'Incremental',
-          expressionEvaluationOptions: { scope: 'inner' },
-          parameters: { name: { value: "[parameters('clusterName')]" } },
-          template: {
-            $schema: RG_SCHEMA, contentVersion: '1.0.0.0',
-            parameters: { name: { type: 'string' } },
-            resources: [{
-              type: 'Microsoft.Kubernetes/connectedClusters', apiVersion: '2021-10-01', name: "[parameters('name')]",
-              location: '[resourceGroup().location]', identity: { type: 'SystemAssigned' }, properties: clusterBody().properties,
-            }],
-            outputs: {
-              groupLocation: { type: 'string', value: '[resourceGroup().location]' },
-              clusterId: { type: 'string', value: "[resourceId('Microsoft.Kubernetes/connectedClusters', parameters('name'))]" },
-            },
-          },
-        },
-      },
-    ],
-    outputs: {
-      clusterId: { type: 'string', value: "[reference(resourceId(parameters('groupName'), 'Microsoft.Resources/deployments', 'cluster'), '2022-09-01').outputs.clusterId.value]" },
-      groupLocation: { type: 'string', value: "[reference(resourceId(parameters('groupName'), 'Microsoft.Resources/deployments', 'cluster'), '2022-09-01').outputs.groupLocation.value]" },
-      subscription: { type: 'string', value: '[subscription().subscriptionId]' },
-    },
-  };
-}
 
 describe('deployments at subscription, tenant and management group scope', () => {
   const a = arclightPerSuite();
