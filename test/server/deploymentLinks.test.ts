@@ -74,10 +74,12 @@ describe('deployments from linked content', () => {
     const noParams = await putFile('refusals/empty.parameters.json', { contentVersion: '1.0.0.0' });
     const bad = await call('put', dep('noparams')).send({ properties: { mode: 'Incremental', templateLink: { uri: main.uri }, parametersLink: { uri: noParams.uri } } }).expect(400);
     assert.equal(bad.body.error.code, 'InvalidDeployment');
-    // Test control stores JSON only; a linked file that is no template is the template language's InvalidTemplate.
-    const broken = await putFile('refusals/broken.json', { $schema: SCHEMA, contentVersion: '1.0.0.0', resources: [{ type: 'x' }] });
+    // Test control stores JSON only; a linked file that is no template is the template language's
+    // InvalidTemplate, at the line and column of the file.
+    const broken = await putFile('refusals/broken.json', JSON.stringify({ $schema: SCHEMA, contentVersion: '1.0.0.0', resources: [{ type: 'x' }] }, null, 2));
     const invalid = await call('put', dep('broken')).send({ properties: { mode: 'Incremental', templateLink: { uri: broken.uri } } }).expect(400);
     assert.equal(invalid.body.error.code, 'InvalidTemplate');
+    assert.match(invalid.body.error.message, /at line '5' and column '5'/);
     for (const name of ['both', 'rel', 'noparams', 'broken']) await call('get', dep(name)).expect(404);
   });
 

@@ -110,6 +110,10 @@ describe('deployments (resource group scope)', () => {
     const bad = { $schema: 'x', contentVersion: '1.0.0.0', resources: [], parameters: { p: { type: 'string', allowedValues: ['a'] } } };
     const put = await call('put', dep('invalid')).send({ properties: { mode: 'Incremental', template: bad, parameters: { p: { value: 'b' } } } }).expect(400);
     assert.equal(put.body.error.code, 'InvalidTemplate');
+    // An inline template's positions count in its minified text: line 1.
+    const noName = { $schema: 'x', contentVersion: '1.0.0.0', resources: [{ type: 'x' }] };
+    const positioned = await call('put', dep('invalid')).send({ properties: { mode: 'Incremental', template: noName } }).expect(400);
+    assert.match(positioned.body.error.message, new RegExp(`at line '1' and column '${JSON.stringify(noName).indexOf('{"type"') + 1}'`));
     const val = await call('post', dep('invalid', '2022-09-01', '/validate')).send({ properties: { mode: 'Incremental', template: bad, parameters: { p: { value: 'b' } } } }).expect(400);
     assert.equal(val.body.error.code, 'InvalidTemplate');
     const ok = await call('post', dep('v', '2022-09-01', '/validate')).send({ properties: { mode: 'Incremental', template: copyLoopTemplate(2), parameters: { clusterName: { value: 'c1' } } } }).expect(200);

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'crypto';
 import { ArmError } from '../../kit/armErrors';
-import { parseTemplateText } from '../../templates';
+import { parseTemplateText, type TextPosition } from '../../templates';
 import type { Json, JsonObject } from '../../../protocol/json';
 import type { Services } from '../services';
 
@@ -17,11 +17,17 @@ export const LINKED_CONTENT_ROOT = '/_arclight/templates/';
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Where a deployment's template came from: its uri (what a nested `relativePath` resolves against) and its text (what error positions count in). */
+export interface Origin {
+  uri?: string;
+  text?: string;
+}
+
 export interface ResolvedContent {
   /** The properties with `template` and `parameters` inline and no links. */
   properties: JsonObject;
-  /** The uri the template came from (what a nested `relativePath` resolves against). */
-  templateUri?: string;
+  /** The linked file the template came from; for an inline template, the uri its parent came from. */
+  origin: Origin;
   /** What the deployment shows of its links (uris without their query: a SAS token is never echoed). */
   shown: { templateLink?: JsonObject; parametersLink?: JsonObject };
 }
@@ -70,7 +76,7 @@ function readJson(text: string): Json {
 export function resolveContent(s: Services, props: JsonObject, baseUrl: string, parentUri?: string): ResolvedContent {
   const out: JsonObject = { ...props };
   const shown: ResolvedContent['shown'] = {};
-  let templateUri = parentUri;
+  const origin: Origin = parentUri ? { uri: parentUri } : {};
   if (props.templateLink !== undefined && props.templateLink !== null) {
     if (props.template !== undefined) {
       throw new ArmError(400, 'InvalidDeployment', "The deployment can have either 'template' or 'templateLink', not both. Please see https://aka.ms/arm-deploy for usage details.");
@@ -87,9 +93,10 @@ export function resolveContent(s: Services, props: JsonObject, baseUrl: string, 
       // A template spec version (`id`): Arclight serves no template specs, so nothing can be read.
       throw cannotDownload(String(link.id ?? ''));
     }
-    out.template = readJson(download(s, uri, baseUrl));
+    origin.text = download(s, uri, baseUrl);
+    out.template = readJson(origin.text);
     delete out.templateLink;
-    templateUri = uri;
+    origin.uri = uri;
     shown.templateLink = { uri: withoutQuery(uri), ...(typeof link.relativePath === 'string' ? { relativePath: link.relativePath } : {}), ...(typeof link.contentVersion === 'string' ? { contentVersion: link.contentVersion } : {}) };
   }
   if (props.parametersLink !== undefined && props.parametersLink !== null) {
@@ -107,5 +114,13 @@ export function resolveContent(s: Services, props: JsonObject, baseUrl: string, 
     delete out.parametersLink;
     shown.parametersLink = { uri: withoutQuery(uri), ...(typeof link.contentVersion === 'string' ? { contentVersion: link.contentVersion } : {}) };
   }
-  return { properties: out, ...(templateUri ? { templateUri } : {}), shown };
+  return { properties: out, origin, shown };
+}
+
+/**
+ * The positions InvalidTemplate messages name: in a linked file, its own lines and columns; in an
+ * inline template (no text), none here (the caller counts them in the minified template).
+ */
+export function positionsOf(origin: Origin): { positions?: Map<string, TextPosition> } {
+  return origin.text === undefined ? {} : { positions: parseTemplateText(origin.text).positions };
 }

@@ -10,15 +10,16 @@ import { armKey } from '../../kit/resourceIds';
 import type { StoredResource } from '../../store/resources';
 import type { JsonObject } from '../../../protocol/json';
 import type { Services } from '../services';
+import type { Origin } from './deploymentContent';
 import { deploymentIdAt, type DeploymentAt } from './deploymentScopes';
 
 const TYPE_LOWER = 'microsoft.resources/deployments';
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** What a deployment ran with: the request as resolved at its PUT (links inline) and its template's uri. */
+/** What a deployment ran with: the request as resolved at its PUT (links inline) and where its template came from. */
 export interface SavedRun {
   request: JsonObject;
-  templateUri?: string;
+  origin?: Origin;
 }
 
 export function saveRun(s: Services, key: string, run: SavedRun): void {

@@ -11,7 +11,7 @@ import type { Caller } from '../../kit/handlers';
 import { prepareTemplate, TemplateError, type PlannedResource, type TemplatePlan } from '../../templates';
 import type { Json, JsonObject } from '../../../protocol/json';
 import type { Services } from '../services';
-import { resolveContent } from './deploymentContent';
+import { positionsOf, resolveContent, type Origin } from './deploymentContent';
 import { groupScope, templateServices, urlOf } from './deploymentContext';
 import { checkScopeRules, managementGroupNotFound, scopeOfDeploymentId, type DeploymentAt } from './deploymentScopes';
 import { dispatchArm } from './pipeline';
@@ -31,10 +31,10 @@ interface Walk {
 }
 
 /** The whatIf result (WhatIfOperationResult) of a prepared deployment. */
-export function whatIfResult(s: Services, plan: TemplatePlan, mode: string, at: DeploymentAt, caller: Caller, baseUrl: string, templateUri?: string): JsonObject {
+export function whatIfResult(s: Services, plan: TemplatePlan, mode: string, at: DeploymentAt, caller: Caller, baseUrl: string, origin: Origin = {}): JsonObject {
   const w: Walk = { s, caller, baseUrl, changes: new Map(), groups: new Map(), plans: [] };
   try {
-    walk(w, plan, mode, at, templateUri);
+    walk(w, plan, mode, at, origin.uri);
     for (const [groupId, g] of w.groups) untouched(w, groupId, g);
   } catch (err) {
     if (!(err instanceof TemplateError) && !(err instanceof ArmError)) throw err;
@@ -104,8 +104,8 @@ function nested(w: Walk, parent: TemplatePlan, r: PlannedResource, evaluated: Js
     if (at.kind !== 'resourceGroup') checkScopeRules(at, r.name, location, nestedDeployment.mode);
     if (at.kind === 'resourceGroup') nestedDeployment.scope.resourceGroup = groupScope(w.s, at.subscriptionId ?? '', at.resourceGroupName ?? '');
     else if (location) nestedDeployment.scope.location = location;
-    const plan = prepareTemplate(nestedDeployment.template, parent.nestedOptions(nestedDeployment, { services: templateServices(w.s, w.caller, w.baseUrl) }));
-    walk(w, plan, nestedDeployment.mode, at, content.templateUri);
+    const plan = prepareTemplate(nestedDeployment.template, parent.nestedOptions(nestedDeployment, { services: templateServices(w.s, w.caller, w.baseUrl), ...positionsOf(content.origin) }));
+    walk(w, plan, nestedDeployment.mode, at, content.origin.uri);
   } catch (err) {
     if (!(err instanceof TemplateError) && !(err instanceof ArmError)) throw err;
     set(w, { resourceId: r.id, changeType: 'Ignore', unsupportedReason: `The nested deployment could not be expanded: ${err.message}` });

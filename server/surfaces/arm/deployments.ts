@@ -16,10 +16,10 @@ import { armKey, resourceGroupId } from '../../kit/resourceIds';
 import { loadResource, saveResource } from '../../kit/resources';
 import type { OperationRecord } from '../../store/operations';
 import type { StoredResource } from '../../store/resources';
-import { murmurHash64, prepareTemplate, TemplateError, type PlannedResource, type TemplatePlan, type TemplateServices } from '../../templates';
+import { murmurHash64, parseTemplateText, prepareTemplate, TemplateError, type PlannedResource, type TemplatePlan, type TemplateServices } from '../../templates';
 import type { Json, JsonObject } from '../../../protocol/json';
 import type { Services } from '../services';
-import { resolveContent, type ResolvedContent } from './deploymentContent';
+import { positionsOf, resolveContent, type Origin, type ResolvedContent } from './deploymentContent';
 import { groupScope, newestVersion, templateScope, templateServices, urlOf } from './deploymentContext';
 import { onErrorOf, onErrorType, rollbackTarget, savedRun, saveRun } from './deploymentRollback';
 import { checkScopeRules, deploymentIdAt, managementGroupNotFound, SCOPE_ROUTES, scopeOfDeploymentId, scopeOfParams, type DeploymentAt, type ScopeRoutes } from './deploymentScopes';
@@ -83,16 +83,18 @@ interface Prepared {
 }
 
 /** The request's template and parameters, checked as Azure checks them before anything is deployed. */
-function prepare(s: Services, req: ArmRequest, at: DeploymentAt, services: TemplateServices = {}, templateUri?: string): Prepared {
+/** `origin`: where the template of a request resolved earlier (at its PUT) came from. */
+function prepare(s: Services, req: ArmRequest, at: DeploymentAt, services: TemplateServices = {}, origin: Origin = {}): Prepared {
   const sent = isObject(req.body) && isObject(req.body.properties) ? req.body.properties : {};
   const mode = typeof sent.mode === 'string' ? sent.mode : 'Incremental';
   checkScopeRules(at, req.params.deploymentName, isObject(req.body) ? req.body.location : undefined, mode);
   let content: ResolvedContent;
   try {
-    content = resolveContent(s, sent, req.baseUrl, templateUri);
+    content = resolveContent(s, sent, req.baseUrl, origin.uri);
   } catch (err) {
     throw templateError(err);
   }
+  if (content.origin.text === undefined && origin.text !== undefined) content.origin = origin;
   const props = content.properties;
   if (props.template === undefined) {
     throw new ArmError(400, 'InvalidDeployment', 'The deployment must contain either a template or a templateLink.');
@@ -107,7 +109,9 @@ function prepare(s: Services, req: ArmRequest, at: DeploymentAt, services: Templ
   const location = isObject(req.body) && typeof req.body.location === 'string' ? req.body.location : undefined;
   const scope = templateScope(s, at, req.params.deploymentName, location);
   try {
-    const plan = prepareTemplate(props.template, { parameters, scope, clock: () => new Date(s.clock.nowMs()), services });
+    // Positions for InvalidTemplate: a linked file's own; an inline template's in its minified text (line 1).
+    const { positions } = content.origin.text !== undefined ? positionsOf(content.origin) : { positions: parseTemplateText(JSON.stringify(props.template)).positions };
+    const plan = prepareTemplate(props.template, { parameters, scope, clock: () => new Date(s.clock.nowMs()), services, positions });
     return { plan, template: props.template, mode, parameters, content };
   } catch (err) {
     throw templateError(err);
@@ -118,13 +122,17 @@ function caller(op: OperationRecord): Caller {
   return (op.data.caller ?? {}) as Caller;
 }
 
+function originOf(op: OperationRecord): Origin {
+  return isObject(op.data.origin) ? (op.data.origin as Origin) : {};
+}
+
 /** The deployment a template runs for: where its operations go, who deploys, and the uri its template came from. */
 interface RunningDeployment {
   id: string;
   caller: Caller;
   baseUrl: string;
   operations: JsonObject[];
-  templateUri?: string;
+  origin?: Origin;
 }
 
 /** Runs a template's resources through the pipeline; returns the failures and what was deployed. */
@@ -206,7 +214,7 @@ function runNested(s: Services, parent: TemplatePlan, r: PlannedResource, evalua
   let nestedPlan: TemplatePlan;
   let content: ResolvedContent;
   try {
-    content = resolveContent(s, isObject(evaluated.properties) ? evaluated.properties : {}, deployment.baseUrl, deployment.templateUri);
+    content = resolveContent(s, isObject(evaluated.properties) ? evaluated.properties : {}, deployment.baseUrl, deployment.origin?.uri);
   } catch (err) {
     const e = templateError(err);
     return { error: { code: e.code, message: e.message } };
@@ -234,14 +242,14 @@ function runNested(s: Services, parent: TemplatePlan, r: PlannedResource, evalua
     nested.scope.resourceGroup = groupScope(s, sub, group);
   } else if (location) nested.scope.location = location;
   try {
-    nestedPlan = prepareTemplate(nested.template, parent.nestedOptions(nested, { services: templateServices(s, deployment.caller, deployment.baseUrl) }));
+    nestedPlan = prepareTemplate(nested.template, parent.nestedOptions(nested, { services: templateServices(s, deployment.caller, deployment.baseUrl), ...positionsOf(content.origin) }));
   } catch (err) {
     const e = templateError(err);
     return { error: { code: e.code, message: e.message } };
   }
   const id = r.id;
   const internal: Internal = { template: nested.template, operations: [] };
-  const outcome = runTemplate(s, nestedPlan, { id, caller: deployment.caller, baseUrl: deployment.baseUrl, operations: internal.operations, templateUri: content.templateUri });
+  const outcome = runTemplate(s, nestedPlan, { id, caller: deployment.caller, baseUrl: deployment.baseUrl, operations: internal.operations, origin: content.origin });
   let outputs: JsonObject = {};
   let error: ArmErrorDetail | undefined;
   if (outcome.failed.length) error = { code: 'DeploymentFailed', message: DEPLOYMENT_FAILED_MESSAGE, details: outcome.failed };
@@ -403,12 +411,12 @@ function put(s: Services, req: ArmRequest, at: DeploymentAt): ArmResponse {
   // The request as resolved now: linked content is read once, at the PUT, as ARM reads it.
   const resolved = clone({ ...body, properties: content.properties }) as JsonObject;
   // Kept sealed, with its secure parameters, should a later deployment roll back to this one.
-  saveRun(s, stored.key, { request: resolved, ...(content.templateUri ? { templateUri: content.templateUri } : {}) });
+  saveRun(s, stored.key, { request: resolved, origin: content.origin });
   const op = s.operations.start({
     kind: KIND, subscriptionId: at.subscriptionId ?? '', resourceKey: stored.key, resourceId: id, apiVersion: req.apiVersion,
     data: {
       request: resolved, caller: clone(req.caller) as unknown as JsonObject, baseUrl: req.baseUrl,
-      params: clone(req.params), at: clone(at) as unknown as JsonObject, ...(content.templateUri ? { templateUri: content.templateUri } : {}),
+      params: clone(req.params), at: clone(at) as unknown as JsonObject, origin: clone(content.origin) as unknown as JsonObject,
     },
   });
   return {
@@ -430,7 +438,7 @@ function complete(s: Services, op: OperationRecord): { status: 'Succeeded' | 'Fa
     at: (op.data.at as unknown as DeploymentAt | undefined) ?? scopeOfParams('resourceGroup', params),
     caller: caller(op),
     baseUrl: String(op.data.baseUrl ?? ''),
-    templateUri: typeof op.data.templateUri === 'string' ? op.data.templateUri : undefined,
+    origin: originOf(op),
   };
   const error = execute(s, stored, run, op.startTime, internalOf(stored));
   return error ? { status: 'Failed', error } : { status: 'Succeeded' };
@@ -443,7 +451,7 @@ interface Run {
   at: DeploymentAt;
   caller: Caller;
   baseUrl: string;
-  templateUri?: string;
+  origin?: Origin;
   /** A rollback's redeploy: it never rolls back in turn. */
   redeploy?: boolean;
 }
@@ -458,9 +466,9 @@ function execute(s: Services, stored: StoredResource, run: Run, startedAt: numbe
   let deployed: PlannedResource[] = [];
   let plan: TemplatePlan | undefined;
   try {
-    const prepared = prepare(s, req, at, templateServices(s, who, baseUrl), run.templateUri);
+    const prepared = prepare(s, req, at, templateServices(s, who, baseUrl), run.origin);
     plan = prepared.plan;
-    const outcome = runTemplate(s, plan, { id: stored.id, caller: who, baseUrl, operations: internal.operations, templateUri: run.templateUri });
+    const outcome = runTemplate(s, plan, { id: stored.id, caller: who, baseUrl, operations: internal.operations, origin: run.origin });
     deployed = outcome.deployed;
     if (outcome.failed.length) error = { code: 'DeploymentFailed', message: DEPLOYMENT_FAILED_MESSAGE, details: outcome.failed };
     else {
@@ -505,7 +513,7 @@ function rollBack(s: Services, run: Run, name: string, onError: JsonObject): Jso
   const targetName = String((target.body as JsonObject).name);
   const saved = savedRun(s, target.key)!;
   const error = execute(s, target, {
-    ...run, request: saved.request, templateUri: saved.templateUri, params: { ...run.params, deploymentName: targetName }, redeploy: true,
+    ...run, request: saved.request, origin: saved.origin, params: { ...run.params, deploymentName: targetName }, redeploy: true,
   }, s.clock.nowMs(), { template: internalOf(target).template, operations: [] });
   return { ...shown, deploymentName: targetName, provisioningState: error ? 'Failed' : 'Succeeded' };
 }
@@ -545,14 +553,14 @@ function completeMode(s: Services, params: Record<string, string>, deployed: Pla
  */
 function whatIf(s: Services, req: ArmRequest, at: DeploymentAt): ArmResponse {
   const { plan, mode, content } = prepare(s, req, at, templateServices(s, req.caller, req.baseUrl));
-  if (!at.subscriptionId) return { status: 200, verbatim: true, body: whatIfResult(s, plan, mode, at, req.caller, req.baseUrl, content.templateUri) };
+  if (!at.subscriptionId) return { status: 200, verbatim: true, body: whatIfResult(s, plan, mode, at, req.caller, req.baseUrl, content.origin) };
   const id = deploymentIdAt(at, req.params.deploymentName);
   const op = s.operations.start({
     // Its own key, not the deployment's: a whatIf never makes a deployment look running.
     kind: WHATIF_KIND, subscriptionId: at.subscriptionId, resourceKey: `${armKey(id)}/whatif`, resourceId: id, apiVersion: req.apiVersion,
     data: {
       request: clone({ ...(req.body as JsonObject), properties: content.properties }) as JsonObject, caller: clone(req.caller) as unknown as JsonObject,
-      baseUrl: req.baseUrl, params: clone(req.params), at: clone(at) as unknown as JsonObject, ...(content.templateUri ? { templateUri: content.templateUri } : {}),
+      baseUrl: req.baseUrl, params: clone(req.params), at: clone(at) as unknown as JsonObject, origin: clone(content.origin) as unknown as JsonObject,
     },
   });
   return { status: 202, headers: { Location: `${req.baseUrl}/subscriptions/${at.subscriptionId}/operationresults/${op.id}?api-version=${req.apiVersion}`, ...retryHeaders(s.operations.retryAfter(op)) } };
@@ -563,11 +571,11 @@ function completeWhatIf(s: Services, op: OperationRecord): { status: 'Succeeded'
   const at = op.data.at as unknown as DeploymentAt;
   const who = caller(op);
   const baseUrl = String(op.data.baseUrl ?? '');
-  const templateUri = typeof op.data.templateUri === 'string' ? op.data.templateUri : undefined;
+  const origin = originOf(op);
   const req = { body: op.data.request, params, caller: who, baseUrl } as unknown as ArmRequest;
   try {
-    const { plan, mode } = prepare(s, req, at, templateServices(s, who, baseUrl), templateUri);
-    return { status: 'Succeeded', result: whatIfResult(s, plan, mode, at, who, baseUrl, templateUri) };
+    const { plan, mode } = prepare(s, req, at, templateServices(s, who, baseUrl), origin);
+    return { status: 'Succeeded', result: whatIfResult(s, plan, mode, at, who, baseUrl, origin) };
   } catch (err) {
     const e = templateError(err);
     return { status: 'Succeeded', result: { status: 'Failed', error: { code: e.code, message: e.message } } };
