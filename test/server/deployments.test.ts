@@ -106,6 +106,22 @@ describe('deployments (resource group scope)', () => {
     assert.notEqual(ops.body.value[0].properties.statusCode, 'Created');
   });
 
+  it('debugSetting: the operations show each resource request and response content as detailLevel asks, secure values redacted', async () => {
+    const { got } = await deploy('debug', {
+      template: copyLoopTemplate(1), parameters: { clusterName: { value: 'c1' }, secret: { value: SECRET } }, debugSetting: { detailLevel: 'requestContent, responseContent' },
+    });
+    assert.deepEqual(got.body.properties.debugSetting, { detailLevel: 'requestContent, responseContent' });
+    const ops = await call('get', `${groupPath('rg')}/deployments/debug/operations?api-version=2022-09-01`).expect(200);
+    const op = ops.body.value[0].properties;
+    assert.deepEqual(op.request.content.properties.configurationSettings, { index: '0' });
+    assert.equal(op.response.content.name, 'ext0');
+    assert.ok(!ops.text.includes(SECRET), 'a secure value came back');
+    await deploy('quiet', { template: copyLoopTemplate(1), parameters: { clusterName: { value: 'c1' } }, debugSetting: { detailLevel: 'requestContent' } });
+    const quiet = await call('get', `${groupPath('rg')}/deployments/quiet/operations?api-version=2022-09-01`).expect(200);
+    assert.ok(quiet.body.value[0].properties.request);
+    assert.equal(quiet.body.value[0].properties.response, undefined);
+  });
+
   it('refuses an invalid template at PUT and at validate (400 InvalidTemplate); validate answers 200 with the validated resources', async () => {
     const bad = { $schema: 'x', contentVersion: '1.0.0.0', resources: [], parameters: { p: { type: 'string', allowedValues: ['a'] } } };
     const put = await call('put', dep('invalid')).send({ properties: { mode: 'Incremental', template: bad, parameters: { p: { value: 'b' } } } }).expect(400);

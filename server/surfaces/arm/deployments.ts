@@ -133,6 +133,19 @@ interface RunningDeployment {
   baseUrl: string;
   operations: JsonObject[];
   origin?: Origin;
+  /** What `debugSetting.detailLevel` asks the operations to show of each resource's request and response. */
+  debug?: Debug;
+}
+
+interface Debug {
+  request: boolean;
+  response: boolean;
+}
+
+/** `detailLevel`: none, requestContent, responseContent, or both separated by a comma. */
+function debugOf(setting: unknown): Debug {
+  const levels = isObject(setting) && typeof setting.detailLevel === 'string' ? setting.detailLevel.split(',').map((x) => x.trim().toLowerCase()) : [];
+  return { request: levels.includes('requestcontent'), response: levels.includes('responsecontent') };
 }
 
 /** Runs a template's resources through the pipeline; returns the failures and what was deployed. */
@@ -146,7 +159,8 @@ function runTemplate(s: Services, plan: TemplatePlan, deployment: RunningDeploym
         continue;
       }
       const started = s.clock.nowMs();
-      const record = (status: number, error?: ArmErrorDetail) => {
+      // `http`: the resource's request and response, shown as debugSetting asks (secure values redacted with the rest).
+      const record = (status: number, error?: ArmErrorDetail, http: { request?: unknown; response?: unknown } = {}) => {
         const id = operationId();
         const statusMessage: JsonObject = error ? { status: 'Failed', error: clone(error) as unknown as JsonObject } : { status: 'OK' };
         deployment.operations.push(JSON.parse(plan.redact(JSON.stringify({
@@ -162,6 +176,8 @@ function runTemplate(s: Services, plan: TemplatePlan, deployment: RunningDeploym
             statusCode: error ? (status >= 400 ? httpStatusName(status) : 'Conflict') : status === 201 ? 'Created' : 'OK',
             statusMessage,
             targetResource: { id: r.id, resourceType: r.type, resourceName: r.name },
+            ...(deployment.debug?.request && http.request !== undefined ? { request: { content: http.request } } : {}),
+            ...(deployment.debug?.response && http.response !== undefined ? { response: { content: http.response } } : {}),
           },
         }))) as JsonObject);
         if (error) failed.push(error);
@@ -186,17 +202,17 @@ function runTemplate(s: Services, plan: TemplatePlan, deployment: RunningDeploym
       const answer = dispatchArm(s, { method: 'PUT', url: urlOf(r.id, r.apiVersion), body, caller: deployment.caller, baseUrl: deployment.baseUrl });
       if (answer.status >= 400) {
         const error = isObject(answer.body) && isObject(answer.body.error) ? (answer.body.error as unknown as ArmErrorDetail) : { code: 'ResourceDeploymentFailure', message: `The resource operation completed with terminal provisioning state 'Failed'.` };
-        record(answer.status, error);
+        record(answer.status, error, { request: body, response: answer.body });
         continue;
       }
       const settled = s.operations.settleNow(armKey(r.id));
       const failure = settled.find((op) => op.status !== 'Succeeded');
       if (failure) {
         const error = (failure.data.error as unknown as ArmErrorDetail | undefined) ?? { code: 'ResourceDeploymentFailure', message: `The resource operation completed with terminal provisioning state '${failure.status}'.` };
-        record(answer.status, { code: 'ResourceDeploymentFailure', message: `The resource write operation failed to complete successfully, because it reached terminal provisioning state '${failure.status}'.`, details: [error] });
+        record(answer.status, { code: 'ResourceDeploymentFailure', message: `The resource write operation failed to complete successfully, because it reached terminal provisioning state '${failure.status}'.`, details: [error] }, { request: body, response: answer.body });
         continue;
       }
-      record(answer.status);
+      record(answer.status, undefined, { request: body, response: answer.body });
       deployed.push(r);
       plan.complete(r.key);
     }
@@ -249,7 +265,7 @@ function runNested(s: Services, parent: TemplatePlan, r: PlannedResource, evalua
   }
   const id = r.id;
   const internal: Internal = { template: nested.template, operations: [] };
-  const outcome = runTemplate(s, nestedPlan, { id, caller: deployment.caller, baseUrl: deployment.baseUrl, operations: internal.operations, origin: content.origin });
+  const outcome = runTemplate(s, nestedPlan, { id, caller: deployment.caller, baseUrl: deployment.baseUrl, operations: internal.operations, origin: content.origin, debug: debugOf(content.properties.debugSetting) });
   let outputs: JsonObject = {};
   let error: ArmErrorDetail | undefined;
   if (outcome.failed.length) error = { code: 'DeploymentFailed', message: DEPLOYMENT_FAILED_MESSAGE, details: outcome.failed };
@@ -468,7 +484,7 @@ function execute(s: Services, stored: StoredResource, run: Run, startedAt: numbe
   try {
     const prepared = prepare(s, req, at, templateServices(s, who, baseUrl), run.origin);
     plan = prepared.plan;
-    const outcome = runTemplate(s, plan, { id: stored.id, caller: who, baseUrl, operations: internal.operations, origin: run.origin });
+    const outcome = runTemplate(s, plan, { id: stored.id, caller: who, baseUrl, operations: internal.operations, origin: run.origin, debug: debugOf(props.debugSetting) });
     deployed = outcome.deployed;
     if (outcome.failed.length) error = { code: 'DeploymentFailed', message: DEPLOYMENT_FAILED_MESSAGE, details: outcome.failed };
     else {
