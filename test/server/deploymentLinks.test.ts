@@ -80,6 +80,17 @@ describe('deployments from linked content', () => {
     const invalid = await call('put', dep('broken')).send({ properties: { mode: 'Incremental', templateLink: { uri: broken.uri } } }).expect(400);
     assert.equal(invalid.body.error.code, 'InvalidTemplate');
     assert.match(invalid.body.error.message, /at line '5' and column '5'/);
+    // A module path that leaves the folder, names another host or does not parse is content Arclight cannot fetch.
+    for (const [i, relativePath] of ['../../../../etc/passwd', 'https://example.com/x.json', 'http://[::1'].entries()) {
+      const outer = await putFile(`refusals/outer-${encodeURIComponent(relativePath).replace(/%/g, '')}.json`, {
+        ...mainTemplate, resources: [{ ...mainTemplate.resources[0], properties: { ...mainTemplate.resources[0].properties, templateLink: { relativePath } } }],
+      });
+      const { body } = await call('put', dep(`outer${i}`)).send({ properties: { mode: 'Incremental', templateLink: { uri: outer.uri }, parameters: { clusterName: { value: 'c1' }, count: { value: 1 } } } }).expect(201);
+      assert.equal(body.properties.provisioningState, 'Accepted');
+      const got = await call('get', dep(`outer${i}`)).expect(200);
+      assert.equal(got.body.properties.provisioningState, 'Failed');
+      assert.equal(got.body.properties.error.details[0].code, 'InvalidContentLink', JSON.stringify(got.body.properties.error));
+    }
     for (const name of ['both', 'rel', 'noparams', 'broken']) await call('get', dep(name)).expect(404);
   });
 

@@ -88,7 +88,11 @@ export function resolveContent(s: Services, props: JsonObject, baseUrl: string, 
       if (!parentUri) {
         throw new ArmError(400, 'InvalidDeployment', `The templateLink relativePath '${link.relativePath}' can only be used in a nested deployment whose parent was deployed from a templateLink uri. Please see https://aka.ms/arm-deploy for usage details.`);
       }
-      uri = new URL(link.relativePath, parentUri).href;
+      try {
+        uri = new URL(link.relativePath, parentUri).href;
+      } catch {
+        throw cannotDownload(link.relativePath);
+      }
     } else {
       // A template spec version (`id`): Arclight serves no template specs, so nothing can be read.
       throw cannotDownload(String(link.id ?? ''));
