@@ -82,8 +82,10 @@ interface Prepared {
   content: ResolvedContent;
 }
 
-/** The request's template and parameters, checked as Azure checks them before anything is deployed. */
-/** `origin`: where the template of a request resolved earlier (at its PUT) came from. */
+/**
+ * The request's template and parameters, checked as Azure checks them before anything is
+ * deployed. `origin`: where the template of a request resolved earlier (at its PUT) came from.
+ */
 function prepare(s: Services, req: ArmRequest, at: DeploymentAt, services: TemplateServices = {}, origin: Origin = {}): Prepared {
   const sent = isObject(req.body) && isObject(req.body.properties) ? req.body.properties : {};
   const mode = typeof sent.mode === 'string' ? sent.mode : 'Incremental';
@@ -340,6 +342,8 @@ function saveDeployment(s: Services, id: string, name: string, properties: JsonO
  * written stays. Their resources stay, as a DELETE of a deployment leaves them.
  */
 function groomHistory(s: Services, scopeId: string, keep: string): void {
+  // Counted from the index first: the records (templates and operations) are read only when some must go.
+  if (s.store.resources.countChildren(armKey(scopeId), TYPE_LOWER) <= HISTORY_GROOM_ABOVE) return;
   const all: StoredResource[] = [];
   for (let after = '', more = true; more;) {
     const page = s.store.resources.children(armKey(scopeId), TYPE_LOWER, after, 1000);
