@@ -62,6 +62,7 @@ export class ResourceStore {
   private readonly deleteTreeStmt;
   private readonly childrenStmt;
   private readonly countChildrenStmt;
+  private readonly childStampsStmt;
   private readonly bySubscriptionStmt;
   private readonly trackedInSubscriptionStmt;
   private readonly trackedInGroupStmt;
@@ -79,6 +80,7 @@ export class ResourceStore {
     this.childrenStmt = rows<[string, string, string, number]>(
       `SELECT ${COLUMNS} FROM resources WHERE parent_key = ? AND type = ? AND key > ? ORDER BY key LIMIT ?`);
     this.countChildrenStmt = db.prepare<[string, string], number>('SELECT COUNT(*) FROM resources WHERE parent_key = ? AND type = ?').pluck();
+    this.childStampsStmt = db.prepare<[string, string], { key: string; updatedAt: number }>('SELECT key, updated_at AS updatedAt FROM resources WHERE parent_key = ? AND type = ? ORDER BY key');
     this.bySubscriptionStmt = rows<[string, string, string, number]>(
       `SELECT ${COLUMNS} FROM resources WHERE subscription_id = ? AND type = ? AND key > ? ORDER BY key LIMIT ?`);
     this.trackedInSubscriptionStmt = rows<[string, string, number]>(
@@ -119,6 +121,11 @@ export class ResourceStore {
   /** How many resources of `type` are nested directly under `parentKey`, from the index alone (no body is read). */
   countChildren(parentKey: string, type: string): number {
     return this.countChildrenStmt.get(parentKey, type) ?? 0;
+  }
+
+  /** The key and last write of every resource of `type` nested directly under `parentKey`, without their bodies. */
+  childStamps(parentKey: string, type: string): Array<{ key: string; updatedAt: number }> {
+    return this.childStampsStmt.all(parentKey, type);
   }
 
   inSubscription(subscriptionId: string, type: string, after: string, limit: number): Page {

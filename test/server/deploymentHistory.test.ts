@@ -70,3 +70,30 @@ describe('deployment history', () => {
     await call('get', `/subscriptions/${SUB}/providers/Microsoft.Resources/deployments?api-version=2022-09-01`).expect(200);
   });
 });
+
+describe('deployment history with every deployment still running', () => {
+  const a = arclightPerSuite({ lroDelay: 3600 }, (i) => createGroup(i.app, 'rg'));
+  const dep = (name: string) => `${groupPath('rg')}/providers/Microsoft.Resources/deployments/${name}?api-version=2022-09-01`;
+
+  const put = (name: string) => request(a.app).put(dep(name)).set('Authorization', bearer()).send({ properties: { mode: 'Incremental', template: EMPTY } });
+  const count = async () => (await request(a.app).get(`${groupPath('rg')}/providers/Microsoft.Resources/deployments?api-version=2022-09-01&$top=1000`).set('Authorization', bearer()).expect(200)).body.value.length;
+
+  it("refuses the 801st with Azure's DeploymentQuotaExceeded when none can be deleted; once they ran, a validate makes the deletions", async function () {
+    this.timeout(120000);
+    for (let i = 0; i < 800; i++) await put(`r${String(i).padStart(3, '0')}`).expect(201);
+    const res = await put('one-too-many').expect(400);
+    assert.deepEqual(res.body.error, {
+      code: 'DeploymentQuotaExceeded',
+      message: "Creating the deployment 'one-too-many' would exceed the quota of '800'. The current deployment count is '800'. Please delete some deployments before creating a new one, or see https://aka.ms/800LimitFix for information on managing deployment limits.",
+    });
+    await request(a.app).get(dep('one-too-many')).set('Authorization', bearer()).expect(404);
+    // They all run when the clock reaches them; then a validate (no new deployment) makes the deletions.
+    await request(a.app).post('/_arclight/clock/advance').send({ seconds: 3601 }).expect(200);
+    assert.equal(await count(), 800);
+    await request(a.app).post(`${groupPath('rg')}/providers/Microsoft.Resources/deployments/check/validate?api-version=2022-09-01`).set('Authorization', bearer())
+      .send({ properties: { mode: 'Incremental', template: EMPTY } }).expect(200);
+    assert.equal(await count(), 600);
+    await request(a.app).get(dep('r199')).set('Authorization', bearer()).expect(404);
+    await request(a.app).get(dep('r200')).set('Authorization', bearer()).expect(200);
+  });
+});

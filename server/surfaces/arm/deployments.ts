@@ -36,6 +36,7 @@ const LIST_PAGE_SIZE = 100;
 /** Azure's automatic history deletions: above 700 deployments at a scope, the oldest go until 600 remain. */
 const HISTORY_GROOM_ABOVE = 700;
 const HISTORY_GROOM_TO = 600;
+const HISTORY_LIMIT = 800;
 export const DEPLOYMENT_FAILED_MESSAGE = 'At least one resource deployment operation failed. Please list deployment operations for details. Please see https://aka.ms/arm-deployment-operations for usage details.';
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -342,18 +343,12 @@ function saveDeployment(s: Services, id: string, name: string, properties: JsonO
  * written stays. Their resources stay, as a DELETE of a deployment leaves them.
  */
 function groomHistory(s: Services, scopeId: string, keep: string): void {
-  // Counted from the index first: the records (templates and operations) are read only when some must go.
+  // From the index: no record (template, operations) is read, whatever the history holds.
   if (s.store.resources.countChildren(armKey(scopeId), TYPE_LOWER) <= HISTORY_GROOM_ABOVE) return;
-  const all: StoredResource[] = [];
-  for (let after = '', more = true; more;) {
-    const page = s.store.resources.children(armKey(scopeId), TYPE_LOWER, after, 1000);
-    all.push(...page.items);
-    more = page.continueAfter !== undefined;
-    after = page.continueAfter ?? '';
-  }
-  if (all.length <= HISTORY_GROOM_ABOVE) return;
+  const all = s.store.resources.childStamps(armKey(scopeId), TYPE_LOWER);
+  const running = new Set(s.store.operations.pendingUnder(armKey(scopeId)).map((op) => op.resourceKey));
   const removable = all
-    .filter((r) => r.key !== keep && !s.store.operations.pendingFor(r.key).length)
+    .filter((r) => r.key !== keep && !running.has(r.key))
     .sort((x, y) => x.updatedAt - y.updatedAt || (x.key < y.key ? -1 : 1));
   for (const r of removable.slice(0, all.length - HISTORY_GROOM_TO)) dropDeployment(s, r.key);
 }
@@ -396,6 +391,11 @@ function put(s: Services, req: ArmRequest, at: DeploymentAt): ArmResponse {
   const { plan, template, mode, content } = prepare(s, req, at);
   const id = deploymentIdAt(at, req.params.deploymentName);
   const previous = loadResource(s, id);
+  // Azure's hard limit, reached only when the deletions cannot keep up (the oldest are all running).
+  if (!previous && s.store.resources.countChildren(armKey(at.id), TYPE_LOWER) >= HISTORY_LIMIT) {
+    const count = s.store.resources.countChildren(armKey(at.id), TYPE_LOWER);
+    throw new ArmError(400, 'DeploymentQuotaExceeded', `Creating the deployment '${req.params.deploymentName}' would exceed the quota of '${HISTORY_LIMIT}'. The current deployment count is '${count}'. Please delete some deployments before creating a new one, or see https://aka.ms/800LimitFix for information on managing deployment limits.`);
+  }
   if (previous && s.store.operations.pendingFor(previous.key).length) {
     throw new ArmError(409, 'DeploymentActive', `Unable to edit or replace deployment '${req.params.deploymentName}': previous deployment from '${new Date(previous.updatedAt).toISOString()}' is still active (expiration time is '${new Date(previous.updatedAt + 7 * 86400e3).toISOString()}'). Please see https://aka.ms/arm-deploy for usage details.`);
   }
@@ -573,6 +573,7 @@ function completeMode(s: Services, params: Record<string, string>, deployed: Pla
  */
 function whatIf(s: Services, req: ArmRequest, at: DeploymentAt): ArmResponse {
   const { plan, mode, content } = prepare(s, req, at, templateServices(s, req.caller, req.baseUrl));
+  groomHistory(s, at.id, '');
   if (!at.subscriptionId) return { status: 200, verbatim: true, body: whatIfResult(s, plan, mode, at, req.caller, req.baseUrl, content.origin) };
   const id = deploymentIdAt(at, req.params.deploymentName);
   const op = s.operations.start({
@@ -648,6 +649,8 @@ function registerAt(s: Services, routes: ScopeRoutes): void {
   });
   on('POST', `${ITEM}/validate`, (req, at) => {
     const { plan, template, mode } = prepare(s, req, at);
+    // validate and whatIf trigger Azure's history deletions too.
+    groomHistory(s, at.id, '');
     const validated: JsonObject[] = [];
     for (let wave = plan.ready(); wave.length; wave = plan.ready()) {
       for (const r of wave) {
