@@ -15,8 +15,9 @@ import { BenchOptions, coldStart, compare, createBatchSeconds, Measurement, memo
 import { summary, Target, throughputTable } from './report';
 import { regionMoveMs } from './regionMove';
 import { templateDeploymentMs } from './templateDeployment';
+import { createsWithSubscribers } from './eventSubscribers';
 
-const TARGETS = { coldStartMs: 400, get: 0.8, put: 0.5, walk: 0.5, rssMiB: 150, batchGrowth: 1.5, templateVsCalls: 0.5, journalOnVsOff: 0.95 };
+const TARGETS = { coldStartMs: 400, get: 0.8, put: 0.5, walk: 0.5, rssMiB: 150, batchGrowth: 1.5, templateVsCalls: 0.5, journalOnVsOff: 0.95, subscribersSlowdown: 1.1 };
 const PAGE_SIZE = 100; // Arclight's default --page-size; the references page the same way
 
 function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
@@ -131,6 +132,15 @@ async function main(): Promise<void> {
     const growth = batches[batches.length - 1] / batches[0];
     console.log(`${options.agentCreates.toLocaleString('en-US')} connectedClusters creates with --agents simulated, seconds per 1,000: ${batches.map((b) => b.toFixed(2)).join(', ')} (last / first: ${growth.toFixed(2)})`);
     targets.push({ label: 'creates with simulated agents: last 1,000 / first 1,000', value: growth, kind: 'max', bound: TARGETS.batchGrowth, unit: 'x' });
+
+    // 100 clients of the live event stream while 1,000 clusters are created: no event lost, hardly slower.
+    const eventsArclight = await startArclight();
+    started.push(eventsArclight);
+    const heard = await createsWithSubscribers(work, eventsArclight, 1000, 100);
+    const slowdown = heard.withSeconds / heard.withoutSeconds;
+    console.log(`1,000 connectedClusters creates: ${heard.withoutSeconds.toFixed(2)} s with nobody listening, ${heard.withSeconds.toFixed(2)} s with 100 clients of /_arclight/events (${slowdown.toFixed(2)}x); resource.created events lost: ${heard.lost}`);
+    targets.push({ label: 'creates with 100 event subscribers / without', value: slowdown, kind: 'max', bound: TARGETS.subscribersSlowdown, unit: 'x' });
+    targets.push({ label: 'events lost to 100 subscribers of 1,000 creates', value: heard.lost, kind: 'max', bound: 0, unit: 'events' });
 
     console.log(`region move of a cluster with 2 extensions, 1 flux and 1 source control configuration through the official SDKs (list, delete, reconnect in another region, recreate, list): median ${move.medianMs.toFixed(0)} ms (runs: ${move.runs.map((r) => r.toFixed(0)).join(', ')}; in Azure: many minutes)\n`);
     console.log(`connectedClusters GET at ${options.clusterLevels[0]} conns with the request journal on (the default, full after the runs above): ${on.result.perSecond.toFixed(0)} req/s; with --journal-size 0: ${off.result.perSecond.toFixed(0)} req/s (${journalRatio.toFixed(2)}x)\n`);

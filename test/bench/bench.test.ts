@@ -14,6 +14,9 @@ import { bareServer, expressServer } from '../../bench/referenceServers';
 import { bearer, SUB, testServer, TestServer } from '../support/arclight';
 import { clusterBody } from '../support/clusters';
 import { templateDeploymentMs } from '../../bench/templateDeployment';
+import { createsWithSubscribers } from '../../bench/eventSubscribers';
+import { Workload, type BenchOptions } from '../../bench/scenarios';
+import type { LoadGenerator } from '../../bench/processes';
 
 const GROUP = `/subscriptions/${SUB}/resourceGroups/bench-test`;
 const CLUSTERS = `${GROUP}/providers/Microsoft.Kubernetes/connectedClusters`;
@@ -73,6 +76,14 @@ describe('bench', () => {
       const missing = await runJob(job({ path: `${CLUSTERS}/nope?${API}`, count: 1 }));
       assert.equal(missing.errors, 1);
       assert.match(missing.firstError!, /: 404 .*ResourceNotFound/);
+    });
+
+    it('creates clusters with and without subscribers of the event stream, counting what they miss', async () => {
+      const options = { warmupMs: 0, durationMs: 0, listItems: 0 } as unknown as BenchOptions;
+      const work = new Workload({ run: runJob } as unknown as LoadGenerator, options);
+      const heard = await createsWithSubscribers(work, { name: 'Arclight', origin: server.url, ca: server.caCertPem, pid: process.pid, stop: async () => undefined }, 5, 3);
+      assert.equal(heard.lost, 0);
+      assert.ok(heard.withoutSeconds > 0 && heard.withSeconds > 0);
     });
 
     it('deploys the 100-resource template and creates the same resources by 100 SDK calls', async () => {

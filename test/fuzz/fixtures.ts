@@ -35,6 +35,8 @@ export interface Fixtures {
   configurations: Record<Collection, NamePool>;
   /** The stand-in AKS parent (Microsoft.ContainerService/managedClusters). */
   managedCluster: string;
+  /** Template deployments, under these names in every kept group, the subscription and the tenant. */
+  deployments: NamePool;
   /** ARM id of the kept cluster ARM requests are fuzzed on. */
   clusterId: string;
   /**
@@ -58,6 +60,7 @@ const RG_VERSION = '2022-09-01';
 const CLUSTER_VERSION = '2024-01-01';
 const CONFIG_VERSION = '2024-11-01';
 const AKS_VERSION = '2024-05-01';
+const DEPLOYMENT_VERSION = '2024-03-01';
 
 const SECRET = 'arclight-secret';
 const ARM_SCOPE = 'https://management.azure.com/.default';
@@ -141,6 +144,15 @@ export async function createFixtures(server: RunningArclight, target: Target, au
   const managedCluster = 'fuzz-aks';
   await created(target, `${groupPath(group).replace('resourcegroups', 'resourceGroups')}/providers/Microsoft.ContainerService/managedClusters/${managedCluster}?api-version=${AKS_VERSION}`, authz, { location: 'eastus' });
 
+  // Deployments of an empty template at each scope Arclight has (it has no management groups).
+  const deployments: NamePool = { keep: ['fuzz-deployment'], doomed: ['fuzz-deployment-doomed'], absent: ['fuzz-deployment-absent'] };
+  const empty = { $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', contentVersion: '1.0.0.0', resources: [] };
+  for (const name of [...deployments.keep, ...deployments.doomed]) {
+    for (const kept of groups.keep) await created(target, `${groupPath(kept)}/providers/Microsoft.Resources/deployments/${name}?api-version=${DEPLOYMENT_VERSION}`, authz, { properties: { mode: 'Incremental', template: empty } });
+    await created(target, `/subscriptions/${SUB}/providers/Microsoft.Resources/deployments/${name}?api-version=${DEPLOYMENT_VERSION}`, authz, { location: 'eastus', properties: { mode: 'Incremental', template: empty } });
+    await created(target, `/providers/Microsoft.Resources/deployments/${name}?api-version=${DEPLOYMENT_VERSION}`, authz, { location: 'eastus', properties: { mode: 'Incremental', template: empty } });
+  }
+
   // The agent cluster's own identity: certificate by proof of possession, then a token from it.
   const armId = (name: string) => clusterPath(group, name).replace('/resourcegroups/', '/resourceGroups/');
   const agentClusterId = armId(agentCluster);
@@ -155,6 +167,7 @@ export async function createFixtures(server: RunningArclight, target: Target, au
     clusters,
     configurations,
     managedCluster,
+    deployments,
     clusterId: armId(clusters.keep[0]),
     agentClusterId,
     operationIds,

@@ -75,6 +75,7 @@ function bindParameters(op: SpecOperation, names: string[], want: Want, method: 
       case 'extensionName': value = pool(fx.configurations.extensions); break;
       case 'fluxConfigurationName': value = pool(fx.configurations.fluxConfigurations); break;
       case 'sourceControlConfigurationName': value = pool(fx.configurations.sourceControlConfigurations); break;
+      case 'deploymentName': value = pool(fx.deployments); break;
       case 'operationId': value = want === 'absent' ? rng.guid() : rng.pick(fx.operationIds); break;
       case 'location': value = want === 'absent' ? 'nowhere' : rng.pick(['eastus', 'EastUS', 'East US']); break;
       case 'resourceProviderNamespace':
