@@ -91,7 +91,7 @@ export const IGNORED_REF_SIBLINGS: Readonly<Record<string, string>> = {
 export const PARAMETER_CORRECTIONS: ReadonlyArray<{ name: string; in: string; pattern: string; corrected: string; reason: string }> = [
   {
     name: 'extensionTypeName', in: 'path', pattern: '^[a-zA-Z][a-zA-Z0-9-_]*$', corrected: '^[a-zA-Z][a-zA-Z0-9._-]*$',
-    reason: 'extensionTypes 2023-05-01-preview and 2024-11-02-preview leave out the dot that every extension type name has '
+    reason: 'extensionTypes 2023-05-01-preview, 2024-11-01-preview, 2024-11-02-preview, 2026-04-01-preview, 2026-04-01 and 2026-05-01 leave out the dot that every extension type name has '
       + '(microsoft.flux); Azure serves extensionTypes/microsoft.contoso.samples at 2023-05-01-preview '
       + '(Azure/azure-cli-extensions, src/k8s-extension/.../recordings/test_k8s_extension_types.yaml)',
   },

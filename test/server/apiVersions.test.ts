@@ -22,6 +22,12 @@ const ISSUE_11_KUBERNETES_VERSIONS = [
   '2025-12-01-preview', '2026-02-01-preview', '2026-05-01',
 ];
 
+/** Every api-version Azure's REST API specs publish Microsoft.KubernetesConfiguration/extensionTypes in (issue 11: "every version that has it"). */
+const EXTENSION_TYPES_VERSIONS = [
+  '2021-05-01-preview', '2021-11-01-preview', '2022-01-01-preview', '2022-01-15-preview', '2023-05-01-preview', '2024-11-01-preview',
+  '2024-11-02-preview', '2026-04-01-preview', '2026-04-01', '2026-05-01',
+];
+
 /**
  * Provider namespaces whose specs are vendored without being served, and why. A vendored
  * namespace that is neither served nor here fails the test below.
@@ -135,6 +141,18 @@ describe('api-versions served', () => {
     const types = doc.body.resourceTypes.map((t: { resourceType: string }) => t.resourceType);
     for (const t of ['extensions', 'fluxConfigurations', 'sourceControlConfigurations', 'extensionTypes', 'locations/extensionTypes', 'privateLinkScopes', 'operations']) {
       assert.ok(types.includes(t), `${t} is not in the provider document: ${types.join(', ')}`);
+    }
+  });
+
+  it('serves extension types in every api-version the specs publish them in, and advertises those', async () => {
+    const doc = await get(`/subscriptions/${SUB}/providers/Microsoft.KubernetesConfiguration?api-version=2021-04-01`).expect(200);
+    const advertised = (type: string) => doc.body.resourceTypes.find((t: { resourceType: string }) => t.resourceType === type)?.apiVersions ?? [];
+    assert.deepEqual(sorted(advertised('extensionTypes')), sorted(EXTENSION_TYPES_VERSIONS));
+    assert.deepEqual(sorted(advertised('locations/extensionTypes')), sorted(EXTENSION_TYPES_VERSIONS));
+    for (const v of EXTENSION_TYPES_VERSIONS) {
+      const res = await get(`/subscriptions/${SUB}/providers/Microsoft.KubernetesConfiguration/locations/eastus/extensionTypes?api-version=${v}`);
+      assert.equal(res.status, 200, `${v}: ${res.text}`);
+      assert.ok(JSON.stringify(res.body).includes('microsoft.flux'), `${v}: microsoft.flux is not in the list`);
     }
   });
 
