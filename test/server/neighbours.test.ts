@@ -216,3 +216,50 @@ describe('neighbour resources', () => {
     });
   });
 });
+
+describe('Log Analytics workspace shared keys', () => {
+  const lines: string[] = [];
+  const a = arclightPerSuite({ logLevel: 'debug', logSink: (l) => lines.push(l) });
+  const call = (method: 'post' | 'put' | 'delete', path: string) => request(a.app)[method](path).set('Authorization', bearer());
+  const ws = `${groupPath('rg')}/providers/Microsoft.OperationalInsights/workspaces/workspace-one`;
+  const keysOf = (path: string) => call('post', `${path}/sharedKeys?api-version=2020-08-01`);
+
+  it('answers the same pair on every call until regenerated, never in the log, and gone with the workspace', async () => {
+    await createGroup(a.app, 'rg');
+    await call('put', `${ws}?api-version=${WS}`).send({ location: 'eastus' }).expect(201);
+    const first = await keysOf(ws).expect(200);
+    assert.deepEqual(Object.keys(first.body).sort(), ['primarySharedKey', 'secondarySharedKey']);
+    assert.equal(Buffer.from(first.body.primarySharedKey, 'base64').length, 64);
+    assert.notEqual(first.body.primarySharedKey, first.body.secondarySharedKey);
+    const second = await keysOf(ws).expect(200);
+    assert.deepEqual(second.body, first.body, 'stable per workspace');
+    // The path is case-insensitive, as ARM's are.
+    assert.deepEqual((await keysOf(ws.toUpperCase().replace('/SUBSCRIPTIONS/', '/subscriptions/')).expect(200)).body, first.body);
+
+    const other = `${groupPath('rg')}/providers/Microsoft.OperationalInsights/workspaces/workspace-two`;
+    await call('put', `${other}?api-version=${WS}`).send({ location: 'eastus' }).expect(201);
+    assert.notDeepEqual((await keysOf(other).expect(200)).body, first.body, 'each workspace has its own');
+
+    const regenerated = await call('post', `${ws}/regenerateSharedKey?api-version=2020-08-01`).expect(200);
+    assert.notEqual(regenerated.body.primarySharedKey, first.body.primarySharedKey);
+    assert.deepEqual((await keysOf(ws).expect(200)).body, regenerated.body);
+
+    const workspace = await request(a.app).get(`${ws}?api-version=${WS}`).set('Authorization', bearer()).expect(200);
+    assert.ok(!JSON.stringify(workspace.body).includes(regenerated.body.primarySharedKey), 'not part of the workspace');
+    for (const key of [first.body.primarySharedKey, first.body.secondarySharedKey, regenerated.body.primarySharedKey]) {
+      assert.ok(!lines.some((l) => l.includes(key)), 'a shared key reached the log');
+    }
+    assert.ok(lines.some((l) => /sharedKeys response 200 .*"primarySharedKey":"\[redacted\]"/.test(l)), 'the debug log shows the answer, redacted');
+
+    await call('delete', `${ws}?api-version=${WS}`).expect(200);
+    await call('put', `${ws}?api-version=${WS}`).send({ location: 'eastus' }).expect(201);
+    assert.notDeepEqual((await keysOf(ws).expect(200)).body, regenerated.body, 'a new workspace of the same name gets new keys');
+  });
+
+  it('answers 404 ResourceNotFound for a workspace that does not exist', async () => {
+    await createGroup(a.app, 'rg');
+    const res = await keysOf(`${groupPath('rg')}/providers/Microsoft.OperationalInsights/workspaces/nothing`).expect(404);
+    assert.equal(res.body.error.code, 'ResourceNotFound');
+    assert.match(res.body.error.message, /Microsoft\.OperationalInsights\/workspaces\/nothing/);
+  });
+});

@@ -20,6 +20,7 @@ import {
 import { registerRoleAssignmentRoutes, roleAssignments } from './roleAssignments';
 import { registerRoleDefinitions } from './roleDefinitions';
 import { registerIdentityBacking } from './managedIdentities';
+import { registerSharedKeys } from './sharedKeys';
 
 export const NEIGHBOUR_NAMESPACES = [
   'Microsoft.OperationalInsights', 'Microsoft.OperationsManagement', 'Microsoft.Insights', 'Microsoft.ManagedIdentity', 'Microsoft.Authorization',
@@ -34,6 +35,7 @@ export function registerNeighbours(s: ProviderContext): void {
   registerIdentityBacking(s);
   registerRoleAssignmentRoutes(s);
   registerRoleDefinitions(s);
+  registerSharedKeys(s);
 
   // The associations of a rule or an endpoint: they live on the resources they associate.
   const associationsOf = (field: 'dataCollectionRuleId' | 'dataCollectionEndpointId', kind: string) => (req: { params: Record<string, string>; path: string }) => {
