@@ -72,7 +72,7 @@ export const NEIGHBOUR_GAPS: Readonly<Record<string, string>> = Object.fromEntri
     `Microsoft.Authorization 2022-04-01 ${op}`, 'refused (501): Arclight evaluates no permissions and serves no custom role definitions (README, Neighbour resources)']),
   ...['RoleAssignments_Create', 'RoleAssignments_CreateById', 'RoleAssignments_Delete', 'RoleAssignments_DeleteById', 'RoleAssignments_Get', 'RoleAssignments_GetById',
     'RoleAssignments_ListForResource', 'RoleAssignments_ListForResourceGroup', 'RoleAssignments_ListForScope', 'RoleAssignments_ListForSubscription',
-    'RoleDefinitions_Get', 'RoleDefinitions_List'].map((op) => [
+    'RoleDefinitions_Get', 'RoleDefinitions_GetById', 'RoleDefinitions_List'].map((op) => [
     `Microsoft.Authorization 2022-04-01 ${op}`, 'not run yet: the examples name principals and custom role definitions of a real directory (and a Cosmos DB account scope) that the runner does not make; test/server/neighbours.test.ts covers them']),
   ...['DataCollectionRuleAssociations_Create', 'DataCollectionRuleAssociations_Delete', 'DataCollectionRuleAssociations_Get', 'DataCollectionRuleAssociations_ListByDataCollectionEndpoint',
     'DataCollectionRuleAssociations_ListByResource', 'DataCollectionRuleAssociations_ListByRule', 'DataCollectionRules_Create', 'DataCollectionRules_Delete', 'DataCollectionRules_Get',

@@ -263,3 +263,23 @@ describe('Log Analytics workspace shared keys', () => {
     assert.match(res.body.error.message, /Microsoft\.OperationalInsights\/workspaces\/nothing/);
   });
 });
+
+describe('role definitions by id (RoleDefinitions_GetById)', () => {
+  const a = arclightPerSuite();
+  const get = (path: string) => request(a.app).get(`${path}?api-version=${AUTHZ}`).set('Authorization', bearer());
+
+  it('reads a built-in role by its id at the subscription or the tenant, through the route role assignments by id share', async () => {
+    const bySub = await get(`/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${READER}`).expect(200);
+    assert.equal(bySub.body.properties.roleName, 'Reader');
+    assert.equal(bySub.body.id, `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${READER}`);
+    const byTenant = await get(`/providers/Microsoft.Authorization/roleDefinitions/${READER}`).expect(200);
+    assert.equal(byTenant.body.id, `/providers/Microsoft.Authorization/roleDefinitions/${READER}`);
+    assert.equal(byTenant.body.properties.roleName, 'Reader', 'rendered as a role definition, not a role assignment');
+    assert.ok(Array.isArray(byTenant.body.properties.permissions));
+    const missing = await get('/providers/Microsoft.Authorization/roleDefinitions/00000000-0000-0000-0000-00000000dead').expect(404);
+    assert.equal(missing.body.error.code, 'RoleDefinitionDoesNotExist');
+    // Another id is still a role assignment id.
+    const other = await get(`/subscriptions/${SUB}/providers/Microsoft.Authorization/somethingElse`).expect(400);
+    assert.equal(other.body.error.code, 'InvalidRoleAssignmentId');
+  });
+});
