@@ -92,6 +92,45 @@ describe('neighbour resources', () => {
     });
   });
 
+  describe('data collection rules in 2022-06-01 (what az aks and the monitoring scripts send) and 2023-03-11', () => {
+    it('serves one rule in both versions', async () => {
+      await createGroup(a.app, 'rg');
+      const rule = `${groupPath('rg')}/providers/Microsoft.Insights/dataCollectionRules/both-versions`;
+      const logFile = { name: 'myLogs', streams: ['Microsoft-Syslog'], filePatterns: ['/var/log/app/*.log'] };
+      const body = (format?: string) => ({
+        location: 'eastus',
+        properties: {
+          dataSources: { logFiles: [{ ...logFile, ...(format ? { format } : {}) }] },
+          destinations: { logAnalytics: [{ name: 'ws', workspaceResourceId: `${groupPath('rg')}/providers/Microsoft.OperationalInsights/workspaces/ws` }] },
+          dataFlows: [{ streams: ['Microsoft-Syslog'], destinations: ['ws'] }],
+        },
+      });
+      // Both versions require a log file source's format.
+      for (const v of ['2022-06-01', '2023-03-11']) assert.ok((await call('put', `${rule}?api-version=${v}`).send(body()).expect(400)).body.error.code);
+      const created = await call('put', `${rule}?api-version=2022-06-01`).send(body('text'));
+      assert.equal(created.status, 201, created.text);
+      assert.match(created.body.properties.immutableId, /^dcr-[0-9a-f]{32}$/);
+      const newer = await call('get', `${rule}?api-version=2023-03-11`).expect(200);
+      assert.equal(newer.body.properties.immutableId, created.body.properties.immutableId);
+      assert.equal(newer.body.properties.dataSources.logFiles[0].format, 'text');
+      // (A `json` log file source, which only 2023-03-11 names, is not shown in 2022-06-01: README, Neighbour resources.)
+      const assoc = `${groupPath('rg')}/providers/Microsoft.Insights/dataCollectionRules/both-versions`;
+      const listed = await call('get', `${groupPath('rg')}/providers/Microsoft.Insights/dataCollectionRules?api-version=2022-06-01`).expect(200);
+      assert.deepEqual(listed.body.value.map((r: { id: string }) => r.id), [assoc]);
+    });
+
+    it('associates a rule with a resource in 2022-06-01', async () => {
+      await createCluster(a.app, 'rg', 'c1');
+      const rule = `${groupPath('rg')}/providers/Microsoft.Insights/dataCollectionRules/MSCI-eastus-c1`;
+      await call('put', `${rule}?api-version=2022-06-01`).send({ location: 'eastus', properties: { dataSources: {}, destinations: {}, dataFlows: [] } }).expect(201);
+      const assoc = `${clusterPath('rg', 'c1')}/providers/Microsoft.Insights/dataCollectionRuleAssociations/ContainerInsightsExtension`;
+      await call('put', `${assoc}?api-version=2022-06-01`).send({ properties: { dataCollectionRuleId: rule } }).expect(201);
+      const byRule = await call('get', `${rule}/associations?api-version=2022-06-01`).expect(200);
+      assert.deepEqual(byRule.body.value.map((x: { id: string }) => x.id), [assoc]);
+      assert.equal((await call('get', `${assoc}?api-version=${DCR}`).expect(200)).body.properties.dataCollectionRuleId, rule);
+    });
+  });
+
   describe('user-assigned identities', () => {
     it('are real identities of the token service: tokens through the managed identity endpoint, gone with the identity', async () => {
       await createGroup(a.app, 'rg');
