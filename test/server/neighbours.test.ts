@@ -156,6 +156,23 @@ describe('neighbour resources', () => {
         .set('X-IDENTITY-HEADER', 'arclight-identity-header').expect((r) => assert.ok(r.status >= 400, String(r.status)));
     });
 
+    it('serves 2022-01-31-preview, what az identity sends (az 2.45), on the same identities', async () => {
+      await createGroup(a.app, 'rg');
+      const v = '2022-01-31-preview';
+      const created = await call('put', `${uaiPath('rg', 'az-id')}?api-version=${v}`).send({ location: 'eastus' }).expect(201);
+      assert.match(created.body.properties.clientId, /^[0-9a-f-]{36}$/);
+      const newer = await call('get', `${uaiPath('rg', 'az-id')}?api-version=${MSI}`).expect(200);
+      assert.equal(newer.body.properties.principalId, created.body.properties.principalId);
+      const listed = await call('get', `/subscriptions/${SUB}/providers/Microsoft.ManagedIdentity/userAssignedIdentities?api-version=${v}`).expect(200);
+      assert.deepEqual(listed.body.value.map((x: { name: string }) => x.name), ['az-id']);
+      const fic = `${uaiPath('rg', 'az-id')}/federatedIdentityCredentials/fic1`;
+      await call('put', `${fic}?api-version=${v}`).send({ properties: { issuer: 'https://issuer', subject: 'system:serviceaccount:ns:sa', audiences: ['api://AzureADTokenExchange'] } }).expect(201);
+      const associated = await request(a.app).post(`${uaiPath('rg', 'az-id')}/listAssociatedResources?api-version=${v}`).set('Authorization', bearer()).expect(501);
+      assert.equal(associated.body.error.code, 'NotImplemented');
+      await call('delete', `${uaiPath('rg', 'az-id')}?api-version=${v}`).expect(200);
+      await call('get', `${fic}?api-version=${MSI}`).expect(404);
+    });
+
     it('keeps federated identity credentials under the identity', async () => {
       await createGroup(a.app, 'rg');
       await call('put', `${uaiPath('rg', 'id1')}?api-version=${MSI}`).send({ location: 'eastus' }).expect(201);

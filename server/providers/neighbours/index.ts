@@ -69,6 +69,9 @@ export function registerNeighbours(s: ProviderContext): void {
     s.handlers.refuse(method, '/subscriptions/{}/resourcegroups/{}/providers/Microsoft.OperationsManagement/ManagementConfigurations/{}', om);
   }
   s.handlers.refuse('GET', '/subscriptions/{}/providers/Microsoft.OperationsManagement/ManagementConfigurations', om);
+  // 2022-01-31-preview only: Arclight does not track which resources name a user-assigned identity.
+  s.handlers.refuse('POST', '/subscriptions/{}/resourceGroups/{}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{}/listAssociatedResources',
+    'Arclight does not track which resources use a user-assigned identity');
   s.handlers.refuse('GET', '/{}/providers/Microsoft.ManagedIdentity/identities/default',
     'system-assigned identities are read from their resource (a connected cluster\'s identity block), not through Microsoft.ManagedIdentity');
   const permissions = 'Arclight does not evaluate RBAC permissions (see README, Authentication)';
