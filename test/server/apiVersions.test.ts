@@ -1,7 +1,8 @@
 /**
  * Every api-version the vendored specs hold is served, and only those (read from the spec
  * folders as they are, not from the build's discovery); the versions issue 11 names are among
- * them; provider documents advertise, per resource type, exactly the versions served; and the
+ * them; provider documents (the Arc ones and the neighbours') advertise, per resource type,
+ * exactly the versions served; and the
  * Microsoft.Resources versions real clients send (Azure CLI profiles, the SDKs, k8s-extension)
  * are served.
  */
@@ -50,6 +51,8 @@ const SERVED_BY_EXTRACTS: Readonly<Record<string, string>> = {
 const UNLISTED_TYPES: Readonly<Record<string, string>> = {
   'microsoft.kubernetesconfiguration/extensions/operations': 'the status of an extension\'s operations, part of the extensions type (Azure\'s provider document does not list it either, as far as recordings show)',
   'microsoft.kubernetesconfiguration/fluxconfigurations/operations': 'the status of a flux configuration\'s operations, part of the fluxConfigurations type (likewise)',
+  'microsoft.insights/datacollectionrules/associations': 'the associations of a rule: a list of dataCollectionRuleAssociations, which the document lists',
+  'microsoft.insights/datacollectionendpoints/associations': 'the associations of an endpoint (likewise); Arclight serves no endpoints',
 };
 
 interface VendoredVersions {
@@ -156,7 +159,7 @@ describe('api-versions served', () => {
     }
   });
 
-  for (const namespace of ['Microsoft.Kubernetes', 'Microsoft.KubernetesConfiguration']) {
+  for (const namespace of ['Microsoft.Kubernetes', 'Microsoft.KubernetesConfiguration', 'Microsoft.OperationalInsights', 'Microsoft.Insights', 'Microsoft.ManagedIdentity', 'Microsoft.Authorization']) {
     it(`advertises for each ${namespace} resource type exactly the api-versions that serve it`, async () => {
       const provider = a.services.catalog.provider(namespace)!;
       // Which served versions have an operation on each type, from the served documents' paths.
