@@ -130,6 +130,10 @@ export const REF_REPAIRS: Readonly<Record<string, { ref: string; reason: string 
     ref: '../../../common/2022-03-01/definitions.json#/definitions/OperationStatusList',
     reason: 'one ../ too many: it points at resource-manager/common/, which does not exist; every sibling ref of the file (and the 2024-11-01 operations.json) uses Microsoft.KubernetesConfiguration/common/2022-03-01',
   },
+  'specification/operationalinsights/resource-manager/Microsoft.OperationalInsights/stable/2020-08-01/Workspaces.json #/definitions/WorkspaceFeatures': {
+    ref: '#/definitions/WorkspacesFeatures',
+    reason: 'the file defines its features as WorkspacesFeatures (sic) and names them WorkspaceFeatures in WorkspaceProperties.features; the definition it means is the only features one',
+  },
 };
 
 /** A $ref as the builder reads it: as written, or as REF_REPAIRS repairs it. */

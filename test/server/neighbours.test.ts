@@ -312,19 +312,20 @@ describe('Log Analytics workspace shared keys', () => {
     assert.notDeepEqual((await keysOf(ws).expect(200)).body, regenerated.body, 'a new workspace of the same name gets new keys');
   });
 
-  it('serves the workspace and its keys in 2021-12-01-preview too (what az monitor log-analytics of az 2.45 sends)', async () => {
-    await createGroup(a.app, 'rg');
-    const v = '2021-12-01-preview';
-    const created = await call('put', `${ws}?api-version=${v}`).send({ location: 'eastus' }).expect(201);
-    assert.match(created.body.properties.customerId, /^[0-9a-f-]{36}$/);
-    const newer = await request(a.app).get(`${ws}?api-version=${WS}`).set('Authorization', bearer()).expect(200);
-    assert.equal(newer.body.properties.customerId, created.body.properties.customerId);
-    const keys = await call('post', `${ws}/sharedKeys?api-version=${v}`).expect(200);
-    assert.deepEqual((await keysOf(ws).expect(200)).body, keys.body, 'the same keys in every version');
-    const listed = await request(a.app).get(`/subscriptions/${SUB}/providers/Microsoft.OperationalInsights/workspaces?api-version=${v}`).set('Authorization', bearer()).expect(200);
-    assert.deepEqual(listed.body.value.map((w: { name: string }) => w.name), ['workspace-one']);
-    await call('delete', `${ws}?api-version=${v}`).expect(200);
-  });
+  for (const v of ['2020-08-01', '2021-12-01-preview']) {
+    it(`serves the workspace and its keys in ${v} too (the versions az 2.45 and its log analytics client send)`, async () => {
+      await createGroup(a.app, 'rg');
+      const created = await call('put', `${ws}?api-version=${v}`).send({ location: 'eastus' }).expect(201);
+      assert.match(created.body.properties.customerId, /^[0-9a-f-]{36}$/);
+      const newer = await request(a.app).get(`${ws}?api-version=${WS}`).set('Authorization', bearer()).expect(200);
+      assert.equal(newer.body.properties.customerId, created.body.properties.customerId);
+      const keys = await call('post', `${ws}/sharedKeys?api-version=${v}`).expect(200);
+      assert.deepEqual((await keysOf(ws).expect(200)).body, keys.body, 'the same keys in every version');
+      const listed = await request(a.app).get(`/subscriptions/${SUB}/providers/Microsoft.OperationalInsights/workspaces?api-version=${v}`).set('Authorization', bearer()).expect(200);
+      assert.deepEqual(listed.body.value.map((w: { name: string }) => w.name), ['workspace-one']);
+      await call('delete', `${ws}?api-version=${v}`).expect(200);
+    });
+  }
 
   it('answers 404 ResourceNotFound for a workspace that does not exist', async () => {
     await createGroup(a.app, 'rg');
