@@ -195,7 +195,6 @@ interface DiscriminatorBase {
   key: string;
 }
 
-/** Builds one OpenAPI 3 document from several Swagger 2.0 files. */
 /**
  * A spec file's operations by path template: `paths`, then `x-ms-paths`, AutoRest's way to give
  * one path a second operation (Authorization's `RoleDefinitions_GetById` at
@@ -221,6 +220,7 @@ export const SHARED_ROUTES: Readonly<Record<string, { operations: readonly strin
   },
 };
 
+/** Builds one OpenAPI 3 document from several Swagger 2.0 files. */
 export class DocumentBuilder {
   /** Route shape -> the operationIds that have it (see SHARED_ROUTES). */
   private readonly shapes = new Map<string, string[]>();
