@@ -91,7 +91,7 @@ export const IGNORED_REF_SIBLINGS: Readonly<Record<string, string>> = {
 export const PARAMETER_CORRECTIONS: ReadonlyArray<{ name: string; in: string; pattern: string; corrected: string; reason: string }> = [
   {
     name: 'extensionTypeName', in: 'path', pattern: '^[a-zA-Z][a-zA-Z0-9-_]*$', corrected: '^[a-zA-Z][a-zA-Z0-9._-]*$',
-    reason: 'extensionTypes 2023-05-01-preview and 2024-11-02-preview leave out the dot that every extension type name has '
+    reason: 'extensionTypes 2023-05-01-preview, 2024-11-01-preview, 2024-11-02-preview, 2026-04-01-preview, 2026-04-01 and 2026-05-01 leave out the dot that every extension type name has '
       + '(microsoft.flux); Azure serves extensionTypes/microsoft.contoso.samples at 2023-05-01-preview '
       + '(Azure/azure-cli-extensions, src/k8s-extension/.../recordings/test_k8s_extension_types.yaml)',
   },
@@ -129,6 +129,10 @@ export const REF_REPAIRS: Readonly<Record<string, { ref: string; reason: string 
   'specification/kubernetesconfiguration/resource-manager/Microsoft.KubernetesConfiguration/operations/preview/2024-11-01-preview/operations.json ../../../../common/2022-03-01/definitions.json#/definitions/OperationStatusList': {
     ref: '../../../common/2022-03-01/definitions.json#/definitions/OperationStatusList',
     reason: 'one ../ too many: it points at resource-manager/common/, which does not exist; every sibling ref of the file (and the 2024-11-01 operations.json) uses Microsoft.KubernetesConfiguration/common/2022-03-01',
+  },
+  'specification/operationalinsights/resource-manager/Microsoft.OperationalInsights/stable/2020-08-01/Workspaces.json #/definitions/WorkspaceFeatures': {
+    ref: '#/definitions/WorkspacesFeatures',
+    reason: 'the file defines its features as WorkspacesFeatures (sic) and names them WorkspaceFeatures in WorkspaceProperties.features; the definition it means is the only features one',
   },
 };
 
@@ -191,8 +195,35 @@ interface DiscriminatorBase {
   key: string;
 }
 
+/**
+ * A spec file's operations by path template: `paths`, then `x-ms-paths`, AutoRest's way to give
+ * one path a second operation (Authorization's `RoleDefinitions_GetById` at
+ * `/{roleId}?disambiguation_dummy`). The query part of an `x-ms-paths` key only tells the two
+ * apart for the generators, so the route is the path before it; where that leaves a path a file
+ * already has, addFile fails the build (defined twice) instead of serving one of them silently.
+ */
+export function specPaths(doc: Json): Array<[string, Json]> {
+  const extra = Object.entries<Json>(doc['x-ms-paths'] ?? {}).map(([key, item]): [string, Json] => [key.replace(/\?.*$/, ''), item]);
+  return [...Object.entries<Json>(doc.paths ?? {}), ...extra];
+}
+
+/**
+ * Operations of one document whose routes have the same shape (method, and the path with every
+ * parameter alike), which the router cannot tell apart: it always picks the first. Each is
+ * allowed here with the operations that share it and why a handler can tell them apart; any
+ * other fails the build, so an operation is never shadowed silently.
+ */
+export const SHARED_ROUTES: Readonly<Record<string, { operations: readonly string[]; reason: string }>> = {
+  'GET /{}': {
+    operations: ['RoleAssignments_GetById', 'RoleDefinitions_GetById'],
+    reason: 'both take a whole ARM id (x-ms-skip-url-encoding); the handler reads a role definition id as RoleDefinitions_GetById and renders it through that operation (server/providers/neighbours/roleAssignments.ts)',
+  },
+};
+
 /** Builds one OpenAPI 3 document from several Swagger 2.0 files. */
 export class DocumentBuilder {
+  /** Route shape -> the operationIds that have it (see SHARED_ROUTES). */
+  private readonly shapes = new Map<string, string[]>();
   private readonly schemas: Record<string, Json> = {};
   private readonly nameOf = new Map<string, string>();
   private readonly paths: Record<string, Json> = {};
@@ -205,7 +236,7 @@ export class DocumentBuilder {
   addFile(file: string): void {
     const doc = loadJson(file);
     this.sourceFiles.add(file);
-    for (const [template, item] of Object.entries<Json>(doc.paths ?? {})) {
+    for (const [template, item] of specPaths(doc)) {
       const shared = item.parameters ?? [];
       for (const method of HTTP_METHODS) {
         const op = item[method];
@@ -213,9 +244,20 @@ export class DocumentBuilder {
         const key = lowerLiterals(template);
         const target = (this.paths[key] ??= {});
         if (target[method]) throw new Error(`${method.toUpperCase()} ${template} defined twice in ${this.title} ${this.version}`);
+        this.checkShape(`${method.toUpperCase()} ${key.replace(/\{[^}]+\}/g, '{}')}`, op.operationId);
         const consumes: string[] = op.consumes ?? doc.consumes ?? [];
         target[method] = this.convertOperation(file, method, template, [...shared, ...(op.parameters ?? [])], op, consumes);
       }
+    }
+  }
+
+  private checkShape(shape: string, operationId: string): void {
+    const sharing = [...(this.shapes.get(shape) ?? []), operationId];
+    this.shapes.set(shape, sharing);
+    if (sharing.length < 2) return;
+    const allowed = SHARED_ROUTES[shape];
+    if (!allowed || !sharing.every((id) => allowed.operations.includes(id))) {
+      throw new Error(`${this.title} ${this.version}: ${sharing.join(' and ')} have the same route (${shape}), which the router cannot tell apart (see SHARED_ROUTES)`);
     }
   }
 
@@ -665,7 +707,7 @@ function main(): void {
         const abs = path.join(SPECS, file);
         builder.addFile(abs);
         const doc = loadJson(abs);
-        for (const [template, item] of Object.entries<Json>(doc.paths ?? {})) {
+        for (const [template, item] of specPaths(doc)) {
           for (const method of HTTP_METHODS.filter((m) => item[m])) {
             const type = resourceTypeOf(pathSegments(template), nsLower, method)?.toLowerCase();
             if (!type) continue;

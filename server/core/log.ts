@@ -73,7 +73,7 @@ export class Logger {
 
 /** Field names whose values are never logged, whatever their nesting. */
 // `parameters`: a template deployment's, whose secure values only the template can tell from the others.
-const SECRET_FIELD = /secret|password|token|assertion|authorization|protectedsettings|privatekey|private_key|sastoken|accountkey|clientcertificate|kubeconfigs|^code$|^parameters$/i;
+const SECRET_FIELD = /secret|password|token|sharedkey|assertion|authorization|protectedsettings|privatekey|private_key|sastoken|accountkey|clientcertificate|kubeconfigs|^code$|^parameters$/i;
 
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 32 || value === null || typeof value !== 'object') return value;

@@ -49,6 +49,12 @@ export interface ArmResponse {
   schemaStatus?: string;
   /** Send `body` as it is: it is already in the shape of the requested api-version. */
   verbatim?: boolean;
+  /**
+   * Render through this operation's response schema instead of the matched one's: for routes
+   * two operations share (`GET /{id}` is both RoleAssignments_GetById and
+   * RoleDefinitions_GetById), which only the handler can tell apart.
+   */
+  renderAs?: string;
 }
 
 export type ArmHandler = (req: ArmRequest) => ArmResponse;

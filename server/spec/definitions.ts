@@ -176,6 +176,11 @@ export class Definition {
     return { kind: 'operation', operation: m.operation, params };
   }
 
+  /** The operation of this definition with `operationId`, if any. */
+  operationById(operationId: string): ArmOperation | undefined {
+    return this.operations.find((o) => o.operationId === operationId);
+  }
+
   /** The operation bound to `routeKey` (see routeKeyOf) in this definition. */
   operationFor(routeKey: string): ArmOperation | undefined {
     return this.operations.find((o) => o.routeKey === routeKey);

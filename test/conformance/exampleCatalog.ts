@@ -11,6 +11,7 @@ import * as path from 'path';
 import type { Json } from '../../protocol/json';
 import type { BundleProvider } from '../../server/spec/bundleTypes';
 import { BUNDLE_FILE } from '../../server/spec/specCatalog';
+import { specPaths } from '../../scripts/buildSpecBundle';
 
 
 /** The repository root (this file runs from dist/test/conformance). */
@@ -113,7 +114,8 @@ export function specOperations(namespace: string): SpecOperation[] {
   const operations: SpecOperation[] = [];
   for (const { apiVersion, file } of specFiles(namespace)) {
     const specPath = path.join(SPECS, file);
-    for (const [template, item] of Object.entries<Json>(readJson(specPath).paths ?? {})) {
+    // x-ms-paths too, at the route the bundle serves them (their key without its query part).
+    for (const [template, item] of specPaths(readJson(specPath))) {
       for (const method of HTTP_METHODS) {
         const op = item[method];
         if (!op) continue;

@@ -41,9 +41,9 @@ describe('e2e: az commands for the neighbour resources (when installed)', functi
   });
 
   /**
-   * az 2.45's `az identity` sends api-version 2022-01-31-preview, which Arclight does not serve yet
-   * (not in ../shared/specs; README, Neighbour resources): the identity is made with `az rest`
-   * at 2023-01-31, and `az identity create` is pending until that version is vendored.
+   * az 2.45's `az identity` sends api-version 2022-01-31-preview, which Arclight serves now
+   * (test/server/neighbours.test.ts); `az identity create` itself stays pending until it has been
+   * run against Arclight where az is installed (it was not, where that version was vendored).
    */
   it('a user-assigned identity through az rest, with its principalId and clientId', async () => {
     const file = path.join(home, 'identity.json');
@@ -53,19 +53,19 @@ describe('e2e: az commands for the neighbour resources (when installed)', functi
     assert.match(identity.properties.clientId, /^[0-9a-f-]{36}$/);
     assert.equal(identity.properties.tenantId, TENANT);
   });
-  it('az identity create (pending: az 2.45 sends 2022-01-31-preview)');
+  it('az identity create (pending: 2022-01-31-preview is served; the command is not yet driven here)');
 
   /**
    * Debian's az 2.45 fails `az role assignment create` in the client, before any request
    * ("'RoleAssignmentsOperations' object has no attribute 'config'", Azure/azure-cli#24959,
    * #26896; `az role definition list` likewise), and `az monitor log-analytics workspace create`
    * in its poller import (a circular import in requests); `az monitor log-analytics` reads send
-   * 2021-12-01-preview, which is not vendored. Those are pending; the same requests go through
+   * 2021-12-01-preview, served now but not yet driven with az. Those are pending; the same requests go through
    * `az rest` against Arclight's registered cloud.
    */
   it('az role assignment create --assignee-object-id --scope <cluster id> (pending: Azure/azure-cli#24959 in Debian az 2.45)');
   it('az monitor log-analytics workspace create (pending: the Debian az 2.45 poller import fails)');
-  it('az monitor log-analytics workspace show (pending: az 2.45 sends 2021-12-01-preview, not vendored)');
+  it('az monitor log-analytics workspace show (pending: 2021-12-01-preview is served; the command is not yet driven here)');
   it('az role definition list / az role assignment list (pending: the same Debian az 2.45 client failure, RoleDefinitionsOperations)');
 
   it('an Arc role assigned on a cluster through az rest: the role found by roleName, assigned, listed and deleted', async () => {

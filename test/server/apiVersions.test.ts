@@ -1,7 +1,8 @@
 /**
  * Every api-version the vendored specs hold is served, and only those (read from the spec
  * folders as they are, not from the build's discovery); the versions issue 11 names are among
- * them; provider documents advertise, per resource type, exactly the versions served; and the
+ * them; provider documents (the Arc ones and the neighbours') advertise, per resource type,
+ * exactly the versions served; and the
  * Microsoft.Resources versions real clients send (Azure CLI profiles, the SDKs, k8s-extension)
  * are served.
  */
@@ -20,6 +21,12 @@ const ISSUE_11_KUBERNETES_VERSIONS = [
   '2020-01-01-preview', '2021-03-01', '2021-04-01-preview', '2021-10-01', '2022-05-01-preview', '2022-10-01-preview', '2023-11-01-preview',
   '2024-01-01', '2024-02-01-preview', '2024-06-01-preview', '2024-07-01-preview', '2024-12-01-preview', '2025-08-01-preview',
   '2025-12-01-preview', '2026-02-01-preview', '2026-05-01',
+];
+
+/** Every api-version Azure's REST API specs publish Microsoft.KubernetesConfiguration/extensionTypes in (issue 11: "every version that has it"). */
+const EXTENSION_TYPES_VERSIONS = [
+  '2021-05-01-preview', '2021-11-01-preview', '2022-01-01-preview', '2022-01-15-preview', '2023-05-01-preview', '2024-11-01-preview',
+  '2024-11-02-preview', '2026-04-01-preview', '2026-04-01', '2026-05-01',
 ];
 
 /**
@@ -44,6 +51,8 @@ const SERVED_BY_EXTRACTS: Readonly<Record<string, string>> = {
 const UNLISTED_TYPES: Readonly<Record<string, string>> = {
   'microsoft.kubernetesconfiguration/extensions/operations': 'the status of an extension\'s operations, part of the extensions type (Azure\'s provider document does not list it either, as far as recordings show)',
   'microsoft.kubernetesconfiguration/fluxconfigurations/operations': 'the status of a flux configuration\'s operations, part of the fluxConfigurations type (likewise)',
+  'microsoft.insights/datacollectionrules/associations': 'the associations of a rule: a list of dataCollectionRuleAssociations, which the document lists',
+  'microsoft.insights/datacollectionendpoints/associations': 'the associations of an endpoint (likewise); Arclight serves no endpoints',
 };
 
 interface VendoredVersions {
@@ -138,7 +147,19 @@ describe('api-versions served', () => {
     }
   });
 
-  for (const namespace of ['Microsoft.Kubernetes', 'Microsoft.KubernetesConfiguration']) {
+  it('serves extension types in every api-version the specs publish them in, and advertises those', async () => {
+    const doc = await get(`/subscriptions/${SUB}/providers/Microsoft.KubernetesConfiguration?api-version=2021-04-01`).expect(200);
+    const advertised = (type: string) => doc.body.resourceTypes.find((t: { resourceType: string }) => t.resourceType === type)?.apiVersions ?? [];
+    assert.deepEqual(sorted(advertised('extensionTypes')), sorted(EXTENSION_TYPES_VERSIONS));
+    assert.deepEqual(sorted(advertised('locations/extensionTypes')), sorted(EXTENSION_TYPES_VERSIONS));
+    for (const v of EXTENSION_TYPES_VERSIONS) {
+      const res = await get(`/subscriptions/${SUB}/providers/Microsoft.KubernetesConfiguration/locations/eastus/extensionTypes?api-version=${v}`);
+      assert.equal(res.status, 200, `${v}: ${res.text}`);
+      assert.ok(JSON.stringify(res.body).includes('microsoft.flux'), `${v}: microsoft.flux is not in the list`);
+    }
+  });
+
+  for (const namespace of ['Microsoft.Kubernetes', 'Microsoft.KubernetesConfiguration', 'Microsoft.OperationalInsights', 'Microsoft.Insights', 'Microsoft.ManagedIdentity', 'Microsoft.Authorization']) {
     it(`advertises for each ${namespace} resource type exactly the api-versions that serve it`, async () => {
       const provider = a.services.catalog.provider(namespace)!;
       // Which served versions have an operation on each type, from the served documents' paths.

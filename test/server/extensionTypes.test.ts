@@ -10,7 +10,7 @@ import type { JsonObject } from '../../protocol/json';
 
 const KC = 'providers/Microsoft.KubernetesConfiguration';
 const LEGACY = ['2021-05-01-preview', '2021-11-01-preview', '2022-01-01-preview', '2022-01-15-preview'];
-const CURRENT = ['2023-05-01-preview', '2024-11-02-preview'];
+const CURRENT = ['2023-05-01-preview', '2024-11-01-preview', '2024-11-02-preview', '2026-04-01-preview', '2026-04-01', '2026-05-01'];
 const location = (region: string, rest = '') => `/subscriptions/${SUB}/${KC}/locations/${region}/extensionTypes${rest}`;
 const aks = (name: string) => `${groupPath('rg')}/providers/Microsoft.ContainerService/managedClusters/${name}`;
 
@@ -185,7 +185,7 @@ describe('extension types', () => {
   it('answers InvalidResourceType for an api-version without extension types, listing those that have them', async () => {
     const res = await get(location('eastus'), '2023-05-01').expect(404);
     assert.equal(res.body.error.code, 'InvalidResourceType');
-    assert.match(res.body.error.message, /2024-11-02-preview,2023-05-01-preview,2022-01-15-preview,2022-01-01-preview,2021-11-01-preview,2021-05-01-preview/);
+    assert.match(res.body.error.message, /2026-05-01,2026-04-01-preview,2026-04-01,2024-11-02-preview,2024-11-01-preview,2023-05-01-preview,2022-01-15-preview,2022-01-01-preview,2021-11-01-preview,2021-05-01-preview/);
   });
 
   it('is advertised in the provider document', async () => {

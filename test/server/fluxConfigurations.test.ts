@@ -117,6 +117,20 @@ describe('fluxConfigurations', () => {
     });
   });
 
+  it('keeps what only 2026-07-01-preview defines (sparse checkout, workload identity); 2025-04-01 does not render it', async () => {
+    const git = { url: 'https://github.com/Azure/arc-k8s-demo', repositoryRef: { branch: 'main' }, sparseCheckout: ['apps'], objectLevelIdentity: { clientId: '00000000-0000-0000-0000-0000000000aa' } };
+    const res = await call('put', flux('sparse', '2026-07-01-preview')).send(fluxBody({ gitRepository: git })).expect(201);
+    assert.deepEqual(res.body.properties.gitRepository.sparseCheckout, ['apps']);
+    assert.equal(res.body.properties.gitRepository.objectLevelIdentity.clientId, '00000000-0000-0000-0000-0000000000aa');
+    // The identity needs its clientId (required in the spec).
+    const noClient = await call('put', flux('sparse2', '2026-07-01-preview')).send(fluxBody({ gitRepository: { ...git, objectLevelIdentity: {} } })).expect(400);
+    assert.ok(noClient.body.error.code, noClient.text);
+    // An older version's schema does not know them: its answer leaves them out, as for any property it does not define.
+    const older = await call('get', flux('sparse', '2025-04-01')).expect(200);
+    assert.equal(older.body.properties.gitRepository.sparseCheckout, undefined);
+    assert.equal(older.body.properties.gitRepository.objectLevelIdentity, undefined);
+  });
+
   describe('update', () => {
     beforeEach(() => call('put', flux()).send(fluxBody()).expect(201));
 

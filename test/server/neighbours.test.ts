@@ -92,6 +92,45 @@ describe('neighbour resources', () => {
     });
   });
 
+  describe('data collection rules in 2022-06-01 (what az aks and the monitoring scripts send) and 2023-03-11', () => {
+    it('serves one rule in both versions', async () => {
+      await createGroup(a.app, 'rg');
+      const rule = `${groupPath('rg')}/providers/Microsoft.Insights/dataCollectionRules/both-versions`;
+      const logFile = { name: 'myLogs', streams: ['Microsoft-Syslog'], filePatterns: ['/var/log/app/*.log'] };
+      const body = (format?: string) => ({
+        location: 'eastus',
+        properties: {
+          dataSources: { logFiles: [{ ...logFile, ...(format ? { format } : {}) }] },
+          destinations: { logAnalytics: [{ name: 'ws', workspaceResourceId: `${groupPath('rg')}/providers/Microsoft.OperationalInsights/workspaces/ws` }] },
+          dataFlows: [{ streams: ['Microsoft-Syslog'], destinations: ['ws'] }],
+        },
+      });
+      // Both versions require a log file source's format.
+      for (const v of ['2022-06-01', '2023-03-11']) assert.ok((await call('put', `${rule}?api-version=${v}`).send(body()).expect(400)).body.error.code);
+      const created = await call('put', `${rule}?api-version=2022-06-01`).send(body('text'));
+      assert.equal(created.status, 201, created.text);
+      assert.match(created.body.properties.immutableId, /^dcr-[0-9a-f]{32}$/);
+      const newer = await call('get', `${rule}?api-version=2023-03-11`).expect(200);
+      assert.equal(newer.body.properties.immutableId, created.body.properties.immutableId);
+      assert.equal(newer.body.properties.dataSources.logFiles[0].format, 'text');
+      // (A `json` log file source, which only 2023-03-11 names, is not shown in 2022-06-01: README, Neighbour resources.)
+      const assoc = `${groupPath('rg')}/providers/Microsoft.Insights/dataCollectionRules/both-versions`;
+      const listed = await call('get', `${groupPath('rg')}/providers/Microsoft.Insights/dataCollectionRules?api-version=2022-06-01`).expect(200);
+      assert.deepEqual(listed.body.value.map((r: { id: string }) => r.id), [assoc]);
+    });
+
+    it('associates a rule with a resource in 2022-06-01', async () => {
+      await createCluster(a.app, 'rg', 'c1');
+      const rule = `${groupPath('rg')}/providers/Microsoft.Insights/dataCollectionRules/MSCI-eastus-c1`;
+      await call('put', `${rule}?api-version=2022-06-01`).send({ location: 'eastus', properties: { dataSources: {}, destinations: {}, dataFlows: [] } }).expect(201);
+      const assoc = `${clusterPath('rg', 'c1')}/providers/Microsoft.Insights/dataCollectionRuleAssociations/ContainerInsightsExtension`;
+      await call('put', `${assoc}?api-version=2022-06-01`).send({ properties: { dataCollectionRuleId: rule } }).expect(201);
+      const byRule = await call('get', `${rule}/associations?api-version=2022-06-01`).expect(200);
+      assert.deepEqual(byRule.body.value.map((x: { id: string }) => x.id), [assoc]);
+      assert.equal((await call('get', `${assoc}?api-version=${DCR}`).expect(200)).body.properties.dataCollectionRuleId, rule);
+    });
+  });
+
   describe('user-assigned identities', () => {
     it('are real identities of the token service: tokens through the managed identity endpoint, gone with the identity', async () => {
       await createGroup(a.app, 'rg');
@@ -115,6 +154,23 @@ describe('neighbour resources', () => {
       await call('delete', `${uaiPath('rg', 'id1')}?api-version=${MSI}`).expect(200);
       await request(a.app).get(`/msi/token?api-version=2019-08-01&resource=https://management.azure.com/&client_id=${clientId}`)
         .set('X-IDENTITY-HEADER', 'arclight-identity-header').expect((r) => assert.ok(r.status >= 400, String(r.status)));
+    });
+
+    it('serves 2022-01-31-preview, what az identity sends (az 2.45), on the same identities', async () => {
+      await createGroup(a.app, 'rg');
+      const v = '2022-01-31-preview';
+      const created = await call('put', `${uaiPath('rg', 'az-id')}?api-version=${v}`).send({ location: 'eastus' }).expect(201);
+      assert.match(created.body.properties.clientId, /^[0-9a-f-]{36}$/);
+      const newer = await call('get', `${uaiPath('rg', 'az-id')}?api-version=${MSI}`).expect(200);
+      assert.equal(newer.body.properties.principalId, created.body.properties.principalId);
+      const listed = await call('get', `/subscriptions/${SUB}/providers/Microsoft.ManagedIdentity/userAssignedIdentities?api-version=${v}`).expect(200);
+      assert.deepEqual(listed.body.value.map((x: { name: string }) => x.name), ['az-id']);
+      const fic = `${uaiPath('rg', 'az-id')}/federatedIdentityCredentials/fic1`;
+      await call('put', `${fic}?api-version=${v}`).send({ properties: { issuer: 'https://issuer', subject: 'system:serviceaccount:ns:sa', audiences: ['api://AzureADTokenExchange'] } }).expect(201);
+      const associated = await request(a.app).post(`${uaiPath('rg', 'az-id')}/listAssociatedResources?api-version=${v}`).set('Authorization', bearer()).expect(501);
+      assert.equal(associated.body.error.code, 'NotImplemented');
+      await call('delete', `${uaiPath('rg', 'az-id')}?api-version=${v}`).expect(200);
+      await call('get', `${fic}?api-version=${MSI}`).expect(404);
     });
 
     it('keeps federated identity credentials under the identity', async () => {
@@ -214,5 +270,87 @@ describe('neighbour resources', () => {
       const badScope = await call('get', `/subscriptions/${SUB}/a\\b/providers/Microsoft.Authorization/roleAssignments?api-version=${AUTHZ}`);
       assert.ok(badScope.status >= 400 && badScope.status < 500, String(badScope.status));
     });
+  });
+});
+
+describe('Log Analytics workspace shared keys', () => {
+  const lines: string[] = [];
+  const a = arclightPerSuite({ logLevel: 'debug', logSink: (l) => lines.push(l) });
+  const call = (method: 'post' | 'put' | 'delete', path: string) => request(a.app)[method](path).set('Authorization', bearer());
+  const ws = `${groupPath('rg')}/providers/Microsoft.OperationalInsights/workspaces/workspace-one`;
+  const keysOf = (path: string) => call('post', `${path}/sharedKeys?api-version=2020-08-01`);
+
+  it('answers the same pair on every call until regenerated, never in the log, and gone with the workspace', async () => {
+    await createGroup(a.app, 'rg');
+    await call('put', `${ws}?api-version=${WS}`).send({ location: 'eastus' }).expect(201);
+    const first = await keysOf(ws).expect(200);
+    assert.deepEqual(Object.keys(first.body).sort(), ['primarySharedKey', 'secondarySharedKey']);
+    assert.equal(Buffer.from(first.body.primarySharedKey, 'base64').length, 64);
+    assert.notEqual(first.body.primarySharedKey, first.body.secondarySharedKey);
+    const second = await keysOf(ws).expect(200);
+    assert.deepEqual(second.body, first.body, 'stable per workspace');
+    // The path is case-insensitive, as ARM's are.
+    assert.deepEqual((await keysOf(ws.toUpperCase().replace('/SUBSCRIPTIONS/', '/subscriptions/')).expect(200)).body, first.body);
+
+    const other = `${groupPath('rg')}/providers/Microsoft.OperationalInsights/workspaces/workspace-two`;
+    await call('put', `${other}?api-version=${WS}`).send({ location: 'eastus' }).expect(201);
+    assert.notDeepEqual((await keysOf(other).expect(200)).body, first.body, 'each workspace has its own');
+
+    const regenerated = await call('post', `${ws}/regenerateSharedKey?api-version=2020-08-01`).expect(200);
+    assert.notEqual(regenerated.body.primarySharedKey, first.body.primarySharedKey);
+    assert.deepEqual((await keysOf(ws).expect(200)).body, regenerated.body);
+
+    const workspace = await request(a.app).get(`${ws}?api-version=${WS}`).set('Authorization', bearer()).expect(200);
+    assert.ok(!JSON.stringify(workspace.body).includes(regenerated.body.primarySharedKey), 'not part of the workspace');
+    for (const key of [first.body.primarySharedKey, first.body.secondarySharedKey, regenerated.body.primarySharedKey]) {
+      assert.ok(!lines.some((l) => l.includes(key)), 'a shared key reached the log');
+    }
+    assert.ok(lines.some((l) => /sharedKeys response 200 .*"primarySharedKey":"\[redacted\]"/.test(l)), 'the debug log shows the answer, redacted');
+
+    await call('delete', `${ws}?api-version=${WS}`).expect(200);
+    await call('put', `${ws}?api-version=${WS}`).send({ location: 'eastus' }).expect(201);
+    assert.notDeepEqual((await keysOf(ws).expect(200)).body, regenerated.body, 'a new workspace of the same name gets new keys');
+  });
+
+  for (const v of ['2020-08-01', '2021-12-01-preview']) {
+    it(`serves the workspace and its keys in ${v} too (the versions az 2.45 and its log analytics client send)`, async () => {
+      await createGroup(a.app, 'rg');
+      const created = await call('put', `${ws}?api-version=${v}`).send({ location: 'eastus' }).expect(201);
+      assert.match(created.body.properties.customerId, /^[0-9a-f-]{36}$/);
+      const newer = await request(a.app).get(`${ws}?api-version=${WS}`).set('Authorization', bearer()).expect(200);
+      assert.equal(newer.body.properties.customerId, created.body.properties.customerId);
+      const keys = await call('post', `${ws}/sharedKeys?api-version=${v}`).expect(200);
+      assert.deepEqual((await keysOf(ws).expect(200)).body, keys.body, 'the same keys in every version');
+      const listed = await request(a.app).get(`/subscriptions/${SUB}/providers/Microsoft.OperationalInsights/workspaces?api-version=${v}`).set('Authorization', bearer()).expect(200);
+      assert.deepEqual(listed.body.value.map((w: { name: string }) => w.name), ['workspace-one']);
+      await call('delete', `${ws}?api-version=${v}`).expect(200);
+    });
+  }
+
+  it('answers 404 ResourceNotFound for a workspace that does not exist', async () => {
+    await createGroup(a.app, 'rg');
+    const res = await keysOf(`${groupPath('rg')}/providers/Microsoft.OperationalInsights/workspaces/nothing`).expect(404);
+    assert.equal(res.body.error.code, 'ResourceNotFound');
+    assert.match(res.body.error.message, /Microsoft\.OperationalInsights\/workspaces\/nothing/);
+  });
+});
+
+describe('role definitions by id (RoleDefinitions_GetById)', () => {
+  const a = arclightPerSuite();
+  const get = (path: string) => request(a.app).get(`${path}?api-version=${AUTHZ}`).set('Authorization', bearer());
+
+  it('reads a built-in role by its id at the subscription or the tenant, through the route role assignments by id share', async () => {
+    const bySub = await get(`/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${READER}`).expect(200);
+    assert.equal(bySub.body.properties.roleName, 'Reader');
+    assert.equal(bySub.body.id, `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${READER}`);
+    const byTenant = await get(`/providers/Microsoft.Authorization/roleDefinitions/${READER}`).expect(200);
+    assert.equal(byTenant.body.id, `/providers/Microsoft.Authorization/roleDefinitions/${READER}`);
+    assert.equal(byTenant.body.properties.roleName, 'Reader', 'rendered as a role definition, not a role assignment');
+    assert.ok(Array.isArray(byTenant.body.properties.permissions));
+    const missing = await get('/providers/Microsoft.Authorization/roleDefinitions/00000000-0000-0000-0000-00000000dead').expect(404);
+    assert.equal(missing.body.error.code, 'RoleDefinitionDoesNotExist');
+    // Another id is still a role assignment id.
+    const other = await get(`/subscriptions/${SUB}/providers/Microsoft.Authorization/somethingElse`).expect(400);
+    assert.equal(other.body.error.code, 'InvalidRoleAssignmentId');
   });
 });

@@ -209,6 +209,16 @@ describe('spec bundle', () => {
     };
     const ok = (schema: object) => ({ description: 'ok', schema });
 
+    it('serves the operations of x-ms-paths at the path before their query part, and refuses routes the router could not tell apart', () => {
+      const get = (operationId: string, param: string) => ({ get: { operationId, parameters: [{ name: param, in: 'path', required: true, type: 'string' }], responses: { 200: ok({ type: 'object' }) } } });
+      const doc = build({ paths: { '/things/{name}': get('Things_Get', 'name') }, 'x-ms-paths': { '/widgets/{id}?disambiguation_dummy': get('Widgets_GetById', 'id') } });
+      assert.equal(at(doc, 'paths', '/widgets/{id}', 'get', 'operationId'), 'Widgets_GetById');
+      assert.equal(at(doc, 'paths', '/widgets/{id}?disambiguation_dummy'), undefined);
+      // Same shape (the parameters' names aside): the second would never be reached.
+      assert.throws(() => build({ paths: { '/{first}': get('First_Get', 'first') }, 'x-ms-paths': { '/{second}?x': get('Second_Get', 'second') } }),
+        /First_Get and Second_Get have the same route \(GET \/\{\}\)/);
+    });
+
     const pets = {
       paths: {
         '/pets/{name}': {

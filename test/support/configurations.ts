@@ -2,7 +2,7 @@
 import { clusterPath } from './clusters';
 
 export const EXTENSION_VERSIONS = ['2022-03-01', '2022-07-01', '2022-11-01', '2023-05-01', '2024-11-01', '2025-03-01'];
-export const FLUX_VERSIONS = ['2022-03-01', '2022-07-01', '2022-11-01', '2023-05-01', '2024-04-01-preview', '2024-11-01', '2025-04-01'];
+export const FLUX_VERSIONS = ['2022-03-01', '2022-07-01', '2022-11-01', '2023-05-01', '2024-04-01-preview', '2024-11-01', '2025-04-01', '2026-07-01-preview'];
 export const SOURCE_CONTROL_VERSIONS = ['2022-03-01', '2022-07-01', '2022-11-01', '2023-05-01', '2024-11-01'];
 
 export const configPath = (group: string, cluster: string, collection: string, name?: string) =>

@@ -4,7 +4,8 @@
  *
  *  - 2021-05-01-preview to 2022-01-15-preview: a type lists its release trains, cluster types and
  *    scopes; `locations/{l}/extensionTypes/{t}/versions` lists each train with its versions.
- *  - 2023-05-01-preview and 2024-11-02-preview: a type has its description, publisher, plan,
+ *  - 2023-05-01-preview on (2024-11-01-preview, 2024-11-02-preview, 2026-04-01-preview, 2026-04-01,
+ *    2026-05-01): a type has its description, publisher, plan,
  *    supported cluster types and scopes; versions are resources of their own
  *    (`.../versions/{version}`), filtered by release train, cluster type and major version.
  *

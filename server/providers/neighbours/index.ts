@@ -20,6 +20,7 @@ import {
 import { registerRoleAssignmentRoutes, roleAssignments } from './roleAssignments';
 import { registerRoleDefinitions } from './roleDefinitions';
 import { registerIdentityBacking } from './managedIdentities';
+import { registerSharedKeys } from './sharedKeys';
 
 export const NEIGHBOUR_NAMESPACES = [
   'Microsoft.OperationalInsights', 'Microsoft.OperationsManagement', 'Microsoft.Insights', 'Microsoft.ManagedIdentity', 'Microsoft.Authorization',
@@ -34,6 +35,7 @@ export function registerNeighbours(s: ProviderContext): void {
   registerIdentityBacking(s);
   registerRoleAssignmentRoutes(s);
   registerRoleDefinitions(s);
+  registerSharedKeys(s);
 
   // The associations of a rule or an endpoint: they live on the resources they associate.
   const associationsOf = (field: 'dataCollectionRuleId' | 'dataCollectionEndpointId', kind: string) => (req: { params: Record<string, string>; path: string }) => {
@@ -67,6 +69,9 @@ export function registerNeighbours(s: ProviderContext): void {
     s.handlers.refuse(method, '/subscriptions/{}/resourcegroups/{}/providers/Microsoft.OperationsManagement/ManagementConfigurations/{}', om);
   }
   s.handlers.refuse('GET', '/subscriptions/{}/providers/Microsoft.OperationsManagement/ManagementConfigurations', om);
+  // 2022-01-31-preview only: Arclight does not track which resources name a user-assigned identity.
+  s.handlers.refuse('POST', '/subscriptions/{}/resourceGroups/{}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{}/listAssociatedResources',
+    'Arclight does not track which resources use a user-assigned identity');
   s.handlers.refuse('GET', '/{}/providers/Microsoft.ManagedIdentity/identities/default',
     'system-assigned identities are read from their resource (a connected cluster\'s identity block), not through Microsoft.ManagedIdentity');
   const permissions = 'Arclight does not evaluate RBAC permissions (see README, Authentication)';

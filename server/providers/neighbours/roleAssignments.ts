@@ -23,7 +23,7 @@ import { listBody } from '../../kit/paging';
 import type { StoredResource } from '../../store/resources';
 import type { StandIn } from './standIn';
 import { resolveScope } from './scopes';
-import { builtInRole, roleDefinitionId } from './roleDefinitions';
+import { builtInRole, roleDefinitionById, roleDefinitionId } from './roleDefinitions';
 
 export const ROLE_ASSIGNMENT_TYPE = 'microsoft.authorization/roleassignments';
 export const ROLE_ASSIGNMENT_ITEM = '/{scope}/providers/Microsoft.Authorization/roleAssignments/{}';
@@ -136,6 +136,9 @@ export function registerRoleAssignmentRoutes(s: ProviderContext): void {
   for (const method of ['GET', 'PUT', 'DELETE']) {
     const byScope = s.handlers.get(`${method} /{}/providers/microsoft.authorization/roleassignments/{}`)!;
     s.handlers.on(method, '/{roleAssignmentId}', (req) => {
+      // The same route is RoleDefinitions_GetById's: a role definition id is read as one.
+      const definition = method === 'GET' ? roleDefinitionById(s, req.params.roleAssignmentId) : undefined;
+      if (definition) return definition;
       const m = /^\/?(.+)\/providers\/Microsoft\.Authorization\/roleAssignments\/([^/]+)$/i.exec(req.params.roleAssignmentId);
       if (!m) throw new ArmError(400, 'InvalidRoleAssignmentId', `The role assignment ID '${req.params.roleAssignmentId}' is not valid: it must be '{scope}/providers/Microsoft.Authorization/roleAssignments/{guid}'.`);
       return byScope({ ...req, params: { ...req.params, scope: m[1], roleAssignmentName: m[2] } });

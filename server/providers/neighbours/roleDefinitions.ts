@@ -7,7 +7,7 @@
  * PUT and DELETE are refused (501) with the reason.
  */
 import { ArmError } from '../../kit/armErrors';
-import type { ArmRequest } from '../../kit/handlers';
+import type { ArmRequest, ArmResponse } from '../../kit/handlers';
 import type { ProviderContext } from '../context';
 import { listBody } from '../../kit/paging';
 import builtIn from '../../../specs/arclight/builtInRoles.json';
@@ -70,11 +70,29 @@ function filterOf(req: ArmRequest): (r: RoleDefinition) => boolean {
   return (r) => tests.every((t) => t(r));
 }
 
+const notFound = (guid: string) => new ArmError(404, 'RoleDefinitionDoesNotExist', `The specified role definition with ID '${guid}' does not exist.`);
+
+/**
+ * RoleDefinitions_GetById (`GET /{roleId}`), when the id names a role definition:
+ * `/subscriptions/{s}/providers/Microsoft.Authorization/roleDefinitions/{guid}` or the tenant's
+ * `/providers/...`. Its route is also RoleAssignments_GetById's (the same shape: a whole id);
+ * roleAssignments.ts's handler of that route sends role definition ids here. Undefined for
+ * another id.
+ */
+export function roleDefinitionById(s: ProviderContext, id: string): ArmResponse | undefined {
+  const m = /^\/?((?:subscriptions\/[^/]+\/)?)providers\/Microsoft\.Authorization\/roleDefinitions\/([^/]+)$/i.exec(id);
+  if (!m) return undefined;
+  const scope = m[1] ? resolveScope(s, m[1].replace(/\/$/, '')) : '/';
+  const role = BY_ID.get(m[2].toLowerCase());
+  if (!role) throw notFound(m[2]);
+  return { status: 200, body: render(role, scope), renderAs: 'RoleDefinitions_GetById' };
+}
+
 export function registerRoleDefinitions(s: ProviderContext): void {
   s.handlers.on('GET', ITEM, (req) => {
     const scope = resolveScope(s, req.params.scope);
     const role = BY_ID.get(req.params.roleDefinitionId.toLowerCase());
-    if (!role) throw new ArmError(404, 'RoleDefinitionDoesNotExist', `The specified role definition with ID '${req.params.roleDefinitionId}' does not exist.`);
+    if (!role) throw notFound(req.params.roleDefinitionId);
     return { status: 200, body: render(role, scope) };
   });
   s.handlers.on('GET', LIST, (req) => {

@@ -174,10 +174,12 @@ function dispatchRouted(s: Services, d: Dispatch): ArmResponse & { body?: unknow
     return handler(armReq);
   });
   if (result.body === undefined || result.verbatim) return result;
-  const schema = operation.responseSchemas[result.schemaStatus ?? String(result.status)] ?? operation.responseSchemas['200'];
+  const renderedBy = result.renderAs ? definition.operationById(result.renderAs) : operation;
+  if (!renderedBy) throw new Error(`${operation.operationId}: no operation ${result.renderAs} to render through`);
+  const schema = renderedBy.responseSchemas[result.schemaStatus ?? String(result.status)] ?? renderedBy.responseSchemas['200'];
   const rendered = responseProjector(schema)(result.body);
   s.logger.debugBody(`${method} ${path} response ${result.status}`, rendered);
-  s.onArmResponse?.({ definition, operation, status: result.status, body: rendered, schemaStatus: result.schemaStatus });
+  s.onArmResponse?.({ definition, operation: renderedBy, status: result.status, body: rendered, schemaStatus: result.schemaStatus });
   return Object.assign({}, result, { body: rendered });
 }
 
