@@ -14,7 +14,7 @@ import { CLOCK_SETTING, startClock } from './store/storedClock';
 import { listen } from './http/listen';
 import { Logger, LogSink } from './core/log';
 import { Store } from './store';
-import { applyDirectorySeed, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_SUBSCRIPTION_ID, DEFAULT_TENANT_ID, readSeedFile, SeedFile } from './store/seed';
+import { applyDirectorySeed, DEFAULT_CLIENT_ID, DEFAULT_REGISTERED_PROVIDERS, DEFAULT_CLIENT_SECRET, DEFAULT_SUBSCRIPTION_ID, DEFAULT_TENANT_ID, readSeedFile, SeedFile } from './store/seed';
 import { SpecCatalog } from './spec/specCatalog';
 import { RegionCatalog } from './kit/regions';
 import { AsyncOperations } from './kit/asyncOperations';
@@ -45,6 +45,10 @@ import { registerExtendedLocationProvider } from './providers/extendedLocation';
 import { registerNeighbours } from './providers/neighbours';
 import { seedResourceGroups } from './providers/resources/resourceGroups';
 import { ExtensionTypeCatalog } from './providers/kubernetesConfiguration/extensionTypeCatalog';
+import { DirectoryAdmin } from './identity/directoryAdmin';
+import { SnapshotStore } from './store/snapshots';
+import { clockStateProblem } from './core/clock';
+import { directoryClient, DirectoryClient, snapshotClient, SnapshotClient } from './surfaces/testControl/clients';
 
 export interface ArclightOptions extends Partial<ArclightConfig> {
   /** Where log lines go (default: stdout). */
@@ -54,6 +58,10 @@ export interface ArclightOptions extends Partial<ArclightConfig> {
 export interface Arclight {
   app: Express;
   services: Services;
+  /** Tenants, subscriptions and principals at run time (POST /_arclight/directory/...). */
+  directory: DirectoryClient;
+  /** Named snapshots of the whole state (/_arclight/snapshots). */
+  snapshots: SnapshotClient;
   /** Back to the initial state: everything, or one subscription's resources and registrations. */
   reset(subscriptionId?: string): void;
   close(): void;
@@ -121,6 +129,12 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     liveAgents: agents,
     extensionTypes,
     agentControl: agents,
+    directoryAdmin: new DirectoryAdmin(store, ca, () => clock.nowMs()),
+    snapshots: new SnapshotStore(store, dataDir, () => clock.iso(), () => {
+      // The clock lives outside the tables: it follows the restored row.
+      const state = store.setting<unknown>(CLOCK_SETTING);
+      if (state !== undefined && !clockStateProblem(state, Date.now())) clock.restore(state as ReturnType<typeof clock.snapshot>);
+    }),
     defaults: { tenantId: DEFAULT_TENANT_ID, subscriptionId: DEFAULT_SUBSCRIPTION_ID, clientId: DEFAULT_CLIENT_ID },
   };
   agents.listenTo(events);
@@ -138,6 +152,13 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     seedResourceGroups(services, seed?.resourceGroups ?? []);
   };
   closingOnFailure(store, applySeed);
+  if (config.snapshot) {
+    const file = config.snapshot;
+    closingOnFailure(store, () => {
+      services.snapshots.import('startup', fs.readFileSync(file));
+      services.snapshots.restore('startup');
+    });
+  }
 
   const reset = (subscriptionId?: string) => {
     if (subscriptionId) {
@@ -148,6 +169,12 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
       store.setSetting(CLOCK_SETTING, initialClock);
     }
     applySeed();
+    // A subscription made at run time (the directory API) keeps its default registrations too.
+    if (subscriptionId && store.directory.registrations(subscriptionId).size === 0) {
+      store.transaction(() => {
+        for (const ns of DEFAULT_REGISTERED_PROVIDERS) store.directory.setRegistration(subscriptionId, ns, 'Registered');
+      });
+    }
   };
 
   const hooks = {
@@ -168,7 +195,11 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     arm: armPipeline(services),
   });
   logger.debug(`data: ${dataDir ?? 'in memory'}; auth: ${config.auth}`);
-  return { app, services, reset, close: () => store.close() };
+  return {
+    app, services, reset, close: () => store.close(),
+    directory: directoryClient(services.directoryAdmin, () => config.publicUrl ?? `https://${config.host}:${config.port}`),
+    snapshots: snapshotClient(services.snapshots),
+  };
 }
 
 export interface RunningArclight {
@@ -183,6 +214,10 @@ export interface RunningArclight {
   clientSecret: string;
   app: Express;
   services: Services;
+  /** Tenants, subscriptions and principals at run time: `await arclight.directory.createSubscription()`. */
+  directory: DirectoryClient;
+  /** Named snapshots: `await arclight.snapshots.save('s1')`, `.restore`, `.list`, `.delete`, `.export`, `.import`. */
+  snapshots: SnapshotClient;
   reset(subscriptionId?: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -250,6 +285,8 @@ export async function startArclight(options: ArclightOptions = {}): Promise<Runn
     clientSecret: DEFAULT_CLIENT_SECRET,
     app: instance.app,
     services: instance.services,
+    directory: directoryClient(instance.services.directoryAdmin, () => config.publicUrl ?? url),
+    snapshots: instance.snapshots,
     reset: async (subscriptionId?: string) => instance.reset(subscriptionId),
     stop,
   };

@@ -7,6 +7,8 @@ import type { ClusterSideContext } from '../clusterSide/context';
 import type { ArmAuthenticator } from '../identity/armAuthentication';
 import type { ArmOperation, Definition } from '../spec/definitions';
 import type { SimulatedAgentControl } from './testControl/simulatedAgentControl';
+import type { DirectoryAdmin } from '../identity/directoryAdmin';
+import type { SnapshotStore } from '../store/snapshots';
 
 /** A rendered ARM response, offered to the test suite's response-schema check. */
 export interface RenderedResponse {
@@ -21,6 +23,10 @@ export interface Services extends ClusterSideContext {
   auth: ArmAuthenticator;
   /** Arclight playing clusters' agents on request (/_arclight/clusters/{id}/connect ...). */
   agentControl: SimulatedAgentControl;
+  /** Tenants, subscriptions and principals made at run time (/_arclight/directory). */
+  directoryAdmin: DirectoryAdmin;
+  /** Named snapshots of the whole state (/_arclight/snapshots). */
+  snapshots: SnapshotStore;
   /** Set by the test suite to validate every ARM response against the spec. */
   onArmResponse?: (response: RenderedResponse) => void;
 }
