@@ -130,10 +130,13 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     extensionTypes,
     agentControl: agents,
     directoryAdmin: new DirectoryAdmin(store, ca, () => clock.nowMs()),
-    snapshots: new SnapshotStore(store, dataDir, () => clock.iso(), () => {
-      // The clock lives outside the tables: it follows the restored row.
-      const state = store.setting<unknown>(CLOCK_SETTING);
-      if (state !== undefined && !clockStateProblem(state, Date.now())) clock.restore(state as ReturnType<typeof clock.snapshot>);
+    // The clock lives outside the tables: its row is written before a save and read after a restore.
+    snapshots: new SnapshotStore(store, dataDir, () => clock.iso(), {
+      beforeSave: () => store.setSetting(CLOCK_SETTING, clock.snapshot()),
+      afterRestore: () => {
+        const state = store.setting<unknown>(CLOCK_SETTING);
+        if (state !== undefined && !clockStateProblem(state, Date.now())) clock.restore(state as ReturnType<typeof clock.snapshot>);
+      },
     }),
     defaults: { tenantId: DEFAULT_TENANT_ID, subscriptionId: DEFAULT_SUBSCRIPTION_ID, clientId: DEFAULT_CLIENT_ID },
   };

@@ -51,10 +51,11 @@ export class SnapshotStore {
   /** `dataDir` undefined: snapshots in memory. `nowIso` stamps createdAt (the emulator clock). */
   /**
    * `dataDir` undefined: snapshots in memory. `nowIso` stamps createdAt (the emulator clock);
-   * `afterRestore` refreshes what lives outside the tables (the clock) from the restored ones.
+   * `hooks` write what lives outside the tables (the clock) into them before a save, and
+   * read it back after a restore.
    */
   constructor(private readonly store: Store, dataDir: string | undefined, private readonly nowIso: () => string,
-    private readonly afterRestore: () => void = () => undefined) {
+    private readonly hooks: { beforeSave?: () => void; afterRestore?: () => void } = {}) {
     this.dir = dataDir && path.join(dataDir, 'snapshots');
   }
 
@@ -86,6 +87,7 @@ export class SnapshotStore {
   /** Saves the current state under `name`, replacing a snapshot of that name. */
   save(name: string): SnapshotInfo {
     SnapshotStore.checkName(name);
+    this.hooks.beforeSave?.();
     if (this.dir) {
       fs.mkdirSync(this.dir, { recursive: true });
       const temp = path.join(this.dir, `.${name}.${process.pid}.tmp`);
@@ -107,7 +109,11 @@ export class SnapshotStore {
     if (this.dir) {
       const file = path.join(this.dir, `${name}.db`);
       if (!fs.existsSync(file)) throw notFound(name);
-      this.withAttached(file, 'snap_read', (schema) => this.copyInto(schema));
+      // The file may have been changed on disk since it was saved: checked like an upload.
+      this.withAttached(file, 'snap_read', (schema) => {
+        this.check(schema);
+        this.copyInto(schema);
+      });
     } else {
       const m = this.memory.get(name);
       if (!m) throw notFound(name);
@@ -242,11 +248,15 @@ export class SnapshotStore {
           db.exec(`INSERT INTO main.${table} (${cols}) SELECT ${cols} FROM ${schema}.${table}${where}`);
         }
       });
+    } catch (err) {
+      // The transaction rolled back: the state is the one from before the restore.
+      if ((err as { code?: unknown }).code === undefined || !String((err as { code: unknown }).code).startsWith('SQLITE_')) throw err;
+      throw new SnapshotError('badFile', `The snapshot could not be restored, and nothing was changed: ${(err as Error).message}.`);
     } finally {
       // Rolled back or not, what was cached may no longer be what the tables hold.
       this.store.reloaded();
     }
-    this.afterRestore();
+    this.hooks.afterRestore?.();
   }
 
   /** A file from elsewhere must be one of this schema version with every state table and column. */
