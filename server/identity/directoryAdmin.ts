@@ -133,7 +133,7 @@ export class DirectoryAdmin {
     const secret = newSecret();
     const name = displayName ?? `Subscription ${subscriptionId.slice(0, 8)}`;
     this.store.transaction(() => {
-      if (!this.store.directory.tenant(tenantId)) this.store.directory.putTenant(tenantRecord({ tenantId }));
+      if (!this.store.directory.tenant(tenantId)) this.store.directory.putTenant({ ...tenantRecord({ tenantId }), ...(given ? {} : { createdFor: subscriptionId }) });
       this.store.directory.putSubscription({ subscriptionId, tenantId, displayName: name, state: 'Enabled' });
       for (const ns of DEFAULT_REGISTERED_PROVIDERS) this.store.directory.setRegistration(subscriptionId, ns, 'Registered');
       this.store.principals.put({
@@ -147,13 +147,19 @@ export class DirectoryAdmin {
   deleteSubscription(subscriptionId: string): void {
     const id = subscriptionId.toLowerCase();
     if (id === DEFAULT_SUBSCRIPTION_ID) throw new ArmError(409, 'DefaultSubscriptionCannotBeDeleted', 'The default subscription cannot be deleted (POST /_arclight/reset?subscription= empties it).');
-    if (!this.store.directory.subscription(id)) throw new ArmError(404, 'SubscriptionNotFound', `The subscription '${subscriptionId}' could not be found.`);
+    const sub = this.store.directory.subscription(id);
+    if (!sub) throw new ArmError(404, 'SubscriptionNotFound', `The subscription '${subscriptionId}' could not be found.`);
     this.store.transaction(() => {
       this.store.deleteSubscription(id);
       for (const e of this.store.principals.all()) {
         const only = e.principal.subscriptions;
         if (only && only.length === 1 && only[0] === id) this.store.principals.delete(e.principal.clientId);
       }
+      // A tenant made for this subscription alone goes with it, unless something else lives there now.
+      const tenant = this.store.directory.tenant(sub.tenantId);
+      const inUse = this.store.directory.subscriptions().some((s) => s.tenantId === sub.tenantId)
+        || this.store.principals.all().some((e) => e.principal.tenantId === sub.tenantId);
+      if (tenant?.createdFor === id && !inUse) this.store.directory.deleteTenant(sub.tenantId);
     });
   }
 

@@ -10,6 +10,8 @@ export interface TenantRecord {
   defaultDomain: string;
   domains: string[];
   countryCode?: string;
+  /** Made for one subscription by the directory API (it goes when that subscription does). */
+  createdFor?: string;
 }
 
 export interface SubscriptionRecord {

@@ -88,6 +88,7 @@ describe('test platform: the directory API', () => {
     assert.equal(a.services.store.resources.get(`/subscriptions/${w.subscriptionId}/resourcegroups/rg`), undefined);
     assert.equal(a.services.store.directory.subscription(w.subscriptionId), undefined);
     assert.equal(a.services.principals.get(w.clientId), undefined);
+    assert.equal(a.services.store.directory.tenant(w.tenantId), undefined, 'the tenant made for it goes too');
     const again = await request(a.app).delete(`/_arclight/directory/subscriptions/${w.subscriptionId}`).expect(404);
     assert.equal(again.body.error.code, 'SubscriptionNotFound');
   });
