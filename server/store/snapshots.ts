@@ -14,7 +14,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import Database from 'better-sqlite3';
 import type { Store } from './index';
+import { isSealed } from './sealing';
 
 /** The tables a snapshot holds; settings only in part (see IDENTITY_SETTINGS). */
 const STATE_TABLES = ['tenants', 'subscriptions', 'provider_registrations', 'resources', 'secrets', 'operations',
@@ -121,14 +123,6 @@ export class SnapshotStore {
     }
   }
 
-  /** Replaces the state with a snapshot file's (--snapshot FILE), checking the file first. */
-  restoreFile(file: string): void {
-    this.withAttached(file, 'snap_read', (schema) => {
-      this.check(schema);
-      this.copyInto(schema);
-    });
-  }
-
   delete(name: string): void {
     SnapshotStore.checkName(name);
     if (this.dir) {
@@ -143,17 +137,35 @@ export class SnapshotStore {
     this.memory.delete(name);
   }
 
-  /** The snapshot as an SQLite database file. */
+  /**
+   * The snapshot as an SQLite database file that any Arclight of this version imports: its
+   * write-only values are opened (the store key stays with this store), and sealed again by
+   * the store that imports it. The file is as secret as the protected settings in it.
+   */
   export(name: string): Buffer {
     SnapshotStore.checkName(name);
+    let bytes: Buffer;
     if (this.dir) {
       const file = path.join(this.dir, `${name}.db`);
       if (!fs.existsSync(file)) throw notFound(name);
-      return fs.readFileSync(file);
+      bytes = fs.readFileSync(file);
+    } else {
+      const m = this.memory.get(name);
+      if (!m) throw notFound(name);
+      bytes = this.store.db.serialize({ attached: m.schema });
     }
-    const m = this.memory.get(name);
-    if (!m) throw notFound(name);
-    return this.store.db.serialize({ attached: m.schema });
+    // A private in-memory copy (SQLite's deserialize), so nothing in clear is ever written here.
+    const copy = new Database(bytes);
+    try {
+      const update = copy.prepare('UPDATE secrets SET body = ? WHERE resource_key = ?');
+      const rows = copy.prepare<[], { resource_key: string; body: string }>('SELECT resource_key, body FROM secrets').all();
+      copy.transaction(() => {
+        for (const row of rows) update.run(this.store.secrets.opened(row.body), row.resource_key);
+      })();
+      return copy.serialize();
+    } finally {
+      copy.close();
+    }
   }
 
   /** Stores an exported file under `name` (replacing one of that name), after checking it. */
@@ -169,11 +181,17 @@ export class SnapshotStore {
     try {
       fs.writeFileSync(temp, file, { mode: 0o600 });
       if (this.dir) {
-        this.withAttached(temp, 'snap_read', (schema) => this.check(schema));
+        this.withAttached(temp, 'snap_read', (schema) => {
+          this.check(schema);
+          this.checkSealedValues(schema);
+          // At rest under the data dir, write-only values are sealed, as in the store itself.
+          this.sealPlainValuesIn(schema);
+        });
         fs.renameSync(temp, path.join(this.dir, `${name}.db`));
       } else {
         this.withAttached(temp, 'snap_read', (source) => {
           this.check(source);
+          this.checkSealedValues(source);
           this.intoMemory(name, (schema) => this.fill(schema, source));
         });
       }
@@ -247,6 +265,8 @@ export class SnapshotStore {
           db.exec(`DELETE FROM main.${table}${where}`);
           db.exec(`INSERT INTO main.${table} (${cols}) SELECT ${cols} FROM ${schema}.${table}${where}`);
         }
+        // An imported file carries write-only values in clear (see export): sealed here, in the same transaction.
+        this.store.secrets.sealPlainValues();
       });
     } catch (err) {
       // The transaction rolled back: the state is the one from before the restore.
@@ -276,6 +296,23 @@ export class SnapshotStore {
       const missing = this.columnNames(table).filter((c) => !have.has(c));
       if (missing.length) throw bad(`table ${table} lacks ${missing.join(', ')}`);
     }
+  }
+
+  /** Values sealed under another store's key could never be read here: such a file is refused whole. */
+  private checkSealedValues(schema: string): void {
+    const rows = this.store.db.prepare<[], string>(`SELECT body FROM ${schema}.secrets`).pluck().all();
+    if (rows.some((body) => !this.store.secrets.canOpen(body))) {
+      throw new SnapshotError('badFile', "The snapshot's write-only values are sealed with another Arclight's store key: import a file from GET /_arclight/snapshots/{name}/export, which carries them open.");
+    }
+  }
+
+  private sealPlainValuesIn(schema: string): void {
+    const db = this.store.db;
+    const rows = db.prepare<[], { resource_key: string; body: string }>(`SELECT resource_key, body FROM ${schema}.secrets`).all();
+    const update = db.prepare(`UPDATE ${schema}.secrets SET body = ? WHERE resource_key = ?`);
+    db.transaction(() => {
+      for (const row of rows) if (!isSealed(row.body)) update.run(this.store.secrets.sealedForm(row.body), row.resource_key);
+    })();
   }
 
   private columnNames(table: string): string[] {

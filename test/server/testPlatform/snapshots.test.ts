@@ -222,6 +222,59 @@ describe('test platform: snapshots in memory and on disk', () => {
   });
 });
 
+describe('test platform: snapshots between Arclights', () => {
+  const EXT = `${C1}/providers/Microsoft.KubernetesConfiguration/extensions/mon`;
+  const extension = {
+    properties: {
+      extensionType: 'microsoft.azuremonitor.containers', releaseTrain: 'Stable', configurationSettings: { a: 'b' },
+      configurationProtectedSettings: { 'omsagent.secret.key': 'very-protected-value' },
+    },
+  };
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arclight-snapx-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('carries write-only values in an export, sealed again by the Arclight that imports it', async () => {
+    const source = await testArclight({ inMemory: false, dataDir: path.join(dir, 'a') });
+    let exported: Buffer;
+    try {
+      await createGroup(source.app, 'rg');
+      await putCluster(source, C1);
+      await request(source.app).put(`${EXT}?api-version=2023-05-01`).set('Authorization', bearer()).send(extension).expect(201);
+      await source.snapshots.save('with-secrets');
+      const atRest = fs.readFileSync(path.join(dir, 'a', 'snapshots', 'with-secrets.db'));
+      assert.ok(!atRest.includes('very-protected-value'), 'sealed at rest under the data dir');
+      exported = await source.snapshots.export('with-secrets');
+    } finally {
+      source.close();
+    }
+    for (const options of [{ inMemory: true }, { inMemory: false, dataDir: path.join(dir, 'b') }]) {
+      const target = await testArclight(options);
+      try {
+        await target.snapshots.import('moved', exported);
+        if (!options.inMemory) assert.ok(!fs.readFileSync(path.join(dir, 'b', 'snapshots', 'moved.db')).includes('very-protected-value'));
+        await target.snapshots.restore('moved');
+        assert.deepEqual(target.services.store.secrets.get(EXT.toLowerCase()), { configurationProtectedSettings: extension.properties.configurationProtectedSettings });
+        const stored = target.services.store.db.prepare<[], string>('SELECT body FROM main.secrets').pluck().all();
+        assert.ok(stored.every((b) => b.startsWith('v1.')), 'sealed in the store');
+      } finally {
+        target.close();
+      }
+    }
+    // A file sealed under another store's key (a data dir's own snapshot file) is refused whole.
+    const other = await testArclight();
+    try {
+      const sealedFile = fs.readFileSync(path.join(dir, 'a', 'snapshots', 'with-secrets.db'));
+      const res = await request(other.app).put('/_arclight/snapshots/foreign').set('Content-Type', 'application/octet-stream').send(sealedFile).expect(400);
+      assert.equal(res.body.error.code, 'InvalidSnapshotFile');
+    } finally {
+      other.close();
+    }
+  });
+});
+
 for (const [label, make] of [['data dir', () => fs.mkdtempSync(path.join(os.tmpdir(), 'arclight-snapsuite-'))]] as const) {
   const dirs: string[] = [];
   suite(label, () => {
