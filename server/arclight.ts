@@ -67,6 +67,9 @@ export interface Arclight {
   close(): void;
 }
 
+/** The name --snapshot's file is kept under, and what a full reset goes back to. */
+const STARTUP_SNAPSHOT = 'startup';
+
 let sharedCatalog: SpecCatalog | undefined;
 /** The spec bundle is immutable: one load per process serves every instance. */
 function catalog(): SpecCatalog {
@@ -158,8 +161,8 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
   if (config.snapshot) {
     const file = config.snapshot;
     closingOnFailure(store, () => {
-      services.snapshots.import('startup', fs.readFileSync(file));
-      services.snapshots.restore('startup');
+      services.snapshots.import(STARTUP_SNAPSHOT, fs.readFileSync(file));
+      services.snapshots.restore(STARTUP_SNAPSHOT);
     });
   }
 
@@ -172,6 +175,10 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
       store.setSetting(CLOCK_SETTING, initialClock);
     }
     applySeed();
+    // Started from a snapshot, the initial state is that snapshot's.
+    if (!subscriptionId && config.snapshot && services.snapshots.list().some((snap) => snap.name === STARTUP_SNAPSHOT)) {
+      services.snapshots.restore(STARTUP_SNAPSHOT);
+    }
     // A subscription made at run time (the directory API) keeps its default registrations too.
     if (subscriptionId && store.directory.registrations(subscriptionId).size === 0) {
       store.transaction(() => {

@@ -118,6 +118,10 @@ function suite(label: string, options: () => { dataDir?: string; inMemory?: bool
         try {
           assert.equal(await status(started, C1), 200);
           assert.deepEqual((await started.snapshots.list()).map((s) => s.name), ['startup']);
+          // The initial state is the snapshot's: a full reset goes back to it.
+          await request(started.app).delete(`${C1}${CC}`).set('Authorization', bearer());
+          started.reset();
+          assert.equal(await status(started, C1), 200);
         } finally {
           started.close();
         }
