@@ -9,7 +9,8 @@ import * as os from 'os';
 import * as path from 'path';
 import type { AddressInfo } from 'net';
 import type { Express } from 'express';
-import { ArclightConfig, configFromOptions } from './core/config';
+import { ArclightConfig, configFromOptions, ConfigError } from './core/config';
+import { osReason, StartupError } from './core/startupError';
 import { CLOCK_SETTING, startClock } from './store/storedClock';
 import { listen } from './http/listen';
 import { Logger, LogSink } from './core/log';
@@ -46,7 +47,7 @@ import { registerNeighbours } from './providers/neighbours';
 import { seedResourceGroups } from './providers/resources/resourceGroups';
 import { ExtensionTypeCatalog } from './providers/kubernetesConfiguration/extensionTypeCatalog';
 import { DirectoryAdmin } from './identity/directoryAdmin';
-import { SnapshotStore } from './store/snapshots';
+import { SnapshotError, SnapshotStore } from './store/snapshots';
 import { clockStateProblem } from './core/clock';
 import { directoryClient, DirectoryClient, snapshotClient, SnapshotClient } from './surfaces/testControl/clients';
 
@@ -82,6 +83,23 @@ function closingOnFailure<T>(store: Store, step: () => T): T {
     return step();
   } catch (err) {
     store.close();
+    throw err;
+  }
+}
+
+/** --snapshot: the file as snapshot `startup`, restored; a file that cannot be read or used stops the start. */
+function startFromSnapshot(snapshots: SnapshotStore, file: string): void {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (err) {
+    throw new StartupError((err as NodeJS.ErrnoException).code ?? 'EIO', `--snapshot ${file}: cannot read it (${osReason(err)})`);
+  }
+  try {
+    snapshots.import(STARTUP_SNAPSHOT, bytes);
+    snapshots.restore(STARTUP_SNAPSHOT);
+  } catch (err) {
+    if (err instanceof SnapshotError) throw new ConfigError(`--snapshot ${file}: ${err.message}`);
     throw err;
   }
 }
@@ -160,10 +178,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
   closingOnFailure(store, applySeed);
   if (config.snapshot) {
     const file = config.snapshot;
-    closingOnFailure(store, () => {
-      services.snapshots.import(STARTUP_SNAPSHOT, fs.readFileSync(file));
-      services.snapshots.restore(STARTUP_SNAPSHOT);
-    });
+    closingOnFailure(store, () => startFromSnapshot(services.snapshots, file));
   }
 
   const reset = (subscriptionId?: string) => {

@@ -125,6 +125,10 @@ function suite(label: string, options: () => { dataDir?: string; inMemory?: bool
         } finally {
           started.close();
         }
+        await assert.rejects(testArclight({ inMemory: true, snapshot: path.join(dir, 'missing.db') }), (e: NodeJS.ErrnoException) => e.code === 'ENOENT');
+        fs.writeFileSync(path.join(dir, 'garbage.db'), Buffer.alloc(4096, 3));
+        await assert.rejects(testArclight({ inMemory: true, snapshot: path.join(dir, 'garbage.db') }),
+          (e: NodeJS.ErrnoException) => e.code === 'EINVAL' && /--snapshot .*garbage\.db: The snapshot file is not an SQLite database/.test(e.message));
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
