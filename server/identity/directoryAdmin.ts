@@ -11,7 +11,7 @@ import { generateKeyPairSync, randomBytes, randomUUID } from 'crypto';
 import type { Store } from '../store';
 import type { PrincipalRecord } from '../store/principals';
 import { DEFAULT_CLIENT_ID, DEFAULT_REGISTERED_PROVIDERS, DEFAULT_SUBSCRIPTION_ID, DEFAULT_TENANT_ID, tenant as tenantRecord } from '../store/seed';
-import { certificateRecords, CertificateError, hashSecret } from '../store/credentials';
+import { certificateRecords, CertificateError, hashGeneratedSecret } from '../store/credentials';
 import { ArmError } from '../kit/armErrors';
 import type { CertificateAuthority } from '../pki/certificateAuthority';
 import { EXTENDED_KEY_USAGE, KeyUsage } from '../pki/x509';
@@ -138,7 +138,7 @@ export class DirectoryAdmin {
       for (const ns of DEFAULT_REGISTERED_PROVIDERS) this.store.directory.setRegistration(subscriptionId, ns, 'Registered');
       this.store.principals.put({
         clientId, tenantId, objectId, kind: 'ServicePrincipal', displayName: `Owner of ${name}`, subscriptions: [subscriptionId],
-      }, [hashSecret(secret)], []);
+      }, [hashGeneratedSecret(secret)], []);
     });
     return { subscriptionId, tenantId, clientId, clientSecret: secret, tokenEndpoint: tokenEndpoint(baseUrl, tenantId), displayName: name, objectId };
   }
@@ -195,7 +195,7 @@ export class DirectoryAdmin {
     }
     if (certificates.length) answer.certificateThumbprint = certificates[0].sha1;
     const principal: PrincipalRecord = { clientId, tenantId, objectId: answer.objectId, kind: 'ServicePrincipal', displayName, ...(subscriptions ? { subscriptions } : {}) };
-    this.store.transaction(() => this.store.principals.put(principal, answer.clientSecret ? [hashSecret(answer.clientSecret)] : [], certificates));
+    this.store.transaction(() => this.store.principals.put(principal, answer.clientSecret ? [hashGeneratedSecret(answer.clientSecret)] : [], certificates));
     return answer;
   }
 
