@@ -157,6 +157,8 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
       afterRestore: () => {
         const state = store.setting<unknown>(CLOCK_SETTING);
         if (state !== undefined && !clockStateProblem(state, Date.now())) clock.restore(state as ReturnType<typeof clock.snapshot>);
+        // restore() is not a move its onChange hears of: the listeners are told here.
+        events.emit({ type: 'clock.moved', atMs: clock.nowMs(), frozen: clock.frozen });
       },
     }),
     defaults: { tenantId: DEFAULT_TENANT_ID, subscriptionId: DEFAULT_SUBSCRIPTION_ID, clientId: DEFAULT_CLIENT_ID },
