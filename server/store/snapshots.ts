@@ -201,11 +201,6 @@ export class SnapshotStore {
     return this.get(name);
   }
 
-  /** Drops the in-memory snapshots (the store is closing). */
-  close(): void {
-    this.memory.clear();
-  }
-
   private intoMemory(name: string, fill: (schema: string) => void): void {
     const old = this.memory.get(name);
     if (!old && this.memory.size >= MEMORY_SLOTS) {
