@@ -187,6 +187,19 @@ describe('test platform: the directory API', () => {
     assert.ok(!a.logs.join('\n').includes(w.clientSecret));
   });
 
+  it('needs the admin key when there is one, for the directory and snapshots alike', async () => {
+    const keyed = await testArclight({ adminKey: 'k3y' });
+    try {
+      for (const [method, path] of [['post', '/_arclight/directory/subscriptions'], ['post', '/_arclight/snapshots'], ['get', '/_arclight/snapshots']] as const) {
+        const res = await request(keyed.app)[method](path).send({ name: 's' }).expect(401);
+        assert.equal(res.body.error.code, 'AuthenticationFailed');
+      }
+      await request(keyed.app).post('/_arclight/directory/subscriptions').set('Authorization', 'Bearer k3y').send({}).expect(201);
+    } finally {
+      keyed.close();
+    }
+  });
+
   it('is the same through the programmatic client', async () => {
     const w = await a.directory.createSubscription({ displayName: 'Programmatic' });
     assert.equal(a.services.store.directory.subscription(w.subscriptionId)?.displayName, 'Programmatic');

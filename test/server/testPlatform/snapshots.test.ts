@@ -55,6 +55,11 @@ function suite(label: string, options: () => { dataDir?: string; inMemory?: bool
       assert.equal(await status(a, C1), 200);
       assert.equal(await status(a, C2), 404);
       await request(a.app).delete('/_arclight/snapshots/s1').expect(200);
+      const asJson = await request(a.app).put('/_arclight/snapshots/j').set('Content-Type', 'application/json').send('{"name": "j"}').expect(400);
+      assert.equal(asJson.body.error.code, 'InvalidSnapshotFile');
+      await request(a.app).put('/_arclight/snapshots/empty').expect(400);
+      await request(a.app).post('/_arclight/snapshots').set('Content-Type', 'text/plain').send('s1').expect(415);
+      await request(a.app).delete('/_arclight/snapshots').expect(405);
       assert.deepEqual((await request(a.app).get('/_arclight/snapshots').expect(200)).body.value, []);
     });
 
