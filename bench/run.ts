@@ -6,7 +6,8 @@
  *
  * Flags (each with a BENCH_* environment twin): --duration <s> (3) and --warmup <s> (1) per
  * run, --group-conns 1,8,32, --cluster-conns 8, --cold-runs 7, --memory-creates 10000,
- * --list-items 1000, --agent-creates 5000, --template-runs 3, --quick (1 s runs, 3 cold starts, for a smoke check).
+ * --list-items 1000, --agent-creates 5000, --template-runs 3, --snapshot-clusters 1000, --directory-runs 50,
+ * --quick (1 s runs, 3 cold starts, for a smoke check).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -16,8 +17,12 @@ import { summary, Target, throughputTable } from './report';
 import { regionMoveMs } from './regionMove';
 import { templateDeploymentMs } from './templateDeployment';
 import { createsWithSubscribers } from './eventSubscribers';
+import { snapshotRestoreMs, subscriptionCreateMs } from './testPlatform';
 
-const TARGETS = { coldStartMs: 400, get: 0.8, put: 0.5, walk: 0.5, rssMiB: 150, batchGrowth: 1.5, templateVsCalls: 0.5, journalOnVsOff: 0.95, subscribersSlowdown: 1.1 };
+const TARGETS = {
+  coldStartMs: 400, get: 0.8, put: 0.5, walk: 0.5, rssMiB: 150, batchGrowth: 1.5, templateVsCalls: 0.5,
+  journalOnVsOff: 0.95, subscribersSlowdown: 1.1, restoreVsCreate: 0.1, subscriptionVsFiveGets: 1,
+};
 const PAGE_SIZE = 100; // Arclight's default --page-size; the references page the same way
 
 function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
@@ -42,6 +47,8 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
     memoryCreates: Number(value('memory-creates', '10000')),
     agentCreates: Number(value('agent-creates', quick ? '2000' : '5000')),
     templateRuns: Number(value('template-runs', quick ? '1' : '3')),
+    snapshotClusters: Number(value('snapshot-clusters', '1000')),
+    directoryRuns: Number(value('directory-runs', quick ? '10' : '50')),
   };
 }
 
@@ -147,6 +154,18 @@ async function main(): Promise<void> {
     const templateRatio = hundred.deploymentMs / hundred.sdkCallsMs;
     console.log(`a template of 100 resources (a cluster, 33 extensions, 33 flux and 33 source control configurations) deployed through the SDK: median ${hundred.deploymentMs.toFixed(0)} ms; the same 100 resources by 100 sequential SDK calls: median ${hundred.sdkCallsMs.toFixed(0)} ms (${templateRatio.toFixed(2)}x; runs: ${hundred.runs.map((r) => `${r.deploymentMs.toFixed(0)}/${r.sdkCallsMs.toFixed(0)}`).join(', ')})\n`);
     targets.push({ label: '100-resource template deployment / 100 SDK calls', value: templateRatio, kind: 'max', bound: TARGETS.templateVsCalls, unit: 'x' });
+
+    // The test platform (issue 13), on a fresh process so nothing above is in its state.
+    const platformArclight = await startArclight();
+    started.push(platformArclight);
+    const snap = await snapshotRestoreMs(platformArclight, work.clusterBody, options.snapshotClusters, 3);
+    const restoreRatio = snap.restoreMs / snap.createMs;
+    console.log(`${snap.clusters.toLocaleString('en-US')} connected clusters with an extension and a flux configuration each: created through ARM in ${snap.createMs.toFixed(0)} ms (8 connections); snapshot restored in median ${snap.restoreMs.toFixed(1)} ms (runs: ${snap.restores.map((r) => r.toFixed(1)).join(', ')}; ${restoreRatio.toFixed(3)}x)`);
+    targets.push({ label: `snapshot restore / ARM creation of ${snap.clusters.toLocaleString('en-US')} clusters with configurations`, value: restoreRatio, kind: 'max', bound: TARGETS.restoreVsCreate, unit: 'x' });
+    const directory = await subscriptionCreateMs(platformArclight, options.directoryRuns);
+    const directoryRatio = directory.subscriptionMs / directory.fiveGetsMs;
+    console.log(`a subscription with its principal (POST /_arclight/directory/subscriptions): median ${directory.subscriptionMs.toFixed(2)} ms; five sequential GETs: median ${directory.fiveGetsMs.toFixed(2)} ms (${directoryRatio.toFixed(2)}x)\n`);
+    targets.push({ label: 'subscription with a principal / 5 GETs', value: directoryRatio, kind: 'max', bound: TARGETS.subscriptionVsFiveGets, unit: 'x' });
     console.log(summary(targets));
   } finally {
     for (const s of started) await s.stop();

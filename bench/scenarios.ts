@@ -21,6 +21,10 @@ export interface BenchOptions {
   listItems: number;
   pageSize: number;
   memoryCreates: number;
+  /** Clusters (each with an extension and a flux configuration) in the snapshot-restore row. */
+  snapshotClusters: number;
+  /** Subscriptions created (each against five GETs) in the directory row. */
+  directoryRuns: number;
 }
 
 export const SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';

@@ -9,12 +9,13 @@ import * as os from 'os';
 import * as path from 'path';
 import type { AddressInfo } from 'net';
 import type { Express } from 'express';
-import { ArclightConfig, configFromOptions } from './core/config';
+import { ArclightConfig, configFromOptions, ConfigError } from './core/config';
+import { osReason, StartupError } from './core/startupError';
 import { CLOCK_SETTING, startClock } from './store/storedClock';
 import { listen } from './http/listen';
 import { Logger, LogSink } from './core/log';
 import { Store } from './store';
-import { applyDirectorySeed, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_SUBSCRIPTION_ID, DEFAULT_TENANT_ID, readSeedFile, SeedFile } from './store/seed';
+import { applyDirectorySeed, DEFAULT_CLIENT_ID, DEFAULT_REGISTERED_PROVIDERS, DEFAULT_CLIENT_SECRET, DEFAULT_SUBSCRIPTION_ID, DEFAULT_TENANT_ID, readSeedFile, SeedFile } from './store/seed';
 import { SpecCatalog } from './spec/specCatalog';
 import { RegionCatalog } from './kit/regions';
 import { AsyncOperations } from './kit/asyncOperations';
@@ -48,6 +49,10 @@ import { ExtensionTypeCatalog } from './providers/kubernetesConfiguration/extens
 import { JournalDetail, JournalFilter, RequestJournal } from './platform/requestJournal';
 import { ArclightEvent, EventStream, EventTypes } from './platform/eventStream';
 import { ConnectivityWatch } from './platform/connectivityWatch';
+import { DirectoryAdmin } from './identity/directoryAdmin';
+import { SnapshotError, SnapshotStore } from './store/snapshots';
+import { clockStateProblem } from './core/clock';
+import { directoryClient, DirectoryClient, snapshotClient, SnapshotClient } from './surfaces/testControl/clients';
 
 export interface ArclightOptions extends Partial<ArclightConfig> {
   /** Where log lines go (default: stdout). */
@@ -82,6 +87,10 @@ export interface Arclight {
   services: Services;
   requests: RequestsClient;
   events: EventsClient;
+  /** Tenants, subscriptions and principals at run time (POST /_arclight/directory/...). */
+  directory: DirectoryClient;
+  /** Named snapshots of the whole state (/_arclight/snapshots). */
+  snapshots: SnapshotClient;
   /** Back to the initial state: everything, or one subscription's resources and registrations. */
   reset(subscriptionId?: string): void;
   close(): void;
@@ -116,6 +125,8 @@ function eventsClient(stream: EventStream): EventsClient {
     }),
   };
 }
+/** The name --snapshot's file is kept under, and what a full reset goes back to. */
+const STARTUP_SNAPSHOT = 'startup';
 
 let sharedCatalog: SpecCatalog | undefined;
 /** The spec bundle is immutable: one load per process serves every instance. */
@@ -129,6 +140,23 @@ function closingOnFailure<T>(store: Store, step: () => T): T {
     return step();
   } catch (err) {
     store.close();
+    throw err;
+  }
+}
+
+/** --snapshot: the file as snapshot `startup`, restored; a file that cannot be read or used stops the start. */
+function startFromSnapshot(snapshots: SnapshotStore, file: string): void {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (err) {
+    throw new StartupError((err as NodeJS.ErrnoException).code ?? 'EIO', `--snapshot ${file}: cannot read it (${osReason(err)})`);
+  }
+  try {
+    snapshots.import(STARTUP_SNAPSHOT, bytes);
+    snapshots.restore(STARTUP_SNAPSHOT);
+  } catch (err) {
+    if (err instanceof SnapshotError) throw new ConfigError(`--snapshot ${file}: ${err.message}`);
     throw err;
   }
 }
@@ -182,6 +210,19 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     agentControl: agents,
     journal: new RequestJournal(config.journalSize),
     eventStream: new EventStream(store, clock, events, connectivity),
+    directoryAdmin: new DirectoryAdmin(store, ca, () => clock.nowMs()),
+    // The clock lives outside the tables: its row is written before a save and read after a restore.
+    snapshots: new SnapshotStore(store, dataDir, () => clock.iso(), {
+      beforeSave: () => store.setSetting(CLOCK_SETTING, clock.snapshot()),
+      afterRestore: () => {
+        const state = store.setting<unknown>(CLOCK_SETTING);
+        if (state !== undefined && !clockStateProblem(state, Date.now())) clock.restore(state as ReturnType<typeof clock.snapshot>);
+        // restore() is not a move its onChange hears of: the listeners are told here.
+        events.emit({ type: 'clock.moved', atMs: clock.nowMs(), frozen: clock.frozen });
+        // A restore is no change of each cluster: what it brought back is the baseline.
+        connectivity.rebase();
+      },
+    }),
     defaults: { tenantId: DEFAULT_TENANT_ID, subscriptionId: DEFAULT_SUBSCRIPTION_ID, clientId: DEFAULT_CLIENT_ID },
   };
   agents.listenTo(events);
@@ -199,6 +240,10 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     seedResourceGroups(services, seed?.resourceGroups ?? []);
   };
   closingOnFailure(store, applySeed);
+  if (config.snapshot) {
+    const file = config.snapshot;
+    closingOnFailure(store, () => startFromSnapshot(services.snapshots, file));
+  }
 
   const reset = (subscriptionId?: string) => {
     if (subscriptionId) {
@@ -210,6 +255,16 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
       store.setSetting(CLOCK_SETTING, initialClock);
     }
     applySeed();
+    // Started from a snapshot, the initial state is that snapshot's.
+    if (!subscriptionId && config.snapshot && services.snapshots.list().some((snap) => snap.name === STARTUP_SNAPSHOT)) {
+      services.snapshots.restore(STARTUP_SNAPSHOT);
+    }
+    // A subscription made at run time (the directory API) keeps its default registrations too.
+    if (subscriptionId && store.directory.registrations(subscriptionId).size === 0) {
+      store.transaction(() => {
+        for (const ns of DEFAULT_REGISTERED_PROVIDERS) store.directory.setRegistration(subscriptionId, ns, 'Registered');
+      });
+    }
     connectivity.rebase();
   };
 
@@ -238,7 +293,11 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     find: (filter) => journal.list({ ...filter, limit: 1 })[0],
     clear: () => journal.clear(),
   };
-  return { app, services, requests, events: eventsClient(services.eventStream), reset, close: () => store.close() };
+  return {
+    app, services, requests, events: eventsClient(services.eventStream), reset, close: () => store.close(),
+    directory: directoryClient(services.directoryAdmin, () => config.publicUrl ?? `https://${config.host}:${config.port}`),
+    snapshots: snapshotClient(services.snapshots),
+  };
 }
 
 export interface RunningArclight {
@@ -255,6 +314,10 @@ export interface RunningArclight {
   services: Services;
   requests: RequestsClient;
   events: EventsClient;
+  /** Tenants, subscriptions and principals at run time: `await arclight.directory.createSubscription()`. */
+  directory: DirectoryClient;
+  /** Named snapshots: `await arclight.snapshots.save('s1')`, `.restore`, `.list`, `.delete`, `.export`, `.import`. */
+  snapshots: SnapshotClient;
   reset(subscriptionId?: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -324,6 +387,8 @@ export async function startArclight(options: ArclightOptions = {}): Promise<Runn
     services: instance.services,
     requests: instance.requests,
     events: instance.events,
+    directory: directoryClient(instance.services.directoryAdmin, () => config.publicUrl ?? url),
+    snapshots: instance.snapshots,
     reset: async (subscriptionId?: string) => instance.reset(subscriptionId),
     stop,
   };

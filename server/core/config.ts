@@ -24,6 +24,8 @@ export interface ArclightConfig {
   auth: AuthMode;
   /** JSON file with extra tenants, subscriptions, service principals and managed identities. */
   seed?: string;
+  /** A snapshot file (GET /_arclight/snapshots/{name}/export) the state starts from. */
+  snapshot?: string;
   /** JSON file that replaces or extends the region catalog. */
   regions?: string;
   /** JSON file of extension types that extends or replaces the built-in catalog (specs/arclight/extensionTypes.json). */
@@ -112,6 +114,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'logLevel', flag: 'log-level', kind: { oneOf: ['error', 'warn', 'info', 'debug'] }, help: 'info logs one line per request; debug adds redacted bodies' },
   { key: 'auth', flag: 'auth', kind: { oneOf: ['off', 'lenient', 'strict'] }, help: 'bearer-token checks on ARM requests' },
   { key: 'seed', flag: 'seed', kind: 'path', help: 'JSON file of tenants, subscriptions and principals to add' },
+  { key: 'snapshot', flag: 'snapshot', kind: 'path', help: 'snapshot file (from /_arclight/snapshots/{name}/export) to start from; kept as snapshot "startup"' },
   { key: 'regions', flag: 'regions', kind: 'path', help: 'JSON file that replaces or extends the region catalog' },
   { key: 'extensionTypes', flag: 'extension-types', kind: 'path', help: 'JSON file of extension types that extends or replaces the built-in catalog' },
   { key: 'pageSize', flag: 'page-size', kind: { integer: { min: 1, max: 1000 } }, help: 'items per page of list operations' },

@@ -30,6 +30,8 @@ export interface TokenVerifier {
   verify(token: string): Claims | undefined;
   /** Whether the principal the claims name still exists in their tenant (tokens outlive deleted principals). */
   principalExists(claims: Claims): boolean;
+  /** Whether the claims' principal may reach the subscription (a test worker's principal reaches its own only). */
+  mayReach?(claims: Claims, subscriptionId: string): boolean;
 }
 
 export interface AuthInput {
@@ -172,7 +174,24 @@ export class ArmAuthenticator {
         `The client '${checked.caller.appId ?? checked.caller.name ?? ''}' with object id '${checked.caller.objectId ?? ''}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
         { gateway: true });
     }
+    if (this.verifier!.mayReach && !this.verifier!.mayReach(checked.claims, input.subscription.subscriptionId)) throw unreachable(checked, input);
   }
+}
+
+/**
+ * A principal of the subscription's tenant without access to it: ARM answers a read of the
+ * subscription itself 404 SubscriptionNotFound (it is not among the caller's subscriptions),
+ * and anything inside it 403 AuthorizationFailed naming the action and scope.
+ */
+function unreachable(checked: CheckedToken, input: AuthInput): ArmError {
+  const segments = (input.path ?? '').split('/').filter(Boolean);
+  if (segments.length === 2 && (input.method ?? 'GET').toUpperCase() === 'GET') {
+    return new ArmError(404, 'SubscriptionNotFound', `The subscription '${input.subscriptionId ?? ''}' could not be found.`, { gateway: true });
+  }
+  const { action, scope } = authorization(input);
+  return new ArmError(403, 'AuthorizationFailed',
+    `The client '${checked.caller.appId ?? checked.caller.name ?? ''}' with object id '${checked.caller.objectId ?? ''}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+    { gateway: true });
 }
 
 function wrongAudience(aud: unknown, baseUrl: string, challenge: Challenge): ArmError {

@@ -83,6 +83,11 @@ export class TokenService implements TokenVerifier {
     }
   }
 
+  mayReach(claims: Claims, subscriptionId: string): boolean {
+    const only = typeof claims.appid === 'string' ? this.principals.get(claims.appid)?.principal.subscriptions : undefined;
+    return !only || only.includes(subscriptionId.toLowerCase());
+  }
+
   principalExists(claims: Claims): boolean {
     return typeof claims.appid === 'string' && typeof claims.tid === 'string' && this.principals.exists(claims.appid, claims.tid);
   }

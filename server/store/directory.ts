@@ -10,6 +10,8 @@ export interface TenantRecord {
   defaultDomain: string;
   domains: string[];
   countryCode?: string;
+  /** Made for one subscription by the directory API (it goes when that subscription does). */
+  createdFor?: string;
 }
 
 export interface SubscriptionRecord {
@@ -36,6 +38,9 @@ export class DirectoryStore {
       putTenant: db.prepare('INSERT INTO tenants (id, body) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body'),
       putSubscription: db.prepare('INSERT INTO subscriptions (id, tenant_id, body) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET tenant_id = excluded.tenant_id, body = excluded.body'),
       registrations: db.prepare<[string], { namespace: string; state: RegistrationState }>('SELECT namespace, state FROM provider_registrations WHERE subscription_id = ?'),
+      deleteSubscription: db.prepare<[string]>('DELETE FROM subscriptions WHERE id = ?'),
+      deleteRegistrations: db.prepare<[string]>('DELETE FROM provider_registrations WHERE subscription_id = ?'),
+      deleteTenant: db.prepare<[string]>('DELETE FROM tenants WHERE id = ?'),
       putRegistration: db.prepare('INSERT INTO provider_registrations (subscription_id, namespace, state) VALUES (?, ?, ?) ON CONFLICT (subscription_id, namespace) DO UPDATE SET state = excluded.state'),
     };
   }
@@ -64,6 +69,20 @@ export class DirectoryStore {
   putSubscription(s: SubscriptionRecord): void {
     this.stmts.putSubscription.run(s.subscriptionId.toLowerCase(), s.tenantId.toLowerCase(), JSON.stringify(s));
     this.subscriptionCache = undefined;
+  }
+
+  /** Removes the subscription row and its registrations (its resources are the caller's: Store.deleteSubscription). */
+  deleteSubscription(id: string): void {
+    const sub = id.toLowerCase();
+    this.stmts.deleteSubscription.run(sub);
+    this.stmts.deleteRegistrations.run(sub);
+    this.subscriptionCache = undefined;
+    this.registrationCache.delete(sub);
+  }
+
+  deleteTenant(id: string): void {
+    this.stmts.deleteTenant.run(id.toLowerCase());
+    this.tenantCache = undefined;
   }
 
   registrationState(subscriptionId: string, namespace: string): RegistrationState {

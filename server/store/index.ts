@@ -147,6 +147,21 @@ export class Store {
     this.directory.invalidate();
   }
 
+  /** Removes a subscription and everything in it. */
+  deleteSubscription(subscriptionId: string): void {
+    this.transaction(() => {
+      this.clearSubscription(subscriptionId);
+      this.directory.deleteSubscription(subscriptionId);
+    });
+  }
+
+  /** Drops every in-memory view of the tables (after a snapshot restore rewrote them all). */
+  reloaded(): void {
+    this.directory.invalidate();
+    this.principals.invalidate();
+    this.operations.invalidate();
+  }
+
   close(): void {
     if (!this.db.open) return;
     // The PID file goes first, while the lock still keeps any other Arclight out.

@@ -108,4 +108,9 @@ export class OperationStore {
     if (rows.length === 0) this.nextDueAt = this.nextDueStmt.get() ?? Infinity;
     return rows.map(fromRow);
   }
+
+  /** Forgets the due-time bound (after a snapshot restore rewrote the table). */
+  invalidate(): void {
+    this.nextDueAt = -Infinity;
+  }
 }

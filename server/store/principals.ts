@@ -25,6 +25,11 @@ export interface PrincipalRecord {
    * such as a connected cluster's.
    */
   certificateOnly?: boolean;
+  /**
+   * The only subscriptions the principal may reach (a test worker's, from the directory API);
+   * absent: every subscription of its tenant.
+   */
+  subscriptions?: string[];
 }
 
 export interface SecretRecord {

@@ -39,4 +39,24 @@ export class SecretStore {
     const rows = this.db.prepare<[], { resource_key: string; body: string }>('SELECT resource_key, body FROM secrets').all();
     for (const row of rows) if (!isSealed(row.body)) this.putStmt.run(row.resource_key, this.sealer.seal(row.body));
   }
+
+  /** A stored value in plain text (what a snapshot export carries, to be sealed by the store that imports it). */
+  opened(body: string): string {
+    return isSealed(body) ? this.sealer.open(body) : body;
+  }
+
+  /** A value as this store keeps it: sealed with its key. */
+  sealedForm(body: string): string {
+    return isSealed(body) ? body : this.sealer.seal(body);
+  }
+
+  /** Whether this store's key opens a stored value (a snapshot from another store's key does not). */
+  canOpen(body: string): boolean {
+    try {
+      this.opened(body);
+      return true;
+    } catch {
+      return false;
+    }
+  }
 }

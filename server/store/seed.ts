@@ -149,7 +149,7 @@ export function readSeedFile(file: string, knownLocation: (location: string) => 
   return readJsonFile<SeedFile>('--seed', file, seedShape(knownLocation));
 }
 
-function tenant(t: Partial<TenantRecord> & { tenantId: string }): TenantRecord {
+export function tenant(t: Partial<TenantRecord> & { tenantId: string }): TenantRecord {
   const domain = t.defaultDomain ?? `tenant-${t.tenantId.slice(0, 8)}.arclight.local`;
   return { tenantId: t.tenantId, displayName: t.displayName ?? domain, defaultDomain: domain, domains: t.domains ?? [domain], countryCode: t.countryCode ?? 'US' };
 }

@@ -9,6 +9,8 @@ import type { ArmOperation, Definition } from '../spec/definitions';
 import type { SimulatedAgentControl } from './testControl/simulatedAgentControl';
 import type { RequestJournal } from '../platform/requestJournal';
 import type { EventStream } from '../platform/eventStream';
+import type { DirectoryAdmin } from '../identity/directoryAdmin';
+import type { SnapshotStore } from '../store/snapshots';
 
 /** A rendered ARM response, offered to the test suite's response-schema check. */
 export interface RenderedResponse {
@@ -27,6 +29,10 @@ export interface Services extends ClusterSideContext {
   journal: RequestJournal;
   /** What changed, told to /_arclight/events and arclight.events once it is committed. */
   eventStream: EventStream;
+  /** Tenants, subscriptions and principals made at run time (/_arclight/directory). */
+  directoryAdmin: DirectoryAdmin;
+  /** Named snapshots of the whole state (/_arclight/snapshots). */
+  snapshots: SnapshotStore;
   /** Set by the test suite to validate every ARM response against the spec. */
   onArmResponse?: (response: RenderedResponse) => void;
 }

@@ -55,7 +55,10 @@ export function registerSubscriptions(s: ProviderContext): void {
 
   s.handlers.on('GET', '/subscriptions', (req) => {
     const tenant = req.caller.tenantId && directory.tenant(req.caller.tenantId) ? req.caller.tenantId.toLowerCase() : undefined;
-    const value = directory.subscriptions().filter((sub) => !tenant || sub.tenantId === tenant).map(subscriptionBody);
+    // A principal limited to some subscriptions (a test worker's) lists those alone.
+    const only = req.caller.appId ? s.store.principals.get(req.caller.appId)?.principal.subscriptions : undefined;
+    const value = directory.subscriptions().filter((sub) => (!tenant || sub.tenantId === tenant) && (!only || only.includes(sub.subscriptionId)))
+      .map(subscriptionBody);
     return { status: 200, body: { value } };
   });
 
@@ -65,7 +68,12 @@ export function registerSubscriptions(s: ProviderContext): void {
     return { status: 200, body: subscriptionBody(sub) };
   });
 
-  s.handlers.on('GET', '/tenants', () => ({ status: 200, body: { value: directory.tenants().map(tenantBody) } }));
+  s.handlers.on('GET', '/tenants', (req) => {
+    // A limited principal (a test worker's) sees its own tenant only.
+    const limited = req.caller.appId ? s.store.principals.get(req.caller.appId)?.principal : undefined;
+    const tenants = directory.tenants().filter((t) => !limited?.subscriptions || t.tenantId === limited.tenantId);
+    return { status: 200, body: { value: tenants.map(tenantBody) } };
+  });
 
   s.handlers.on('GET', '/subscriptions/{subscriptionId}/locations', (req) => ({
     status: 200,

@@ -1,7 +1,7 @@
 /**
  * /_arclight/*: test control, outside ARM authentication. Health and readiness for CI and
  * Docker, reset, the CA certificate, the emulator clock, the clusters' agents, the files
- * deployments link to, the request journal and the live event stream.
+ * deployments link to, the request journal, the live event stream, the directory and snapshots.
  *
  * The routes are a table, so that an unknown path is 404 and a known path asked with another
  * method is 405 (with Allow), both in ARM's envelope. With --admin-key every route but health,
@@ -20,6 +20,8 @@ import { agentControlRoutes } from './agentControl';
 import { journalControlRoutes } from './journalControl';
 import { eventControlRoutes } from './eventControl';
 import { linkedContentRoutes } from './linkedContentControl';
+import { directoryRoutes } from './directoryControl';
+import { snapshotRoutes } from './snapshotControl';
 import type { AdminRoute } from './adminRoute';
 
 export interface AdminHooks {
@@ -103,7 +105,10 @@ function hasAdminKey(header: string | undefined, key: string): boolean {
 const matches = (route: AdminRoute, path: string) => (typeof route.path === 'string' ? route.path === path : route.path.test(path));
 
 export function adminRoutes(s: Services, hooks: AdminHooks) {
-  const routes = [...baseRoutes(s, hooks), ...agentControlRoutes(s), ...linkedContentRoutes(s), ...journalControlRoutes(s), ...eventControlRoutes(s)];
+  const routes = [
+    ...baseRoutes(s, hooks), ...agentControlRoutes(s), ...linkedContentRoutes(s), ...journalControlRoutes(s), ...eventControlRoutes(s),
+    ...directoryRoutes(s), ...snapshotRoutes(s),
+  ];
   return async (req: Request, res: Response): Promise<void> => {
     const path = req.path.replace(/\/+$/, '') || '/';
     const method = req.method === 'HEAD' ? 'GET' : req.method;
