@@ -45,15 +45,57 @@ import { registerExtendedLocationProvider } from './providers/extendedLocation';
 import { registerNeighbours } from './providers/neighbours';
 import { seedResourceGroups } from './providers/resources/resourceGroups';
 import { ExtensionTypeCatalog } from './providers/kubernetesConfiguration/extensionTypeCatalog';
+import { FaultRules, FaultRuleView } from './kit/faults/faultRules';
+import { ArmThrottle } from './kit/throttling';
+import { operationFaults } from './gateway/faultStage';
+import { regionOfPath } from './kit/faults/regionOfPath';
 
 export interface ArclightOptions extends Partial<ArclightConfig> {
   /** Where log lines go (default: stdout). */
   logSink?: LogSink;
 }
 
+/** Fault rules, programmatically: the same rules and checks as /_arclight/faults. */
+export interface FaultControl {
+  /** Adds a rule (see README "Faults"); throws an ArmError (status 400) naming a bad field. */
+  add(rule: FaultRuleInput): FaultRuleView;
+  list(): FaultRuleView[];
+  remove(id: string): boolean;
+  clear(): void;
+}
+
+/** A fault rule as a test writes it (the JSON body of POST /_arclight/faults). */
+export interface FaultRuleInput {
+  match?: {
+    method?: string | string[];
+    resourceType?: string;
+    path?: string;
+    operation?: 'request' | 'longRunningOperation' | 'statusPoll';
+    apiVersion?: string;
+    region?: string;
+    subscription?: string;
+    principal?: string;
+  };
+  effect:
+    | { kind?: 'error'; status: number; code?: string; message?: string; retryAfter?: number; headers?: Record<string, string> }
+    | { kind?: 'operation'; operationStatus: 'Failed' | 'Canceled'; code?: string; message?: string }
+    | { kind?: 'latency'; latencyMs: number }
+    | { kind?: 'drop'; drop?: true };
+  count?: number;
+  probability?: number;
+  seed?: number;
+  /** ISO 8601 instant on the emulator clock. */
+  until?: string;
+}
+
+function faultControl(rules: FaultRules): FaultControl {
+  return { add: (rule) => rules.add(rule), list: () => rules.list(), remove: (id) => rules.remove(id), clear: () => rules.clear() };
+}
+
 export interface Arclight {
   app: Express;
   services: Services;
+  faults: FaultControl;
   /** Back to the initial state: everything, or one subscription's resources and registrations. */
   reset(subscriptionId?: string): void;
   close(): void;
@@ -104,6 +146,8 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
   // The simulated agents act through the same services as everything else, and are only heard
   // of through events and the two interfaces they implement (live agent facts, test controls).
   const agents = new SimulatedAgents(() => services);
+  const normaliseRegion = (region: string) => regions.resolve(region)?.name ?? region.toLowerCase().replace(/\s+/g, '');
+  const faults = new FaultRules(clock, events, normaliseRegion);
   const services: Services = {
     config,
     clock,
@@ -121,9 +165,12 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     liveAgents: agents,
     extensionTypes,
     agentControl: agents,
+    faults,
+    throttle: new ArmThrottle(clock, config.throttle === 'arm'),
     defaults: { tenantId: DEFAULT_TENANT_ID, subscriptionId: DEFAULT_SUBSCRIPTION_ID, clientId: DEFAULT_CLIENT_ID },
   };
   agents.listenTo(events);
+  services.operations.forcedOutcome = operationFaults(faults);
   registerResourcesProvider(services);
   registerDeployments(services);
   registerKubernetesProvider(services);
@@ -140,6 +187,9 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
   closingOnFailure(store, applySeed);
 
   const reset = (subscriptionId?: string) => {
+    // Faults and throttling are the whole instance's: any reset ends them.
+    faults.clear();
+    services.throttle.clear();
     if (subscriptionId) {
       store.clearSubscription(subscriptionId);
     } else {
@@ -160,6 +210,8 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
   const app = gatewayChain({
     logger, routingRegion: regions.regions[0]?.name ?? 'local', publicUrl: config.publicUrl,
     settleDueOperations: () => services.operations.settleDue(), nowMs: () => clock.nowMs(),
+    throttle: services.throttle,
+    faults: { faults, regionOf: (segments) => regionOfPath(services, segments, normaliseRegion) },
   }, {
     testControl: adminRoutes(services, hooks),
     metadata: cloudMetadataHandler(services),
@@ -168,7 +220,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     arm: armPipeline(services),
   });
   logger.debug(`data: ${dataDir ?? 'in memory'}; auth: ${config.auth}`);
-  return { app, services, reset, close: () => store.close() };
+  return { app, services, faults: faultControl(faults), reset, close: () => store.close() };
 }
 
 export interface RunningArclight {
@@ -183,6 +235,8 @@ export interface RunningArclight {
   clientSecret: string;
   app: Express;
   services: Services;
+  /** Fault rules (POST /_arclight/faults, programmatically). */
+  faults: FaultControl;
   reset(subscriptionId?: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -250,6 +304,7 @@ export async function startArclight(options: ArclightOptions = {}): Promise<Runn
     clientSecret: DEFAULT_CLIENT_SECRET,
     app: instance.app,
     services: instance.services,
+    faults: instance.faults,
     reset: async (subscriptionId?: string) => instance.reset(subscriptionId),
     stop,
   };

@@ -7,6 +7,8 @@ import type { ClusterSideContext } from '../clusterSide/context';
 import type { ArmAuthenticator } from '../identity/armAuthentication';
 import type { ArmOperation, Definition } from '../spec/definitions';
 import type { SimulatedAgentControl } from './testControl/simulatedAgentControl';
+import type { FaultRules } from '../kit/faults/faultRules';
+import type { ArmThrottle } from '../kit/throttling';
 
 /** A rendered ARM response, offered to the test suite's response-schema check. */
 export interface RenderedResponse {
@@ -21,6 +23,10 @@ export interface Services extends ClusterSideContext {
   auth: ArmAuthenticator;
   /** Arclight playing clusters' agents on request (/_arclight/clusters/{id}/connect ...). */
   agentControl: SimulatedAgentControl;
+  /** The fault rules of /_arclight/faults (matched by the gateway's fault stage). */
+  faults: FaultRules;
+  /** ARM's token buckets (the gateway's throttling stage). */
+  throttle: ArmThrottle;
   /** Set by the test suite to validate every ARM response against the spec. */
   onArmResponse?: (response: RenderedResponse) => void;
 }

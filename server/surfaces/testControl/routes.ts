@@ -16,6 +16,7 @@ import { readJsonBody } from '../../gateway/body';
 import { sendJson } from '../../gateway/responses';
 import type { Services } from '../services';
 import { agentControlRoutes } from './agentControl';
+import { faultControlRoutes } from './faultControl';
 import type { AdminRoute } from './adminRoute';
 
 export interface AdminHooks {
@@ -99,7 +100,7 @@ function hasAdminKey(header: string | undefined, key: string): boolean {
 const matches = (route: AdminRoute, path: string) => (typeof route.path === 'string' ? route.path === path : route.path.test(path));
 
 export function adminRoutes(s: Services, hooks: AdminHooks) {
-  const routes = [...baseRoutes(s, hooks), ...agentControlRoutes(s)];
+  const routes = [...baseRoutes(s, hooks), ...agentControlRoutes(s), ...faultControlRoutes(s)];
   return async (req: Request, res: Response): Promise<void> => {
     const path = req.path.replace(/\/+$/, '') || '/';
     const method = req.method === 'HEAD' ? 'GET' : req.method;
