@@ -66,3 +66,33 @@ describe('e2e: faults with @azure/arm-hybridkubernetes over HTTPS', () => {
     assert.equal(stored.provisioningState, 'Failed');
   });
 });
+
+describe('e2e: --throttle arm with @azure/arm-hybridkubernetes over HTTPS', () => {
+  let server: TestServer;
+  after(() => server?.stop());
+
+  it('an emptied read bucket answers 429 with Retry-After; the SDK waits it out and the bucket has refilled', async () => {
+    server = await testServer({ throttle: 'arm', clockStart: `frozen:${new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000', '')}` });
+    const statuses: number[] = [];
+    const recorder: PipelinePolicy = {
+      name: 'recorder',
+      sendRequest: async (request, next) => {
+        const response = await next(request);
+        statuses.push(response.status);
+        // The SDK sleeps Retry-After in real time; the frozen emulator clock takes the same step, so the bucket refills.
+        if (response.status === 429) server.services.clock.advance(Number(response.headers.get('retry-after')) * 1000);
+        return response;
+      },
+    };
+    const options = { endpoint: server.url, agent: server.agent };
+    const client = new ConnectedKubernetesClient(staticCredential(), SUB, { ...options, additionalPolicies: [{ policy: recorder, position: 'perRetry' }] });
+    const list = () => client.connectedClusterOperations.listBySubscription().byPage().next();
+    for (let i = 0; i < 250; i++) await list();
+    assert.equal(statuses.length, 250);
+    assert.ok(statuses.every((s) => s === 200), 'the first 250 reads pass');
+    statuses.length = 0;
+    await list();
+    assert.deepEqual(statuses, [429, 200]);
+  });
+});
+
