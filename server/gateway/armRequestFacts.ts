@@ -22,20 +22,33 @@ const ANONYMOUS: TokenCaller = { actor: 'anonymous', principals: [] };
 /** Decoded tokens by Authorization header: a client sends the same token for an hour. */
 const callers = new Map<string, TokenCaller>();
 const CALLER_CACHE_SIZE = 1000;
+/** Longer headers are decoded each time: the cache is bounded in bytes too. */
+const CACHED_HEADER_LENGTH = 8192;
+
+function claimsOf(header: string): Record<string, unknown> | undefined {
+  const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+  try {
+    return token ? decodeJwt(token)?.payload : undefined;
+  } catch {
+    // Not a token at all: the ARM pipeline's authentication answers it; here it is anonymous.
+    return undefined;
+  }
+}
 
 export function tokenCaller(req: Request): TokenCaller {
   const header = req.headers.authorization;
   if (!header) return ANONYMOUS;
   const known = callers.get(header);
   if (known) return known;
-  const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
-  const claims = token ? decodeJwt(token)?.payload : undefined;
+  const claims = claimsOf(header);
   const str = (k: string) => (typeof claims?.[k] === 'string' && claims[k] ? (claims[k] as string) : undefined);
   const ids = [str('oid'), str('appid') ?? str('azp'), str('upn') ?? str('unique_name') ?? str('preferred_username'), str('sub')];
   const principals = ids.filter((v): v is string => v !== undefined);
   const caller: TokenCaller = principals.length ? { actor: principals[0], tenantId: str('tid'), principals } : ANONYMOUS;
-  if (callers.size >= CALLER_CACHE_SIZE) callers.clear();
-  callers.set(header, caller);
+  if (header.length <= CACHED_HEADER_LENGTH) {
+    if (callers.size >= CALLER_CACHE_SIZE) callers.clear();
+    callers.set(header, caller);
+  }
   return caller;
 }
 
@@ -45,13 +58,16 @@ export function pathOf(req: Request): string {
   return q < 0 ? req.url : req.url.slice(0, q);
 }
 
+const SUBSCRIPTION_PATH = /^\/+subscriptions\/+([^/]+)/i;
+
 /** The subscription id a path names, lower-cased, or undefined for tenant-level requests. */
-export function subscriptionOf(segments: readonly string[]): string | undefined {
-  if (segments.length < 2 || segments[0].toLowerCase() !== 'subscriptions') return undefined;
+export function subscriptionOf(path: string): string | undefined {
+  const raw = SUBSCRIPTION_PATH.exec(path)?.[1];
+  if (raw === undefined) return undefined;
   try {
-    return decodeURIComponent(segments[1]).toLowerCase();
+    return decodeURIComponent(raw).toLowerCase();
   } catch {
-    return segments[1].toLowerCase();
+    return raw.toLowerCase();
   }
 }
 

@@ -46,7 +46,7 @@ function factsOf(req: Request, o: FaultStageOptions): FaultFacts {
     method,
     path,
     apiVersion: apiVersionOf(req),
-    subscriptionId: subscriptionOf(segments),
+    subscriptionId: subscriptionOf(path),
     resourceType: resourceTypeOfPath(segments, method),
     operation: isStatusPoll(segments) ? 'statusPoll' : 'request',
     principals: tokenCaller(req).principals,

@@ -7,13 +7,13 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { ArmThrottle } from '../kit/throttling';
 import { sendJson } from './responses';
-import { pathOf, segmentsOf, subscriptionOf, tokenCaller } from './armRequestFacts';
+import { pathOf, subscriptionOf, tokenCaller } from './armRequestFacts';
 
 export function throttleStage(throttle: ArmThrottle) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const caller = tokenCaller(req);
     const verdict = throttle.take({
-      subscriptionId: subscriptionOf(segmentsOf(pathOf(req))),
+      subscriptionId: subscriptionOf(pathOf(req)),
       tenantId: caller.tenantId,
       actor: caller.actor,
       method: req.method.toUpperCase(),

@@ -311,6 +311,7 @@ describe('faults', () => {
       ['a status that is not a number', { effect: { status: '500' } }, 'effect.status'],
       ['a negative Retry-After', { effect: { status: 429, retryAfter: -1 } }, 'effect.retryAfter'],
       ['a bad header name', { effect: { status: 500, headers: { 'bad header': 'x' } } }, 'effect.headers.bad header'],
+      ['a framing header', { effect: { status: 500, headers: { 'Content-Length': '3' } } }, 'effect.headers.Content-Length'],
       ['a header value with a newline', { effect: { status: 500, headers: { 'x-a': 'a\nb' } } }, 'effect.headers.x-a'],
       ['an unknown error field', { effect: { status: 500, latencyMs: 5 } }, 'effect.latencyMs'],
       ['an unknown operation status', { effect: { operationStatus: 'Succeeded' } }, 'effect.operationStatus'],

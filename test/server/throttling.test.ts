@@ -58,6 +58,16 @@ describe('throttling', () => {
       assert.equal(header(await request(a.app).get(GROUPS).set('Authorization', bearer()).expect(200), 'subscription-reads'), '249');
     });
 
+    it('counts callers without a readable token as one anonymous actor, and never fails on them', async () => {
+      for (const auth of ['Bearer not-a-token', 'Basic abc', 'Bearer eyJhbGciOiJub25lIn0.eyJvaWQiOnt9fQ.x', `Bearer ${'x'.repeat(10_000)}`]) {
+        const res = await request(a.app).get(GROUPS).set('Authorization', auth);
+        assert.ok(res.status < 500, auth.slice(0, 40));
+        assert.ok(header(res, 'subscription-reads'), 'counted');
+      }
+      const none = await request(a.app).get(GROUPS).expect(401);
+      assert.equal(header(none, 'subscription-reads'), '245');
+    });
+
     it('leaves test control, metadata and Entra alone', async () => {
       const res = await request(a.app).get('/_arclight/clock').expect(200);
       assert.equal(header(res, 'subscription-reads'), undefined);

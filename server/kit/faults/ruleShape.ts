@@ -119,12 +119,16 @@ function parseMatch(value: unknown): FaultMatch {
   return match;
 }
 
+/** Headers that frame the message itself: a rule setting them would corrupt the response rather than fault it. */
+const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'trailer', 'content-type']);
+
 function parseHeaders(value: unknown): Record<string, string> {
   if (!isObject(value)) throw invalid('effect.headers', 'must be an object of header names to string values');
   const out: Record<string, string> = {};
   for (const [name, v] of Object.entries(value)) {
     // Header names and values that Node would refuse to write would turn the fault into a 500.
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw invalid(`effect.headers.${name}`, 'is not a valid header name');
+    if (FRAMING_HEADERS.has(name.toLowerCase())) throw invalid(`effect.headers.${name}`, 'frames the response and cannot be set by a fault');
     if (typeof v !== 'string' || /[^\t\x20-\x7e]/.test(v)) throw invalid(`effect.headers.${name}`, 'must be a string of printable ASCII');
     out[name] = v;
   }
