@@ -49,6 +49,9 @@ import { FaultRules, FaultRuleView } from './kit/faults/faultRules';
 import { ArmThrottle } from './kit/throttling';
 import { operationFaults } from './gateway/faultStage';
 import { regionOfPath } from './kit/faults/regionOfPath';
+import { JournalDetail, JournalFilter, RequestJournal } from './platform/requestJournal';
+import { ArclightEvent, EventStream, EventTypes } from './platform/eventStream';
+import { ConnectivityWatch } from './platform/connectivityWatch';
 
 export interface ArclightOptions extends Partial<ArclightConfig> {
   /** Where log lines go (default: stdout). */
@@ -92,13 +95,68 @@ function faultControl(rules: FaultRules): FaultControl {
   return { add: (rule) => rules.add(rule), list: () => rules.list(), remove: (id) => rules.remove(id), clear: () => rules.clear() };
 }
 
+/** The request journal, as a test asserts on it (see GET /_arclight/requests). */
+export interface RequestsClient {
+  /** Newest first. */
+  list(filter?: JournalFilter): JournalDetail[];
+  /** The newest request that matches, if any. */
+  find(filter: JournalFilter): JournalDetail | undefined;
+  clear(): void;
+}
+
+/** What a test waits for: fields the event must have (ids compared ignoring case), or a test of it. */
+export type EventMatch = Partial<Record<string, unknown>> | ((event: ArclightEvent) => boolean);
+
+/** The live event stream, as a test listens to it (see GET /_arclight/events). */
+export interface EventsClient {
+  /** Listens to events of `types` (categories such as 'resource', or whole types); returns the unsubscribe function. */
+  subscribe(types: EventTypes, listener: (event: ArclightEvent) => void): () => void;
+  /**
+   * The next event that matches: subscribe before the action that causes it. Rejects after
+   * `timeoutMs` of real time (default 10 s), naming what it waited for.
+   */
+  waitFor(match: EventMatch, options?: { timeoutMs?: number }): Promise<ArclightEvent>;
+}
+
 export interface Arclight {
   app: Express;
   services: Services;
   faults: FaultControl;
+  requests: RequestsClient;
+  events: EventsClient;
   /** Back to the initial state: everything, or one subscription's resources and registrations. */
   reset(subscriptionId?: string): void;
   close(): void;
+}
+
+function matches(match: EventMatch, event: ArclightEvent): boolean {
+  if (typeof match === 'function') return match(event);
+  return Object.entries(match).every(([field, want]) => {
+    const got = event[field];
+    if (field === 'type' && typeof want === 'string') return got === want || String(got).startsWith(`${want}.`);
+    return typeof want === 'string' && typeof got === 'string' && field === 'id' ? want.toLowerCase() === got.toLowerCase() : got === want;
+  });
+}
+
+function eventsClient(stream: EventStream): EventsClient {
+  return {
+    subscribe: (types, listener) => stream.subscribe(types, listener),
+    waitFor: (match, options = {}) => new Promise<ArclightEvent>((resolve, reject) => {
+      const timeoutMs = options.timeoutMs ?? 10_000;
+      // A match that names its type listens to that type only (connectivity is watched only when asked for).
+      const types = typeof match === 'object' && typeof match.type === 'string' ? [match.type] : undefined;
+      const unsubscribe = stream.subscribe(types, (event) => {
+        if (!matches(match, event)) return;
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(event);
+      });
+      const timer = setTimeout(() => {
+        unsubscribe();
+        reject(new Error(`no event matched ${typeof match === 'function' ? 'the test given' : JSON.stringify(match)} within ${timeoutMs} ms`));
+      }, timeoutMs);
+    }),
+  };
 }
 
 let sharedCatalog: SpecCatalog | undefined;
@@ -148,6 +206,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
   const agents = new SimulatedAgents(() => services);
   const normaliseRegion = (region: string) => regions.resolve(region)?.name ?? region.toLowerCase().replace(/\s+/g, '');
   const faults = new FaultRules(clock, events, normaliseRegion);
+  const connectivity = new ConnectivityWatch(() => services);
   const services: Services = {
     config,
     clock,
@@ -167,10 +226,18 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     agentControl: agents,
     faults,
     throttle: new ArmThrottle(clock, config.throttle === 'arm'),
+    journal: new RequestJournal(config.journalSize),
+    eventStream: new EventStream(store, clock, events, connectivity),
     defaults: { tenantId: DEFAULT_TENANT_ID, subscriptionId: DEFAULT_SUBSCRIPTION_ID, clientId: DEFAULT_CLIENT_ID },
   };
   agents.listenTo(events);
   services.operations.forcedOutcome = operationFaults(faults);
+  // A fault fired outside the store's events: the live stream tells it once whatever it fired in commits.
+  events.on('fault.fired', (e) => {
+    if (!services.eventStream.listening) return;
+    const event = { type: e.type, id: e.ruleId, effect: e.effect, method: e.method, path: e.path, status: e.status, operationId: e.operationId };
+    store.afterCommit(() => services.eventStream.publish(event));
+  });
   registerResourcesProvider(services);
   registerDeployments(services);
   registerKubernetesProvider(services);
@@ -194,10 +261,12 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
       store.clearSubscription(subscriptionId);
     } else {
       store.clearAll();
+      services.journal.clear();
       clock.restore(initialClock);
       store.setSetting(CLOCK_SETTING, initialClock);
     }
     applySeed();
+    connectivity.rebase();
   };
 
   const hooks = {
@@ -209,7 +278,8 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
   };
   const app = gatewayChain({
     logger, routingRegion: regions.regions[0]?.name ?? 'local', publicUrl: config.publicUrl,
-    settleDueOperations: () => services.operations.settleDue(), nowMs: () => clock.nowMs(),
+    settleDueOperations: () => services.operations.settleDue(), nowMs: () => clock.nowMs(), nowIso: () => clock.iso(),
+    journal: services.journal,
     throttle: services.throttle,
     faults: { faults, regionOf: (segments) => regionOfPath(services, segments, normaliseRegion) },
   }, {
@@ -220,7 +290,13 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     arm: armPipeline(services),
   });
   logger.debug(`data: ${dataDir ?? 'in memory'}; auth: ${config.auth}`);
-  return { app, services, faults: faultControl(faults), reset, close: () => store.close() };
+  const journal = services.journal;
+  const requests: RequestsClient = {
+    list: (filter) => journal.list(filter),
+    find: (filter) => journal.list({ ...filter, limit: 1 })[0],
+    clear: () => journal.clear(),
+  };
+  return { app, services, requests, events: eventsClient(services.eventStream), faults: faultControl(faults), reset, close: () => store.close() };
 }
 
 export interface RunningArclight {
@@ -237,6 +313,8 @@ export interface RunningArclight {
   services: Services;
   /** Fault rules (POST /_arclight/faults, programmatically). */
   faults: FaultControl;
+  requests: RequestsClient;
+  events: EventsClient;
   reset(subscriptionId?: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -305,6 +383,8 @@ export async function startArclight(options: ArclightOptions = {}): Promise<Runn
     app: instance.app,
     services: instance.services,
     faults: instance.faults,
+    requests: instance.requests,
+    events: instance.events,
     reset: async (subscriptionId?: string) => instance.reset(subscriptionId),
     stop,
   };

@@ -26,7 +26,9 @@ export function updateClusterAsAgent(s: ClusterSideContext, cluster: StoredResou
     systemData: systemDataFor(AGENTS, s.clock.iso(), cluster.body.systemData),
     properties: { ...cluster.body.properties, ...properties },
   };
-  return saveResource(s, { id: cluster.id, type: cluster.type, parentId: cluster.parentKey, tracked: cluster.tracked, body }, cluster);
+  const saved = saveResource(s, { id: cluster.id, type: cluster.type, parentId: cluster.parentKey, tracked: cluster.tracked, body }, cluster);
+  s.events.emit({ type: 'agents.reported', resource: saved });
+  return saved;
 }
 
 /** Applies what the agents report about one configuration; refuses fields they do not report. */
@@ -44,5 +46,7 @@ export function applyConfigurationReport(s: ClusterSideContext, config: StoredRe
     if (!clearable && !check(value)) throw new ArmError(400, 'InvalidStatusReport', `The reported value of '${field}' is not valid.`);
   }
   const body = { ...config.body, properties: { ...config.body.properties, ...report } };
-  return saveResource(s, { id: config.id, type: config.type, parentId: config.parentKey, tracked: config.tracked, body }, config);
+  const saved = saveResource(s, { id: config.id, type: config.type, parentId: config.parentKey, tracked: config.tracked, body }, config);
+  s.events.emit({ type: 'agents.reported', resource: saved });
+  return saved;
 }

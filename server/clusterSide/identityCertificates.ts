@@ -81,7 +81,8 @@ export function issueIdentityCertificate(s: ClusterSideContext, cluster: StoredR
     s.principals.putManagedIdentity({
       clientId, objectId: principalId, tenantId, resourceId: cluster.id, displayName: cluster.body.name, certificates: [certificate], certificateOnly: true,
     });
-    updateClusterAsAgent(s, cluster, { managedIdentityCertificateExpirationTime: notAfter.toISOString() });
+    const renewed = updateClusterAsAgent(s, cluster, { managedIdentityCertificateExpirationTime: notAfter.toISOString() });
+    s.events.emit({ type: 'certificate.issued', cluster: renewed, notAfter: notAfter.toISOString() });
   });
   return {
     tenantId,

@@ -53,6 +53,8 @@ export interface ArclightConfig {
   publicUrl?: string;
   /** When set, /_arclight/* (but health, ready and ca.pem) needs `Authorization: Bearer <adminKey>`. */
   adminKey?: string;
+  /** Requests the journal keeps (GET /_arclight/requests); 0 keeps none. */
+  journalSize: number;
 }
 
 export const DEFAULT_CONFIG: ArclightConfig = {
@@ -69,6 +71,7 @@ export const DEFAULT_CONFIG: ArclightConfig = {
   certificateLifetimeDays: 90,
   agents: 'none',
   throttle: 'off',
+  journalSize: 10_000,
 };
 
 /**
@@ -126,6 +129,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'throttle', flag: 'throttle', kind: { oneOf: ['off', 'arm'] }, help: 'arm: enforce ARM\'s request limits (token buckets on the emulator clock, 429 when empty)' },
   { key: 'publicUrl', flag: 'public-url', kind: 'baseUrl', help: 'base URL written into the URLs Arclight hands out (default: from the Host header)' },
   { key: 'adminKey', flag: 'admin-key', kind: 'string', help: 'bearer key /_arclight/* requires (but health, ready, ca.pem)' },
+  { key: 'journalSize', flag: 'journal-size', kind: { integer: { min: 0, max: 1_000_000 } }, help: 'requests kept for GET /_arclight/requests (0 keeps none)' },
 ];
 
 const OPTION_BY_KEY = new Map<string, OptionSpec>(OPTIONS.map((o) => [o.key, o]));

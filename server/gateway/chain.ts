@@ -3,6 +3,7 @@
  * on; whatever a stage throws goes to the one exception handler at the end.
  *
  *   1. request context        ids, ARM's standard headers, `//` collapsed, the access-log line
+ *                             and the request journal's entry
  *   2. test control           /_arclight/*: health, ready, ca.pem and reset answer first, whatever
  *                             state operations are in; the rest settle due operations themselves
  *   3. due operations         long-running operations whose time has come take effect, before
@@ -20,6 +21,7 @@
  */
 import express, { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../core/log';
+import type { RequestJournal } from '../platform/requestJournal';
 import { requestContext } from './requestContext';
 import { normalisePublicUrl, PUBLIC_URL_SETTING } from './baseUrl';
 import { exceptionHandler } from './exceptionHandler';
@@ -44,6 +46,8 @@ export interface GatewayOptions {
   nowMs(): number;
   throttle: ArmThrottle;
   faults: FaultStageOptions;
+  nowIso(): string;
+  journal: RequestJournal;
 }
 
 export function gatewayChain(o: GatewayOptions, surfaces: Surfaces): Express {
@@ -51,7 +55,7 @@ export function gatewayChain(o: GatewayOptions, surfaces: Surfaces): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set(PUBLIC_URL_SETTING, normalisePublicUrl(o.publicUrl));
-  app.use(requestContext(o.logger, o.routingRegion));
+  app.use(requestContext({ logger: o.logger, region: o.routingRegion, journal: o.journal, nowIso: o.nowIso }));
   app.use('/_arclight', surfaces.testControl);
   // Free while no operation can be due (see OperationStore.dueBy).
   app.use((_req: Request, _res: Response, next: NextFunction) => {

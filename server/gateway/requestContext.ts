@@ -1,10 +1,13 @@
 /**
  * First in the chain: request ids and ARM's standard response headers, repeated slashes in
- * the path collapsed (ARM tolerates `//`), and one access-log line when the response ends.
+ * the path collapsed (ARM tolerates `//`), and when the response ends one access-log line and
+ * the request's entry in the journal (test control's own requests are not journalled).
  */
 import { randomUUID } from 'crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../core/log';
+import type { RequestJournal } from '../platform/requestJournal';
+import { noteOf } from './requestNote';
 
 const STANDARD_HEADERS: ReadonlyArray<[string, string]> = [
   ['Cache-Control', 'no-cache'],
@@ -14,14 +17,39 @@ const STANDARD_HEADERS: ReadonlyArray<[string, string]> = [
   ['X-Content-Type-Options', 'nosniff'],
 ];
 
-export function requestContext(logger: Logger, region: string) {
+export interface RequestContextOptions {
+  logger: Logger;
+  /** The region named in x-ms-routing-request-id. */
+  region: string;
+  journal: RequestJournal;
+  /** The emulator clock's instant, for the journal's times. */
+  nowIso(): string;
+}
+
+function journalEntry(o: RequestContextOptions, req: Request, res: Response, path: string, requestId: string, time: string, ms: number): void {
+  const note = noteOf(res);
+  const clientRequestId = req.headers['x-ms-client-request-id'] ?? req.headers['client-request-id'];
+  const fault = (res.locals.arclightFault as { id?: unknown } | undefined)?.id;
+  o.journal.record({
+    id: requestId, time, method: req.method, path,
+    apiVersion: note.apiVersion ?? /[?&]api-version=([^&]*)/i.exec(req.url)?.[1] ?? null,
+    status: res.statusCode, errorCode: note.errorCode ?? null, durationMs: Math.round(ms * 1000) / 1000,
+    principal: note.principal ?? null, clientRequestId: typeof clientRequestId === 'string' ? clientRequestId : null,
+    fault: typeof fault === 'string' ? fault : null,
+  }, req.headers, note.body);
+}
+
+export function requestContext(o: RequestContextOptions) {
+  const { logger, region, journal } = o;
   const routingPrefix = `${region.toUpperCase()}:`;
   const logAccess = logger.enabled('info');
   // The routing id carries the time to the second: its text changes once a second, not per request.
   let stampSecond = -1;
   let stamp = '';
   return (req: Request, res: Response, next: NextFunction): void => {
-    const started = logAccess ? process.hrtime.bigint() : 0n;
+    const journalled = journal.enabled && !req.url.startsWith('/_arclight');
+    const started = logAccess || journalled ? process.hrtime.bigint() : 0n;
+    const time = journalled ? o.nowIso() : '';
     const requestId = randomUUID();
     const correlation = req.headers['x-ms-correlation-request-id'];
     const clientRequestId = req.headers['x-ms-client-request-id'];
@@ -40,10 +68,11 @@ export function requestContext(logger: Logger, region: string) {
     const path = q < 0 ? req.url : req.url.slice(0, q);
     if (path.includes('//')) req.url = path.replace(/\/{2,}/g, '/') + (q < 0 ? '' : req.url.slice(q));
 
-    if (logAccess) {
+    if (logAccess || journalled) {
       res.on('finish', () => {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        logger.access(req.method, path, res.statusCode, ms, requestId);
+        if (logAccess) logger.access(req.method, path, res.statusCode, ms, requestId);
+        if (journalled) journalEntry(o, req, res, path, requestId, time, ms);
       });
     }
     next();

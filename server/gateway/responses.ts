@@ -5,9 +5,19 @@ import type { Response } from 'express';
 import type { Logger } from '../core/log';
 import { ArmError, armErrors } from '../kit/armErrors';
 import { RequestAborted } from './body';
+import { noteOf } from './requestNote';
+
+/** The code of an error body: ARM's `error.code`, or the token service's `error`. */
+function errorCodeOf(body: unknown): string | undefined {
+  const error = (body as { error?: unknown } | null)?.error;
+  if (typeof error === 'string') return error;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
 
 export function sendJson(res: Response, status: number, body: unknown, headers?: Record<string, string>): void {
   if (headers) for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  if (status >= 400 && typeof body === 'object') noteOf(res).errorCode = errorCodeOf(body);
   if (body === undefined || status === 204 || status === 304) {
     res.statusCode = status;
     if (status !== 204 && status !== 304) res.setHeader('Content-Length', '0');

@@ -3,6 +3,7 @@
  *   off      no check at all;
  *   lenient  (default) tokens Arclight issued are checked as in strict; any other well-formed,
  *            unexpired JWT is accepted, so tests that bring their own fake token keep working;
+ *            a token's lifetime holds when it holds on either clock, real time or the emulator's;
  *   strict   only Arclight's tokens: signature against its key, exp/nbf with a small skew, an
  *            allowed audience, the token's tenant must own the subscription in the path and its
  *            principal must still exist there.
@@ -50,6 +51,8 @@ interface CheckedToken {
   /** Issued by Arclight: checked as in strict mode whatever the mode. */
   ours: boolean;
   exp?: number;
+  /** Only for Arclight's own tokens (see check). */
+  nbf?: number;
 }
 
 const SKEW_SECONDS = 300;
@@ -110,7 +113,7 @@ export class ArmAuthenticator {
 
   private cached(token: string): CheckedToken | undefined {
     const hit = this.cache.get(token);
-    if (hit && (hit.exp === undefined || hit.exp + SKEW_SECONDS > this.clock.nowMs() / 1000)) return hit;
+    if (hit && this.lifetimeProblem(hit.exp, hit.nbf) === undefined) return hit;
     if (hit) this.cache.delete(token);
     return undefined;
   }
@@ -127,15 +130,25 @@ export class ArmAuthenticator {
     } else if (this.mode === 'strict') {
       throw invalidToken(challenge, 'The access token was not issued by a trusted authority.');
     }
-    const now = this.clock.nowMs() / 1000;
     const exp = typeof claims.exp === 'number' ? claims.exp : undefined;
-    if (exp !== undefined && exp + SKEW_SECONDS < now) throw expired(exp, now, challenge);
     // Only for Arclight's own tokens: a foreign token's nbf says nothing about the emulator clock.
-    if (ours && typeof claims.nbf === 'number' && claims.nbf - SKEW_SECONDS > now) throw invalidToken(challenge, 'The access token is not yet valid.');
-    const checked: CheckedToken = { caller: callerFromClaims(claims), claims, ours, exp };
+    const nbf = ours && typeof claims.nbf === 'number' ? claims.nbf : undefined;
+    const problem = this.lifetimeProblem(exp, nbf);
+    if (problem === 'expired') throw expired(exp!, this.clock.nowMs() / 1000, challenge);
+    if (problem === 'notYetValid') throw invalidToken(challenge, 'The access token is not yet valid.');
+    const checked: CheckedToken = { caller: callerFromClaims(claims), claims, ours, exp, nbf };
     if (this.cache.size >= 10_000) this.cache.clear();
     this.cache.set(token, checked);
     return checked;
+  }
+
+  /**
+   * Lenient: a lifetime that holds on real time holds, so a test that moves the clock 91 days
+   * keeps the credential it cached an hour ago. Strict judges by the emulator clock alone.
+   */
+  private lifetimeProblem(exp: number | undefined, nbf: number | undefined): 'expired' | 'notYetValid' | undefined {
+    if (this.mode !== 'strict' && lifetimeAt(exp, nbf, Date.now() / 1000) === undefined) return undefined;
+    return lifetimeAt(exp, nbf, this.clock.nowMs() / 1000);
   }
 
   /**
@@ -190,6 +203,12 @@ function dotnetTime(seconds: number): string {
   const h = d.getUTCHours() % 12 || 12;
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${h}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${d.getUTCHours() < 12 ? 'AM' : 'PM'}`;
+}
+
+function lifetimeAt(exp: number | undefined, nbf: number | undefined, now: number): 'expired' | 'notYetValid' | undefined {
+  if (exp !== undefined && exp + SKEW_SECONDS < now) return 'expired';
+  if (nbf !== undefined && nbf - SKEW_SECONDS > now) return 'notYetValid';
+  return undefined;
 }
 
 export function expired(exp: number, now: number, challenge: Challenge): ArmError {

@@ -16,6 +16,10 @@ export type DomainEvent =
   | { type: 'resource.deleting'; resource: StoredResource }
   /** The resource and everything under it are gone. */
   | { type: 'resource.deleted'; resource: StoredResource }
+  /** The cluster's agents wrote what they report: the cluster's agent fields, or a configuration's state. */
+  | { type: 'agents.reported'; resource: StoredResource }
+  /** A managed identity certificate was issued (or renewed) to a connected cluster. */
+  | { type: 'certificate.issued'; cluster: StoredResource; notAfter: string }
   /** A long-running operation ended. */
   | { type: 'operation.settled'; operation: OperationRecord }
   /** The emulator's clock was moved (advanced, set or frozen): `atMs` is where it stands now. */

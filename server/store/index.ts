@@ -31,6 +31,7 @@ export class Store {
    * Nested calls become savepoints, as with db.transaction().
    */
   private readonly inTransaction: (fn: () => unknown) => unknown;
+  private readonly onCommit: Array<() => void> = [];
 
   private constructor(readonly db: Db, sealer: Sealer, private readonly release: () => void = () => undefined) {
     this.resources = new ResourceStore(db);
@@ -84,13 +85,29 @@ export class Store {
    * read again from what the database kept.
    */
   transaction<T>(fn: () => T): T {
+    const outermost = !this.db.inTransaction;
+    const mark = this.onCommit.length;
     try {
-      return this.inTransaction(fn) as T;
+      const result = this.inTransaction(fn) as T;
+      if (outermost) for (const run of this.onCommit.splice(0)) run();
+      return result;
     } catch (err) {
+      // What the rolled-back part asked to run after commit will never be true.
+      this.onCommit.length = mark;
       this.directory.invalidate();
       this.principals.invalidate();
       throw err;
     }
+  }
+
+  /**
+   * Runs `fn` once the transaction in progress commits, or at once outside one; never when it
+   * rolls back. For telling the world about a write (the live event stream): only what was
+   * kept is told. `fn` must not throw.
+   */
+  afterCommit(fn: () => void): void {
+    if (this.db.inTransaction) this.onCommit.push(fn);
+    else fn();
   }
 
   setting<T>(name: string): T | undefined {

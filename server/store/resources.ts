@@ -65,6 +65,7 @@ export class ResourceStore {
   private readonly trackedInSubscriptionStmt;
   private readonly trackedInGroupStmt;
   private readonly subtreeStmt;
+  private readonly ofTypeStmt;
 
   constructor(private readonly db: Db) {
     const rows = <P extends unknown[]>(sql: string) => db.prepare<P, Row>(sql).raw();
@@ -84,6 +85,7 @@ export class ResourceStore {
     this.trackedInGroupStmt = rows<[string, string, string, number]>(
       `SELECT ${COLUMNS} FROM resources WHERE subscription_id = ? AND tracked = 1 AND resource_group = ? AND key > ? ORDER BY key LIMIT ?`);
     this.subtreeStmt = rows<[string, string]>(`SELECT ${COLUMNS} FROM resources WHERE key >= ? AND key < ? ORDER BY key`);
+    this.ofTypeStmt = rows<[string]>(`SELECT ${COLUMNS} FROM resources WHERE type = ? ORDER BY key`);
   }
 
   get(key: string): StoredResource | undefined {
@@ -108,6 +110,11 @@ export class ResourceStore {
   /** Everything nested under `key` (not the resource itself), in key order. */
   descendants(key: string): StoredResource[] {
     return this.subtreeStmt.all(...subtree(key)).map(fromRow);
+  }
+
+  /** Every resource of one type, in every subscription (a scan: for rare reads, such as a move of the clock). */
+  ofType(type: string): StoredResource[] {
+    return this.ofTypeStmt.all(type).map(fromRow);
   }
 
   children(parentKey: string, type: string, after: string, limit: number): Page {

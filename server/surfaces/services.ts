@@ -9,6 +9,8 @@ import type { ArmOperation, Definition } from '../spec/definitions';
 import type { SimulatedAgentControl } from './testControl/simulatedAgentControl';
 import type { FaultRules } from '../kit/faults/faultRules';
 import type { ArmThrottle } from '../kit/throttling';
+import type { RequestJournal } from '../platform/requestJournal';
+import type { EventStream } from '../platform/eventStream';
 
 /** A rendered ARM response, offered to the test suite's response-schema check. */
 export interface RenderedResponse {
@@ -27,6 +29,10 @@ export interface Services extends ClusterSideContext {
   faults: FaultRules;
   /** ARM's token buckets (the gateway's throttling stage). */
   throttle: ArmThrottle;
+  /** The last requests, for GET /_arclight/requests and arclight.requests. */
+  journal: RequestJournal;
+  /** What changed, told to /_arclight/events and arclight.events once it is committed. */
+  eventStream: EventStream;
   /** Set by the test suite to validate every ARM response against the spec. */
   onArmResponse?: (response: RenderedResponse) => void;
 }

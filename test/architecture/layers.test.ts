@@ -20,7 +20,7 @@ const LAYERS: ReadonlyArray<readonly string[]> = [
   ['server/store', 'server/spec', 'server/pki', 'server/templates'],
   ['server/kit'],
   ['server/providers'],
-  ['server/identity', 'server/clusterSide', 'server/simulator'],
+  ['server/identity', 'server/clusterSide', 'server/simulator', 'server/platform'],
   ['server/gateway', 'server/surfaces', 'server/http'],
   ['server/arclight.ts', 'server/cli.ts', 'server/launch', 'server/main.ts', 'server/index.ts'],
 ];

@@ -23,7 +23,7 @@ const API = 'api-version=2024-01-01';
 async function countAll(server: TestServer, path: string): Promise<number> {
   let count = 0;
   for (let next: string | undefined = path; next;) {
-    const res = await request(server.app).get(next).set('Authorization', bearer()).expect(200);
+    const res: request.Response = await request(server.app).get(next).set('Authorization', bearer()).expect(200);
     count += res.body.value.length;
     next = res.body.nextLink ? new URL(res.body.nextLink).pathname + new URL(res.body.nextLink).search : undefined;
   }

@@ -16,6 +16,7 @@ describe('domain events', () => {
     if (e.type === 'clock.moved') seen.push(`${e.type} ${new Date(e.atMs).toISOString()} ${e.frozen ? 'frozen' : 'running'}`);
     else if (e.type === 'operation.settled') seen.push(`${e.type} ${e.operation.kind} ${e.operation.status}`);
     else if (e.type === 'resource.written') seen.push(`${e.type} ${e.resource.body.name} ${e.created ? 'created' : 'updated'} ${e.resource.body.properties.provisioningState}`);
+    else if (e.type === 'certificate.issued') seen.push(`${e.type} ${e.cluster.body.name}`);
     else if ('resource' in e) seen.push(`${e.type} ${e.resource.body.name}`);
   };
   before(async () => {

@@ -58,6 +58,16 @@ describe('faults', () => {
     assert.deepEqual({ ...fired[0], atMs: 0 }, { type: 'fault.fired', ruleId: rule.id, effect: 'error', method: 'GET', path: clusterPath('g1', 'c1'), status: 429, atMs: 0 });
   });
 
+  it('is in the request journal and the live event stream', async () => {
+    const rule = a.faults.add({ match: { method: 'GET', resourceType: CLUSTER_TYPE }, effect: { status: 503 }, count: 1 });
+    const told = a.events.waitFor({ type: 'fault.fired', id: rule.id }, { timeoutMs: 5000 });
+    await get(c1).expect(503);
+    const event = await told;
+    assert.deepEqual([event.effect, event.method, event.path, event.status], ['error', 'GET', clusterPath('g1', 'c1'), 503]);
+    const entry = a.requests.find({ fault: rule.id });
+    assert.deepEqual([entry?.status, entry?.errorCode, entry?.path], [503, 'ServiceUnavailable', clusterPath('g1', 'c1')]);
+  });
+
   it('answers each HTTP error in ARM\'s envelope with its headers', async () => {
     const cases: Array<[number, string, string | undefined]> = [[500, 'InternalServerError', undefined], [503, 'ServiceUnavailable', '1'], [409, 'Conflict', undefined], [412, 'PreconditionFailed', undefined]];
     for (const [status, code, retryAfter] of cases) {

@@ -20,12 +20,13 @@ import { ancestorIds, ARM_NAMESPACE, armKey, namespaceOf, pathSegments, resource
 import { refuseInvalidPathParameters } from './pathParameters';
 import { canonicalizeEnums } from '../../kit/enumCasing';
 import { setOwn } from '../../core/plainData';
+import { noteOf, RequestNote } from '../../gateway/requestNote';
 
 const WRITE_METHODS = new Set(['PUT', 'PATCH', 'POST']);
 
 export function armPipeline(s: Services) {
   return async (req: Request, res: Response): Promise<void> => {
-    const result = await handle(s, req);
+    const result = await handle(s, req, noteOf(res));
     sendJson(res, result.status, req.method === 'HEAD' ? undefined : result.body, result.headers);
   };
 }
@@ -51,7 +52,7 @@ function subscriptionIdOf(segments: string[]): string | undefined {
 
 type Routed = { operation: ArmOperation; params: Record<string, string>; definition: Definition } | { error: (location: string) => ArmError };
 
-async function handle(s: Services, req: Request): Promise<ArmResponse & { body?: unknown }> {
+async function handle(s: Services, req: Request, note: RequestNote): Promise<ArmResponse & { body?: unknown }> {
   const method = req.method.toUpperCase();
   const rawPath = req.url.split('?')[0];
   const segments = pathSegments(rawPath);
@@ -63,14 +64,18 @@ async function handle(s: Services, req: Request): Promise<ArmResponse & { body?:
   const subscriptionId = subscriptionIdOf(segments);
   const subscription = subscriptionId !== undefined ? s.store.directory.subscription(subscriptionId) : undefined;
   const caller = s.auth.authenticate({ header: req.headers.authorization, subscription, subscriptionId, baseUrl, method, path, namespace });
+  note.principal = caller.name ?? caller.appId ?? caller.objectId;
 
   const apiVersion = findApiVersion(sent);
+  note.apiVersion = apiVersion;
   if (!apiVersion) throw armErrors.missingApiVersion();
   const provider = s.catalog.provider(namespace);
   if (!provider) throw armErrors.invalidResourceNamespace(namespace);
   const routed = route(s, provider.namespace, segments, method, apiVersion, path);
 
   const rawBody = WRITE_METHODS.has(method) ? await readJsonBody(req, s.config.bodyLimit) : undefined;
+  // Kept as sent: the journal shows what the client wrote (handlers work on copies).
+  if (rawBody !== undefined && s.journal.enabled) note.body = structuredClone(rawBody);
   return dispatchRouted(s, { method, segments, path, sent, apiVersion, rawBody, caller, baseUrl, routed });
 }
 
