@@ -295,6 +295,10 @@ describe('faults', () => {
       a.faults.clear();
       assert.deepEqual(a.faults.list(), []);
       assert.throws(() => a.faults.add({ effect: { status: 200 } }), (err: unknown) => err instanceof ArmError && err.status === 400 && err.options.target === 'effect.status');
+      for (let i = 0; i < 1000; i++) a.faults.add({ match: { apiVersion: `v${i}` }, effect: { status: 500 } });
+      const full = await request(a.app).post('/_arclight/faults').send({ effect: { status: 500 } }).expect(400);
+      assert.equal(full.body.error.code, 'TooManyFaultRules');
+      await get(c1).expect(200);
     });
   });
 

@@ -10,8 +10,10 @@
 import { randomUUID } from 'crypto';
 import type { Clock } from '../../core/clock';
 import type { DomainEvents } from '../events';
+import { ArmError } from '../armErrors';
 import { FaultEffect, FaultEffectKind, FaultMatch, FaultOperation, FaultRuleSpec, parseFaultRule } from './ruleShape';
 import { SeededRandom } from './seededRandom';
+import { PathGlob } from './pathGlob';
 
 /** What a rule can be matched against, for one request (or one operation being started). */
 export interface FaultFacts {
@@ -58,28 +60,13 @@ interface Rule {
   createdAtMs: number;
   fired: number;
   random?: SeededRandom;
-  pathPattern?: RegExp;
+  path?: PathGlob;
   /** The rule's region, normalised like the facts' regions. */
   region?: string;
 }
 
-/** A path glob as a case-insensitive regular expression: `**` spans segments, `*` stays within one. */
-function globToRegExp(glob: string): RegExp {
-  const trimmed = glob.length > 1 ? glob.replace(/\/+$/, '') : glob;
-  let source = '';
-  for (let i = 0; i < trimmed.length; i++) {
-    const c = trimmed[i];
-    if (c === '*' && trimmed[i + 1] === '*') {
-      source += '.*';
-      i++;
-    } else if (c === '*') {
-      source += '[^/]*';
-    } else {
-      source += c.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-    }
-  }
-  return new RegExp(`^${source}/?$`, 'i');
-}
+/** More rules than any suite needs: each request may walk them all. */
+export const MAX_RULES = 1000;
 
 const same = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
 
@@ -99,13 +86,14 @@ export class FaultRules {
   /** Adds a rule as sent by a client; throws a 400 ArmError naming the bad field. */
   add(input: unknown): FaultRuleView {
     const spec = parseFaultRule(input);
+    if (this.rules.size >= MAX_RULES) throw new ArmError(400, 'TooManyFaultRules', `At most ${MAX_RULES} fault rules can be set; delete some first (DELETE /_arclight/faults).`);
     const rule: Rule = {
       id: randomUUID(),
       spec,
       createdAtMs: this.clock.nowMs(),
       fired: 0,
       random: spec.probability !== undefined ? new SeededRandom(spec.seed ?? 0) : undefined,
-      pathPattern: spec.match.path !== undefined ? globToRegExp(spec.match.path) : undefined,
+      path: spec.match.path !== undefined ? new PathGlob(spec.match.path) : undefined,
       region: spec.match.region !== undefined ? this.normaliseRegion(spec.match.region) : undefined,
     };
     this.rules.set(rule.id, rule);
@@ -190,7 +178,7 @@ export class FaultRules {
     if (m.apiVersion !== undefined && !same(m.apiVersion, facts.apiVersion)) return false;
     if (m.subscription !== undefined && !same(m.subscription, facts.subscriptionId)) return false;
     if (m.principal !== undefined && !facts.principals.some((p) => same(p, m.principal))) return false;
-    if (rule.pathPattern && !rule.pathPattern.test(facts.path)) return false;
+    if (rule.path && !rule.path.matches(facts.path)) return false;
     if (rule.region !== undefined && rule.region !== facts.region()) return false;
     return true;
   }

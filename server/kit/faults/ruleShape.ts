@@ -14,7 +14,7 @@ export interface FaultMatch {
   method?: string[];
   /** `Namespace/type[/child]`, compared case-insensitively. */
   resourceType?: string;
-  /** A path glob: `*` within one segment, `**` across segments; case-insensitive, query ignored. */
+  /** A path glob (see pathGlob.ts): `*` within one segment, `**` segments for any number of them; case-insensitive, query ignored. */
   path?: string;
   operation?: FaultOperation;
   apiVersion?: string;
