@@ -80,6 +80,10 @@ describe('faults', () => {
     await addRule({ match: { method: 'GET' }, effect: { status: 503, code: 'Busy', message: 'try later', retryAfter: 7, headers: { 'retry-after-ms': '7000', 'x-ms-failure-cause': 'service' } }, count: 1 });
     const res = await get(c1).expect(503);
     assert.deepEqual(res.body, { error: { code: 'Busy', message: 'try later' } });
+    await request(a.app).post('/_arclight/faults').set('Content-Type', 'application/json')
+      .send('{"effect": {"status": 500, "headers": {"__proto__": "x"}}, "count": 1}').expect(201);
+    const odd = await get(c1).expect(500);
+    assert.ok((odd as unknown as { res: { rawHeaders: string[] } }).res.rawHeaders.includes('__proto__'), 'an odd but valid header name is sent as any other');
     assert.deepEqual([res.headers['retry-after'], res.headers['retry-after-ms'], res.headers['x-ms-failure-cause']], ['7', '7000', 'service']);
     assert.ok(res.headers['x-ms-request-id'], 'ARM\'s standard headers are there too');
   });
@@ -348,6 +352,11 @@ describe('faults', () => {
         assert.ok(res.body.error.message.includes(`'${target}'`), res.body.error.message);
       });
     }
+
+    it('an id that does not decode', async () => {
+      await request(a.app).delete('/_arclight/faults/%E0%A4%A').expect(400);
+      await request(a.app).get('/_arclight/faults/nope').expect(404);
+    });
 
     it('a body that is no JSON, or none at all', async () => {
       const broken = await request(a.app).post('/_arclight/faults').set('Content-Type', 'application/json').send('{"effect":').expect(400);

@@ -5,6 +5,7 @@
  * can reach the matching code unchecked.
  */
 import { ArmError } from '../armErrors';
+import { setOwn } from '../../core/plainData';
 
 /** Which kind of request a rule looks at: a plain ARM request, the start of a long-running operation, or a poll of one. */
 export type FaultOperation = 'request' | 'longRunningOperation' | 'statusPoll';
@@ -130,7 +131,7 @@ function parseHeaders(value: unknown): Record<string, string> {
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw invalid(`effect.headers.${name}`, 'is not a valid header name');
     if (FRAMING_HEADERS.has(name.toLowerCase())) throw invalid(`effect.headers.${name}`, 'frames the response and cannot be set by a fault');
     if (typeof v !== 'string' || /[^\t\x20-\x7e]/.test(v)) throw invalid(`effect.headers.${name}`, 'must be a string of printable ASCII');
-    out[name] = v;
+    setOwn(out, name, v);
   }
   return out;
 }
