@@ -7,6 +7,7 @@ import { strict as assert } from 'assert';
 import request from 'supertest';
 import { arclightPerSuite, bearer, SUB } from '../support/arclight';
 import { groupPath } from '../support/clusters';
+import { ConfigError, parseConfig } from '../../server/core/config';
 
 const frozenNow = () => `frozen:${new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000', '')}`;
 const GROUPS = `/subscriptions/${SUB}/resourcegroups?api-version=2021-04-01`;
@@ -14,6 +15,13 @@ const OID = '11111111-1111-1111-1111-111111111111';
 const header = (res: request.Response, name: string) => res.headers[`x-ms-ratelimit-remaining-${name}`];
 
 describe('throttling', () => {
+  it('is off by default; --throttle arm or ARCLIGHT_THROTTLE=arm turns it on; other values are refused', () => {
+    assert.equal(parseConfig([], {}).throttle, 'off');
+    assert.equal(parseConfig(['--throttle', 'arm'], {}).throttle, 'arm');
+    assert.equal(parseConfig([], { ARCLIGHT_THROTTLE: 'arm' }).throttle, 'arm');
+    assert.throws(() => parseConfig(['--throttle', 'on'], {}), (e: unknown) => e instanceof ConfigError && /--throttle: expected one of off, arm/.test(e.message));
+  });
+
   describe('headers (--throttle off, the default)', () => {
     const a = arclightPerSuite({ clockStart: frozenNow() });
 
