@@ -231,7 +231,8 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     defaults: { tenantId: DEFAULT_TENANT_ID, subscriptionId: DEFAULT_SUBSCRIPTION_ID, clientId: DEFAULT_CLIENT_ID },
   };
   agents.listenTo(events);
-  services.operations.forcedOutcome = operationFaults(faults);
+  const regionOf = (segments: readonly string[]) => regionOfPath(services, segments, normaliseRegion);
+  services.operations.forcedOutcome = operationFaults(faults, regionOf);
   // A fault fired outside the store's events: the live stream tells it once whatever it fired in commits.
   events.on('fault.fired', (e) => {
     if (!services.eventStream.listening) return;
@@ -281,7 +282,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     settleDueOperations: () => services.operations.settleDue(), nowMs: () => clock.nowMs(), nowIso: () => clock.iso(),
     journal: services.journal,
     throttle: services.throttle,
-    faults: { faults, regionOf: (segments) => regionOfPath(services, segments, normaliseRegion) },
+    faults: { faults, regionOf },
   }, {
     testControl: adminRoutes(services, hooks),
     metadata: cloudMetadataHandler(services),

@@ -94,23 +94,39 @@ export function faultStage(o: FaultStageOptions) {
   };
 }
 
-/** The facts of an operation started outside any request the stage saw: what its record tells. */
-function factsOfOperation(op: OperationRecord): FaultFacts {
-  const path = op.resourceId ?? '';
-  const segments = segmentsOf(path);
+/** The method that starts an operation of each verb, as Arclight's own requests (a deployment's) send it. */
+const VERB_METHODS: Record<string, string> = { create: 'PUT', update: 'PUT', delete: 'DELETE' };
+
+/**
+ * The facts of an operation being started. When the request being handled addresses the
+ * operation's resource (or an action on it), they are that request's. Otherwise the operation
+ * is one Arclight starts for another (a template deployment's resources, deployed when the
+ * deployment's own operation settles): its facts are its resource's, the method its verb's,
+ * and the caller the request's in flight, if any.
+ */
+function operationFacts(op: OperationRecord, current: InFlight | undefined, regionOf: FaultStageOptions['regionOf']): FaultFacts {
+  const resourceId = op.resourceId ?? '';
+  if (current && resourceId && current.facts.path.toLowerCase().startsWith(resourceId.toLowerCase())) return { ...current.facts, operation: 'longRunningOperation' };
+  const segments = segmentsOf(resourceId);
+  let region: string | null | undefined = null;
   return {
-    method: '', path, apiVersion: op.apiVersion, subscriptionId: op.subscriptionId ?? undefined,
-    resourceType: resourceTypeOfPath(segments, 'GET'), operation: 'longRunningOperation', principals: [], region: () => undefined,
+    method: VERB_METHODS[String(op.data.verb)] ?? 'PUT',
+    path: resourceId,
+    apiVersion: op.apiVersion,
+    subscriptionId: op.subscriptionId ?? undefined,
+    resourceType: resourceTypeOfPath(segments, 'GET'),
+    operation: 'longRunningOperation',
+    principals: current?.facts.principals ?? [],
+    region: () => (region === null ? (region = regionOf(segments)) : region),
   };
 }
 
 /** AsyncOperations' forcedOutcome hook: the outcome a rule forces on an operation being started, if any. */
-export function operationFaults(faults: FaultRules): (op: OperationRecord) => ForcedOutcome | undefined {
+export function operationFaults(faults: FaultRules, regionOf: FaultStageOptions['regionOf']): (op: OperationRecord) => ForcedOutcome | undefined {
   return (op) => {
     if (!faults.hasOperationRules) return undefined;
     const current = inFlight.getStore();
-    const facts: FaultFacts = current ? { ...current.facts, operation: 'longRunningOperation' } : factsOfOperation(op);
-    const fired = faults.forOperation(facts, op.id);
+    const fired = faults.forOperation(operationFacts(op, current, regionOf), op.id);
     if (!fired || fired.effect.kind !== 'operation') return undefined;
     if (current) mark(current.res, fired);
     return { ruleId: fired.ruleId, status: fired.effect.operationStatus, error: { code: fired.effect.code, message: fired.effect.message } };

@@ -216,6 +216,25 @@ describe('faults', () => {
       });
     }
 
+    it('fails one resource of a template deployment, and so the deployment', async () => {
+      const rule = await addRule({ match: { method: 'PUT', resourceType: CLUSTER_TYPE, path: '/**/connectedClusters/deployed' }, effect: { operationStatus: 'Failed', code: 'QuotaExceeded', message: 'No room.' } });
+      const { properties } = clusterBody();
+      const template = {
+        $schema: 'x', contentVersion: '1.0.0.0',
+        resources: [{ type: CLUSTER_TYPE, apiVersion: '2021-10-01', name: 'deployed', location: 'eastus', identity: { type: 'SystemAssigned' }, properties }],
+      };
+      const dep = `${groupPath('g1')}/providers/Microsoft.Resources/deployments/d1?api-version=2022-09-01`;
+      const put = await request(a.app).put(dep).set('Authorization', bearer()).send({ properties: { mode: 'Incremental', template } }).expect(201);
+      assert.equal(fired.length, 0, 'the deployment\'s own operation is not the cluster\'s');
+      const poll = new URL(put.headers['azure-asyncoperation']);
+      const status = (await get(poll.pathname + poll.search).expect(200)).body;
+      assert.equal(status.status, 'Failed');
+      assert.deepEqual(fired.map((e) => [e.ruleId, e.method, e.path]), [[rule.id, 'PUT', clusterPath('g1', 'deployed')]]);
+      const deployment = (await get(dep).expect(200)).body.properties;
+      assert.equal(deployment.provisioningState, 'Failed');
+      assert.ok(JSON.stringify(deployment.error).includes('QuotaExceeded'), JSON.stringify(deployment.error));
+    });
+
     it('fails a delete operation: the resource stays, Failed', async () => {
       await addRule({ match: { method: 'DELETE' }, effect: { operationStatus: 'Failed' } });
       const del = await request(a.app).delete(c1).set('Authorization', bearer()).expect(202);
