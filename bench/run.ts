@@ -16,7 +16,7 @@ import { summary, Target, throughputTable } from './report';
 import { regionMoveMs } from './regionMove';
 import { templateDeploymentMs } from './templateDeployment';
 
-const TARGETS = { coldStartMs: 400, get: 0.8, put: 0.5, walk: 0.5, rssMiB: 150, batchGrowth: 1.5, templateVsCalls: 0.5 };
+const TARGETS = { coldStartMs: 400, get: 0.8, put: 0.5, walk: 0.5, rssMiB: 150, batchGrowth: 1.5, templateVsCalls: 0.5, journalOnVsOff: 0.95 };
 const PAGE_SIZE = 100; // Arclight's default --page-size; the references page the same way
 
 function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
@@ -99,6 +99,14 @@ async function main(): Promise<void> {
     await scenario('extensions PUT (create)', options.clusterLevels, TARGETS.put,
       () => ({ method: 'PUT', path: work.extensionCreatePath(), body: work.extensionBody, expectStatus: [201] }));
 
+    // The request journal's cost: the same GET against an Arclight that keeps none (--journal-size 0).
+    const journalOff = await startArclight(['--journal-size', '0']);
+    started.push(journalOff);
+    await work.seed(journalOff, work.clientDocuments);
+    const [off, on] = await compare(work, [journalOff, arclight], 'connectedClusters GET, journal', options.clusterLevels[0], () => ({ path: work.clusterGet }));
+    const journalRatio = on.result.perSecond / off.result.perSecond;
+    targets.push({ label: 'connectedClusters GET, journal on / off', value: journalRatio, kind: 'ratio', bound: TARGETS.journalOnVsOff, unit: 'x' });
+
     const move = await regionMoveMs(arclight, options.coldStartRuns);
     const hundred = await templateDeploymentMs(arclight, options.templateRuns);
     for (const s of started.splice(0)) await s.stop();
@@ -125,6 +133,7 @@ async function main(): Promise<void> {
     targets.push({ label: 'creates with simulated agents: last 1,000 / first 1,000', value: growth, kind: 'max', bound: TARGETS.batchGrowth, unit: 'x' });
 
     console.log(`region move of a cluster with 2 extensions, 1 flux and 1 source control configuration through the official SDKs (list, delete, reconnect in another region, recreate, list): median ${move.medianMs.toFixed(0)} ms (runs: ${move.runs.map((r) => r.toFixed(0)).join(', ')}; in Azure: many minutes)\n`);
+    console.log(`connectedClusters GET at ${options.clusterLevels[0]} conns with the request journal on (the default, full after the runs above): ${on.result.perSecond.toFixed(0)} req/s; with --journal-size 0: ${off.result.perSecond.toFixed(0)} req/s (${journalRatio.toFixed(2)}x)\n`);
     const templateRatio = hundred.deploymentMs / hundred.sdkCallsMs;
     console.log(`a template of 100 resources (a cluster, 33 extensions, 33 flux and 33 source control configurations) deployed through the SDK: median ${hundred.deploymentMs.toFixed(0)} ms; the same 100 resources by 100 sequential SDK calls: median ${hundred.sdkCallsMs.toFixed(0)} ms (${templateRatio.toFixed(2)}x; runs: ${hundred.runs.map((r) => `${r.deploymentMs.toFixed(0)}/${r.sdkCallsMs.toFixed(0)}`).join(', ')})\n`);
     targets.push({ label: '100-resource template deployment / 100 SDK calls', value: templateRatio, kind: 'max', bound: TARGETS.templateVsCalls, unit: 'x' });

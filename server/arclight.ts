@@ -279,7 +279,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
   };
   const app = gatewayChain({
     logger, routingRegion: regions.regions[0]?.name ?? 'local', publicUrl: config.publicUrl,
-    settleDueOperations: () => services.operations.settleDue(), nowMs: () => clock.nowMs(), nowIso: () => clock.iso(),
+    settleDueOperations: () => services.operations.settleDue(), nowMs: () => clock.nowMs(),
     journal: services.journal,
     throttle: services.throttle,
     faults: { faults, regionOf },

@@ -66,12 +66,13 @@ function tooLarge(limit: number): ArmError {
   return err;
 }
 
-/** The parsed JSON body, or undefined when there is none. */
-export async function readJsonBody(req: Request, limit: number): Promise<unknown> {
+/** The parsed JSON body, or undefined when there is none; its text goes to `keep` when given (the journal's). */
+export async function readJsonBody(req: Request, limit: number, keep?: { bodyText?: string }): Promise<unknown> {
   const raw = await readRawBody(req, limit);
   let text = raw.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') return undefined;
+  if (keep) keep.bodyText = text;
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (type && !type.endsWith('/json') && !type.endsWith('+json') && type !== 'text/json') throw armErrors.unsupportedMediaType(type);
   return parseJson(text);

@@ -46,7 +46,6 @@ export interface GatewayOptions {
   nowMs(): number;
   throttle: ArmThrottle;
   faults: FaultStageOptions;
-  nowIso(): string;
   journal: RequestJournal;
 }
 
@@ -55,7 +54,7 @@ export function gatewayChain(o: GatewayOptions, surfaces: Surfaces): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set(PUBLIC_URL_SETTING, normalisePublicUrl(o.publicUrl));
-  app.use(requestContext({ logger: o.logger, region: o.routingRegion, journal: o.journal, nowIso: o.nowIso }));
+  app.use(requestContext({ logger: o.logger, region: o.routingRegion, journal: o.journal, nowMs: o.nowMs }));
   app.use('/_arclight', surfaces.testControl);
   // Free while no operation can be due (see OperationStore.dueBy).
   app.use((_req: Request, _res: Response, next: NextFunction) => {

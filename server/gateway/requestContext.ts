@@ -22,21 +22,22 @@ export interface RequestContextOptions {
   /** The region named in x-ms-routing-request-id. */
   region: string;
   journal: RequestJournal;
-  /** The emulator clock's instant, for the journal's times. */
-  nowIso(): string;
+  /** The emulator clock, for the journal's times. */
+  nowMs(): number;
 }
 
-function journalEntry(o: RequestContextOptions, req: Request, res: Response, path: string, requestId: string, time: string, ms: number): void {
+function journalEntry(o: RequestContextOptions, req: Request, res: Response, path: string, requestId: string, timeMs: number, ms: number): void {
   const note = noteOf(res);
   const clientRequestId = req.headers['x-ms-client-request-id'] ?? req.headers['client-request-id'];
   const fault = (res.locals.arclightFault as { id?: unknown } | undefined)?.id;
   o.journal.record({
-    id: requestId, time, method: req.method, path,
+    id: requestId, timeMs, method: req.method, path,
     apiVersion: note.apiVersion ?? /[?&]api-version=([^&]*)/i.exec(req.url)?.[1] ?? null,
     status: res.statusCode, errorCode: note.errorCode ?? null, durationMs: Math.round(ms * 1000) / 1000,
     principal: note.principal ?? null, clientRequestId: typeof clientRequestId === 'string' ? clientRequestId : null,
     fault: typeof fault === 'string' ? fault : null,
-  }, req.headers, note.body);
+    rawHeaders: req.rawHeaders, bodyText: note.bodyText,
+  });
 }
 
 export function requestContext(o: RequestContextOptions) {
@@ -49,7 +50,7 @@ export function requestContext(o: RequestContextOptions) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const journalled = journal.enabled && !req.url.startsWith('/_arclight');
     const started = logAccess || journalled ? process.hrtime.bigint() : 0n;
-    const time = journalled ? o.nowIso() : '';
+    const time = journalled ? o.nowMs() : 0;
     const requestId = randomUUID();
     const correlation = req.headers['x-ms-correlation-request-id'];
     const clientRequestId = req.headers['x-ms-client-request-id'];

@@ -16,6 +16,8 @@ import type { Clock } from '../core/clock';
 export interface Completion {
   status: 'Succeeded' | 'Failed' | 'Canceled';
   error?: ArmErrorDetail;
+  /** What the operation's result URL answers once it is done (a whatIf's changes), when it answers more than its status. */
+  result?: Record<string, unknown>;
 }
 
 /** Applies the effect of an operation that is due (e.g. marks a resource Succeeded, deletes it). */
@@ -130,7 +132,7 @@ export class AsyncOperations {
         const forced = current.data.forcedOutcome as ForcedOutcome | undefined;
         if (forced) return this.force(current, forced);
         const outcome: Completion = completer ? completer(current) : { status: 'Succeeded' };
-        this.finish(current, outcome.status, outcome.error);
+        this.finish(current, outcome.status, outcome.error, outcome.result);
       });
     } catch (err) {
       this.fail(op, err);
@@ -163,11 +165,11 @@ export class AsyncOperations {
     });
   }
 
-  private finish(op: OperationRecord, status: Completion['status'], error: ArmErrorDetail | undefined): void {
+  private finish(op: OperationRecord, status: Completion['status'], error: ArmErrorDetail | undefined, result?: Record<string, unknown>): void {
     const settled: OperationRecord = Object.assign({}, op, {
       status,
       endTime: Math.max(op.dueAt, op.startTime),
-      data: error ? Object.assign({}, op.data, { error }) : op.data,
+      data: Object.assign({}, op.data, error ? { error } : {}, result ? { result } : {}),
     });
     this.store.operations.put(settled);
     this.events.emit({ type: 'operation.settled', operation: settled });

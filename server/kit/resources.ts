@@ -29,7 +29,8 @@ export function saveResource(s: KitContext, r: ResourceToSave, previous?: Stored
     key: armKey(r.id),
     id: r.id,
     type: r.type,
-    subscriptionId: r.id.split('/')[2].toLowerCase(),
+    // Tenant-level ids (a tenant deployment's) have no subscription.
+    subscriptionId: (/^\/subscriptions\/([^/]+)/i.exec(r.id)?.[1] ?? '').toLowerCase(),
     resourceGroup: group ? group.toLowerCase() : null,
     parentKey: armKey(r.parentId),
     tracked: r.tracked,

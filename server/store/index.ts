@@ -11,6 +11,7 @@ import { PrincipalStore } from './principals';
 import { ResourceStore } from './resources';
 import { SecretStore } from './secrets';
 import { UsedProofStore } from './usedProofs';
+import { LinkedContentStore } from './linkedContent';
 import { Sealer, storeKeyFile } from './sealing';
 import { CORRUPT_CODE, RESTORE_OR_NEW_DATA_DIR, StartupError } from '../core/startupError';
 
@@ -23,6 +24,7 @@ export class Store {
   readonly directory: DirectoryStore;
   readonly principals: PrincipalStore;
   readonly usedProofs: UsedProofStore;
+  readonly linkedContent: LinkedContentStore;
   private readonly getSetting;
   private readonly putSetting;
   /**
@@ -40,6 +42,7 @@ export class Store {
     this.directory = new DirectoryStore(db);
     this.principals = new PrincipalStore(db);
     this.usedProofs = new UsedProofStore(db);
+    this.linkedContent = new LinkedContentStore(db);
     this.getSetting = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE name = ?');
     this.putSetting = db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value');
     this.inTransaction = db.transaction((fn: () => unknown) => fn());
@@ -119,11 +122,11 @@ export class Store {
     this.putSetting.run(name, JSON.stringify(value));
   }
 
-  /** Removes every tenant, subscription, registration, resource, secret, operation and principal. */
+  /** Removes every tenant, subscription, registration, resource, secret, operation, principal and linked file. */
   clearAll(): void {
     this.transaction(() => {
       for (const table of ['resources', 'secrets', 'operations', 'provider_registrations', 'subscriptions', 'tenants',
-        'principal_secrets', 'principal_certificates', 'principals', 'used_proofs']) {
+        'principal_secrets', 'principal_certificates', 'principals', 'used_proofs', 'linked_content']) {
         this.db.exec(`DELETE FROM ${table}`);
       }
     });

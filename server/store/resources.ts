@@ -61,6 +61,8 @@ export class ResourceStore {
   private readonly deleteOne;
   private readonly deleteTreeStmt;
   private readonly childrenStmt;
+  private readonly countChildrenStmt;
+  private readonly childStampsStmt;
   private readonly bySubscriptionStmt;
   private readonly trackedInSubscriptionStmt;
   private readonly trackedInGroupStmt;
@@ -78,6 +80,8 @@ export class ResourceStore {
     this.deleteTreeStmt = db.prepare<[string, string]>('DELETE FROM resources WHERE key >= ? AND key < ?');
     this.childrenStmt = rows<[string, string, string, number]>(
       `SELECT ${COLUMNS} FROM resources WHERE parent_key = ? AND type = ? AND key > ? ORDER BY key LIMIT ?`);
+    this.countChildrenStmt = db.prepare<[string, string], number>('SELECT COUNT(*) FROM resources WHERE parent_key = ? AND type = ?').pluck();
+    this.childStampsStmt = db.prepare<[string, string], { key: string; updatedAt: number }>('SELECT key, updated_at AS updatedAt FROM resources WHERE parent_key = ? AND type = ? ORDER BY key');
     this.bySubscriptionStmt = rows<[string, string, string, number]>(
       `SELECT ${COLUMNS} FROM resources WHERE subscription_id = ? AND type = ? AND key > ? ORDER BY key LIMIT ?`);
     this.trackedInSubscriptionStmt = rows<[string, string, number]>(
@@ -119,6 +123,16 @@ export class ResourceStore {
 
   children(parentKey: string, type: string, after: string, limit: number): Page {
     return page(this.childrenStmt.all(parentKey, type, after, limit + 1), limit);
+  }
+
+  /** How many resources of `type` are nested directly under `parentKey`, from the index alone (no body is read). */
+  countChildren(parentKey: string, type: string): number {
+    return this.countChildrenStmt.get(parentKey, type) ?? 0;
+  }
+
+  /** The key and last write of every resource of `type` nested directly under `parentKey`, without their bodies. */
+  childStamps(parentKey: string, type: string): Array<{ key: string; updatedAt: number }> {
+    return this.childStampsStmt.all(parentKey, type);
   }
 
   inSubscription(subscriptionId: string, type: string, after: string, limit: number): Page {

@@ -25,7 +25,7 @@ export class SecretStore {
   }
 
   /** Stores the resource's write-only values; none at all leaves no row (and nothing to seal). */
-  put(resourceKey: string, values: Record<string, unknown>): void {
+  put(resourceKey: string, values: object): void {
     if (Object.keys(values).length === 0) this.deleteOneStmt.run(resourceKey);
     else this.putStmt.run(resourceKey, this.sealer.seal(JSON.stringify(values)));
   }

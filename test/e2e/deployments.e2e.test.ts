@@ -14,6 +14,7 @@ import { CLIENT_ID, SUB, TENANT, staticCredential, testServer, TestServer } from
 import { agentKeys } from '../support/keys';
 import { SECRET } from '../support/identity';
 import { findAz, runAz } from '../support/azureCli';
+import { groupAndClusterTemplate } from '../support/templates';
 
 const AVM = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'templates', 'avm', 'res', 'kubernetes-configuration');
 const avmTemplate = (module: string) => JSON.parse(fs.readFileSync(path.join(AVM, module, 'main.json'), 'utf8'));
@@ -127,6 +128,47 @@ describe('e2e: template deployments with @azure/arm-resources 6.x', () => {
     const got = await client.deployments.get('dep-rg', 'bad');
     assert.equal(got.properties?.provisioningState, 'Failed');
     assert.equal(got.properties?.error?.details?.length, 3);
+  });
+});
+
+describe('e2e: subscription, tenant and management group deployments with @azure/arm-resources 6.x', () => {
+  let server: TestServer;
+  let client: ResourceManagementClient;
+  before(async () => {
+    server = await testServer();
+    const options = { endpoint: server.url, agent: server.agent } as unknown as ResourceManagementClientOptionalParams;
+    client = new ResourceManagementClient(staticCredential(), SUB, options);
+  });
+  after(() => server.stop());
+
+  it('deploys at subscription scope a group and a module into it; whatIf, operations and the list at that scope', async () => {
+    const properties = { mode: 'Incremental' as const, template: groupAndClusterTemplate(), parameters: { groupName: { value: 'sdk-sub-rg' }, clusterName: { value: 'c1' } } };
+    const before = await client.deployments.beginWhatIfAtSubscriptionScopeAndWait('sdk-sub', { location: 'westeurope', properties }, POLL);
+    assert.deepEqual(before.changes?.map((c) => c.changeType), ['Create', 'Create']);
+    const res = await client.deployments.beginCreateOrUpdateAtSubscriptionScopeAndWait('sdk-sub', { location: 'westeurope', properties }, POLL);
+    assert.equal(res.properties?.provisioningState, 'Succeeded', JSON.stringify(res.properties?.error));
+    assert.equal(res.location, 'westeurope');
+    assert.equal((res.properties?.outputs as Record<string, { value: string }>).groupLocation.value, 'westeurope');
+    assert.equal((await client.resourceGroups.get('sdk-sub-rg')).location, 'westeurope');
+    const names: string[] = [];
+    for await (const d of client.deployments.listAtSubscriptionScope()) names.push(d.name!);
+    assert.deepEqual(names, ['sdk-sub']);
+    const ops: string[] = [];
+    for await (const o of client.deploymentOperations.listAtSubscriptionScope('sdk-sub')) ops.push(o.properties?.targetResource?.resourceType ?? '');
+    assert.deepEqual(ops, ['Microsoft.Resources/resourceGroups', 'Microsoft.Resources/deployments']);
+    const after = await client.deployments.beginWhatIfAtSubscriptionScopeAndWait('sdk-sub', { location: 'westeurope', properties }, POLL);
+    assert.deepEqual(after.changes?.map((c) => c.changeType), ['NoChange', 'NoChange']);
+  });
+
+  it('deploys at tenant scope; a management group deployment is ManagementGroupNotFound', async () => {
+    const template = { $schema: 'https://schema.management.azure.com/schemas/2019-08-01/tenantDeploymentTemplate.json#', contentVersion: '1.0.0.0', resources: [], outputs: { t: { type: 'string', value: '[tenant().tenantId]' } } };
+    const res = await client.deployments.beginCreateOrUpdateAtTenantScopeAndWait('sdk-tenant', { location: 'eastus', properties: { mode: 'Incremental', template } }, POLL);
+    assert.equal(res.properties?.provisioningState, 'Succeeded');
+    assert.equal(res.id, '/providers/Microsoft.Resources/deployments/sdk-tenant');
+    await assert.rejects(
+      client.deployments.beginCreateOrUpdateAtManagementGroupScopeAndWait('mg1', 'sdk-mg', { location: 'eastus', properties: { mode: 'Incremental', template } }, POLL),
+      (err: { code?: string; statusCode?: number }) => err.code === 'ManagementGroupNotFound' && err.statusCode === 404,
+    );
   });
 });
 

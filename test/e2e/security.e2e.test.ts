@@ -65,10 +65,13 @@ describe('e2e security: a data dir from before the certificate-only flag (migrat
       first.services.principals.putManagedIdentity({ clientId: '55555555-0000-0000-0000-000000000002', objectId: '55555555-0000-0000-0000-000000000003', tenantId: TENANT, resourceId: otherCluster, certificates: [] });
       first.services.principals.putManagedIdentity({ clientId: '55555555-0000-0000-0000-000000000004', objectId: '55555555-0000-0000-0000-000000000005', tenantId: TENANT, resourceId: userAssigned, certificates: [] });
 
-      // Back to the schema before 003: no flag in any principal, none of 003's tables or indexes.
+      // Back to the schema before 003: no flag in any principal, none of the tables or indexes of 003 and after.
       // Raw SQL on purpose: no store API downgrades the schema, and migration 003's re-run is what is tested.
       const db = first.services.store.db;
-      db.exec("UPDATE principals SET body = json_remove(body, '$.certificateOnly'); DROP TABLE used_proofs; DROP INDEX operations_finished;");
+      db.exec(`UPDATE principals SET body = json_remove(body, '$.certificateOnly'); DROP TABLE used_proofs; DROP INDEX operations_finished; DROP TABLE linked_content;
+        DROP INDEX operations_running_by_resource; DROP INDEX operations_running_by_due; DROP INDEX resources_tracked;
+        CREATE INDEX operations_by_resource ON operations (resource_key); CREATE INDEX operations_pending ON operations (status, due_at);
+        CREATE INDEX resources_tracked ON resources (subscription_id, tracked, key);`);
       db.pragma('user_version = 2');
       first.services.store.principals.invalidate();
       // What such a data dir allowed: anyone reaching the endpoint got the cluster's token.
@@ -81,7 +84,7 @@ describe('e2e security: a data dir from before the certificate-only flag (migrat
 
     const second = await testArclight({ inMemory: false, dataDir });
     try {
-      assert.equal(second.services.store.db.pragma('user_version', { simple: true }), 3, 'migration 003 ran again');
+      assert.equal(second.services.store.db.pragma('user_version', { simple: true }), 5, 'migrations 003 to 005 ran again');
       const flag = (clientId: string) => second.services.principals.get(clientId)?.principal.certificateOnly;
       assert.equal(flag(issued.clientId), true);
       assert.equal(flag('55555555-0000-0000-0000-000000000002'), true, 'a cluster id in other casing');

@@ -1,37 +1,12 @@
 /** Microsoft.Resources/deployments at resource group scope: every operation and failure (README "Template deployments"). */
 import { strict as assert } from 'assert';
-import * as fs from 'fs';
-import * as path from 'path';
 import request from 'supertest';
 import { arclightPerSuite, bearer, SUB } from '../support/arclight';
 import { clusterPath, createCluster, groupPath } from '../support/clusters';
 import { DEPLOYMENT_FAILED_MESSAGE } from '../../server/surfaces/arm/deployments';
+import { avmTemplate, copyLoopTemplate } from '../support/templates';
 
-const AVM = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'templates', 'avm', 'res', 'kubernetes-configuration');
-export const avmTemplate = (module: string) => JSON.parse(fs.readFileSync(path.join(AVM, module, 'main.json'), 'utf8'));
 const SECRET = 'deployment-secret-value';
-
-export function copyLoopTemplate(count = 3) {
-  return {
-    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
-    contentVersion: '1.0.0.0',
-    parameters: { clusterName: { type: 'string' }, count: { type: 'int', defaultValue: count }, secret: { type: 'securestring', defaultValue: '' } },
-    resources: [{
-      type: 'Microsoft.KubernetesConfiguration/extensions',
-      apiVersion: '2023-05-01',
-      name: "[format('ext{0}', copyIndex())]",
-      scope: "[format('Microsoft.Kubernetes/connectedClusters/{0}', parameters('clusterName'))]",
-      copy: { name: 'extensions', count: "[parameters('count')]" },
-      properties: {
-        extensionType: 'microsoft.flux',
-        autoUpgradeMinorVersion: true,
-        configurationSettings: { index: "[string(copyIndex())]" },
-        configurationProtectedSettings: { secret: "[parameters('secret')]" },
-      },
-    }],
-    outputs: { names: { type: 'array', copy: { count: "[parameters('count')]", input: "[format('ext{0}', copyIndex())]" } } },
-  };
-}
 
 describe('deployments (resource group scope)', () => {
   const a = arclightPerSuite({}, (i) => createCluster(i.app, 'rg', 'c1'));
@@ -131,10 +106,30 @@ describe('deployments (resource group scope)', () => {
     assert.notEqual(ops.body.value[0].properties.statusCode, 'Created');
   });
 
+  it('debugSetting: the operations show each resource request and response content as detailLevel asks, secure values redacted', async () => {
+    const { got } = await deploy('debug', {
+      template: copyLoopTemplate(1), parameters: { clusterName: { value: 'c1' }, secret: { value: SECRET } }, debugSetting: { detailLevel: 'requestContent, responseContent' },
+    });
+    assert.deepEqual(got.body.properties.debugSetting, { detailLevel: 'requestContent, responseContent' });
+    const ops = await call('get', `${groupPath('rg')}/deployments/debug/operations?api-version=2022-09-01`).expect(200);
+    const op = ops.body.value[0].properties;
+    assert.deepEqual(op.request.content.properties.configurationSettings, { index: '0' });
+    assert.equal(op.response.content.name, 'ext0');
+    assert.ok(!ops.text.includes(SECRET), 'a secure value came back');
+    await deploy('quiet', { template: copyLoopTemplate(1), parameters: { clusterName: { value: 'c1' } }, debugSetting: { detailLevel: 'requestContent' } });
+    const quiet = await call('get', `${groupPath('rg')}/deployments/quiet/operations?api-version=2022-09-01`).expect(200);
+    assert.ok(quiet.body.value[0].properties.request);
+    assert.equal(quiet.body.value[0].properties.response, undefined);
+  });
+
   it('refuses an invalid template at PUT and at validate (400 InvalidTemplate); validate answers 200 with the validated resources', async () => {
     const bad = { $schema: 'x', contentVersion: '1.0.0.0', resources: [], parameters: { p: { type: 'string', allowedValues: ['a'] } } };
     const put = await call('put', dep('invalid')).send({ properties: { mode: 'Incremental', template: bad, parameters: { p: { value: 'b' } } } }).expect(400);
     assert.equal(put.body.error.code, 'InvalidTemplate');
+    // An inline template's positions count in its minified text: line 1.
+    const noName = { $schema: 'x', contentVersion: '1.0.0.0', resources: [{ type: 'x' }] };
+    const positioned = await call('put', dep('invalid')).send({ properties: { mode: 'Incremental', template: noName } }).expect(400);
+    assert.match(positioned.body.error.message, new RegExp(`at line '1' and column '${JSON.stringify(noName).indexOf('{"type"') + 1}'`));
     const val = await call('post', dep('invalid', '2022-09-01', '/validate')).send({ properties: { mode: 'Incremental', template: bad, parameters: { p: { value: 'b' } } } }).expect(400);
     assert.equal(val.body.error.code, 'InvalidTemplate');
     const ok = await call('post', dep('v', '2022-09-01', '/validate')).send({ properties: { mode: 'Incremental', template: copyLoopTemplate(2), parameters: { clusterName: { value: 'c1' } } } }).expect(200);
@@ -149,22 +144,38 @@ describe('deployments (resource group scope)', () => {
     assert.match(res.body.error.message, /^Unable to download deployment content from 'https:\/\/example.com\/t.json'/);
   });
 
-  it('whatIf: Create before, NoChange after, Modify with property deltas, Delete in Complete mode', async () => {
+  /** whatIf as Azure runs it: 202 with Location and Retry-After, then the result at that Location. */
+  async function whatIf(body: object) {
+    const started = await call('post', dep('w', '2022-09-01', '/whatIf')).send(body).expect(202);
+    assert.match(new URL(started.headers.location).pathname, new RegExp(`^/subscriptions/${SUB}/operationresults/[0-9a-f-]{36}$`));
+    assert.equal(started.headers['retry-after'], '1');
+    assert.equal(started.headers['azure-asyncoperation'], undefined);
+    const done = await call('get', relative(started.headers.location)).expect(200);
+    assert.equal(done.body.status, 'Succeeded', JSON.stringify(done.body.error));
+    return done.body.properties.changes as Array<{ changeType: string; resourceId: string; delta?: unknown }>;
+  }
+
+  it('whatIf: Create before, NoChange after, Modify with property deltas, Ignore for what the group holds beside the template, Delete in Complete mode', async () => {
     const body = (count: number, mode = 'Incremental') => ({ properties: { mode, template: copyLoopTemplate(count), parameters: { clusterName: { value: 'c1' } } } });
-    const before = await call('post', dep('w', '2022-09-01', '/whatIf')).send(body(1)).expect(200);
-    assert.deepEqual(before.body.properties.changes.map((c: { changeType: string }) => c.changeType), ['Create']);
+    const cluster = (c: { resourceId: string }) => c.resourceId.endsWith('/connectedClusters/c1');
+    const before = await whatIf(body(1));
+    assert.deepEqual(before.filter((c) => !cluster(c)).map((c) => c.changeType), ['Create']);
+    // The cluster is in the group, not in the template: Ignore in Incremental mode.
+    assert.deepEqual(before.filter(cluster).map((c) => c.changeType), ['Ignore']);
     await deploy('w', body(1).properties);
-    const after = await call('post', dep('w', '2022-09-01', '/whatIf')).send(body(1)).expect(200);
-    assert.deepEqual(after.body.properties.changes.map((c: { changeType: string }) => c.changeType), ['NoChange']);
+    const after = await whatIf(body(1));
+    assert.deepEqual(after.filter((c) => !cluster(c)).map((c) => c.changeType), ['NoChange']);
     const changed = body(1);
     (changed.properties.template.resources[0].properties.configurationSettings as Record<string, string>).index = 'x';
-    const modify = await call('post', dep('w', '2022-09-01', '/whatIf')).send(changed).expect(200);
-    const c = modify.body.properties.changes[0];
+    const modify = await whatIf(changed);
+    const c = modify.find((x) => !cluster(x))!;
     assert.equal(c.changeType, 'Modify');
     assert.deepEqual(c.delta, [{ path: 'properties.configurationSettings.index', propertyChangeType: 'Modify', before: '0', after: 'x' }]);
     const empty = { $schema: 'x', contentVersion: '1.0.0.0', resources: [] };
-    const complete = await call('post', dep('w', '2022-09-01', '/whatIf')).send({ properties: { mode: 'Complete', template: empty } }).expect(200);
-    assert.ok(complete.body.properties.changes.some((x: { changeType: string; resourceId: string }) => x.changeType === 'Delete' && x.resourceId.endsWith('/connectedClusters/c1')));
+    const complete = await whatIf({ properties: { mode: 'Complete', template: empty } });
+    assert.ok(complete.some((x) => x.changeType === 'Delete' && cluster(x)));
+    const invalid = await call('post', dep('w', '2022-09-01', '/whatIf')).send({ properties: { mode: 'Incremental', template: { $schema: 'x', contentVersion: '1.0.0.0', resources: [{ type: 'x' }] } } }).expect(400);
+    assert.equal(invalid.body.error.code, 'InvalidTemplate');
   });
 
   it('Complete mode deletes what the template no longer declares in the group', async () => {

@@ -114,15 +114,18 @@ describe('request journal', () => {
 
 describe('request journal ring', () => {
   const entry = (n: number) => ({
-    id: String(n), time: '', method: 'GET', path: `/p/${n}`, apiVersion: null, status: 200, errorCode: null, durationMs: 0, principal: null, clientRequestId: null, fault: null,
+    id: String(n), timeMs: Date.UTC(2030, 0, 1) + n, method: 'PUT', path: `/p/${n}`, apiVersion: null, status: 200, errorCode: null, durationMs: 0, principal: null,
+    clientRequestId: null, fault: null, rawHeaders: ['Content-Type', 'application/json', 'Authorization', 'Bearer secret-token'], bodyText: JSON.stringify({ n }),
   });
 
   it('keeps headers and bodies for the newest entries only, and the rest of every entry', () => {
     const ring = new RequestJournal(BODIES_KEPT + 5);
-    for (let n = 0; n < BODIES_KEPT + 10; n++) ring.record(entry(n), { h: String(n) }, { n });
+    for (let n = 0; n < BODIES_KEPT + 10; n++) ring.record(entry(n));
     const all = ring.list();
     assert.equal(all.length, BODIES_KEPT + 5);
     assert.equal(all[0].path, `/p/${BODIES_KEPT + 9}`);
+    assert.equal(all[0].time, new Date(Date.UTC(2030, 0, 1) + BODIES_KEPT + 9).toISOString());
+    assert.deepEqual(all[0].requestHeaders, { 'content-type': 'application/json', authorization: '[redacted]' });
     assert.deepEqual(all[BODIES_KEPT - 1].requestBody, { n: 10 });
     assert.equal(all[BODIES_KEPT].requestBody, undefined);
     assert.equal(all[BODIES_KEPT].requestHeaders, undefined);

@@ -38,7 +38,7 @@ export function clusterBody(extra: Record<string, unknown> = {}, properties: Rec
 }
 
 /** Creates the group if needed and the cluster, and lets the create operation complete. */
-export async function createCluster(app: Express, group: string, name: string, apiVersion = '2021-10-01', body = clusterBody()) {
+export async function createCluster(app: Express, group: string, name: string, apiVersion = '2021-10-01', body = clusterBody()): Promise<request.Response> {
   await createGroup(app, group);
   const res = await request(app).put(`${clusterPath(group, name)}?api-version=${apiVersion}`).set('Authorization', bearer()).send(body);
   if (res.status !== 201 && res.status !== 200) throw new Error(`cluster ${name}: ${res.status} ${res.text}`);

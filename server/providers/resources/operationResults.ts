@@ -1,7 +1,8 @@
 /**
  * `GET /subscriptions/{s}/operationresults/{id}`: the Location URL of ARM's own long-running
- * operations (resource-group deletion). 202 with the same Location while running, then 200
- * with no body, or the operation's error.
+ * operations (resource-group deletion, deployment whatIf). 202 with the same Location while
+ * running, then 200 with the operation's result (a whatIf's changes) or no body, or the
+ * operation's error.
  */
 import { ArmError } from '../../kit/armErrors';
 import type { ProviderContext } from '../context';
@@ -16,7 +17,8 @@ export function registerOperationResults(s: ProviderContext): void {
     if (op.status === 'InProgress') {
       return { status: 202, headers: { Location: `${req.baseUrl}${req.path}?api-version=${req.apiVersion}`, ...retryHeaders(s.operations.retryAfter(op)) } };
     }
-    if (op.status === 'Succeeded') return { status: 200 };
+    // Verbatim: a whatIf result's before/after hold any JSON value.
+    if (op.status === 'Succeeded') return op.data.result ? { status: 200, body: op.data.result, verbatim: true } : { status: 200 };
     const error = op.data.error ?? { code: 'OperationFailed', message: `The operation ended in state '${op.status}'.` };
     throw new ArmError(409, error.code, error.message, { details: error.details });
   });

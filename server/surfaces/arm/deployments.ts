@@ -1,5 +1,6 @@
 /**
- * Microsoft.Resources/deployments at resource group scope (README "Template deployments").
+ * Microsoft.Resources/deployments at resource group, subscription and tenant scope; at management
+ * group scope the answer for an unknown group (README "Template deployments", deploymentScopes.ts).
  * A PUT validates the template (server/templates), saves the deployment `Accepted` and starts a
  * long-running operation; its completion runs the whole template, wave by wave, each resource
  * through the ARM pipeline as the deploying principal (dispatchArm), its own long-running
@@ -10,22 +11,32 @@ import { randomBytes, randomUUID } from 'crypto';
 import { ArmError, type ArmErrorDetail } from '../../kit/armErrors';
 import type { ArmRequest, ArmResponse, Caller } from '../../kit/handlers';
 import { retryHeaders } from '../../kit/asyncOperations';
+import { filteredPage, listBody, nextLink, pageRequest } from '../../kit/paging';
 import { armKey, resourceGroupId } from '../../kit/resourceIds';
 import { loadResource, saveResource } from '../../kit/resources';
 import type { OperationRecord } from '../../store/operations';
 import type { StoredResource } from '../../store/resources';
-import { murmurHash64, prepareTemplate, TemplateError, type PlannedResource, type TemplatePlan, type TemplateServices } from '../../templates';
-import type { DeploymentScope } from '../../templates';
+import { murmurHash64, parseTemplateText, prepareTemplate, TemplateError, type PlannedResource, type TemplatePlan, type TemplateServices } from '../../templates';
 import type { Json, JsonObject } from '../../../protocol/json';
 import type { Services } from '../services';
+import { positionsOf, resolveContent, type Origin, type ResolvedContent } from './deploymentContent';
+import { groupScope, newestVersion, templateScope, templateServices, urlOf } from './deploymentContext';
+import { onErrorOf, onErrorType, rollbackTarget, savedRun, saveRun } from './deploymentRollback';
+import { checkScopeRules, deploymentIdAt, managementGroupNotFound, SCOPE_ROUTES, scopeOfDeploymentId, scopeOfParams, type DeploymentAt, type ScopeRoutes } from './deploymentScopes';
+import { whatIfResult } from './deploymentWhatIf';
 import { dispatchArm } from './pipeline';
 
 const TYPE = 'Microsoft.Resources/deployments';
 const TYPE_LOWER = TYPE.toLowerCase();
 const KIND = 'deployment';
-const G = '/subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}';
-const ITEM = `${G}/providers/Microsoft.Resources/deployments/{deploymentName}`;
-const OPERATIONS = `${G}/deployments/{deploymentName}/operations`;
+/** A whatIf's long-running operation (its result at /subscriptions/{s}/operationresults/{id}). */
+const WHATIF_KIND = 'deploymentWhatIf';
+/** Deployments per list page without `$top` (Arclight's choice; each page ends with a nextLink while more follow). */
+const LIST_PAGE_SIZE = 100;
+/** Azure's automatic history deletions: above 700 deployments at a scope, the oldest go until 600 remain. */
+const HISTORY_GROOM_ABOVE = 700;
+const HISTORY_GROOM_TO = 600;
+const HISTORY_LIMIT = 800;
 export const DEPLOYMENT_FAILED_MESSAGE = 'At least one resource deployment operation failed. Please list deployment operations for details. Please see https://aka.ms/arm-deployment-operations for usage details.';
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -37,9 +48,6 @@ interface Internal {
   operations: JsonObject[];
 }
 
-function deploymentId(sub: string, group: string, name: string): string {
-  return `${resourceGroupId(sub, group)}/providers/${TYPE}/${name}`;
-}
 
 /** Azure's templateHash: a decimal 64-bit hash of the template's minified text. */
 export function templateHash(template: Json): string {
@@ -50,11 +58,6 @@ export function templateHash(template: Json): string {
 export function isoDuration(ms: number): string {
   const seconds = Math.max(0, ms) / 1000;
   return `PT${Number(seconds.toFixed(7))}S`;
-}
-
-/** The URL an internal request sends for a resource id: each segment percent-encoded, as a client would send it. */
-function urlOf(id: string, apiVersion: string): string {
-  return `${id.split('/').map((seg) => encodeURIComponent(seg)).join('/')}?api-version=${encodeURIComponent(apiVersion)}`;
 }
 
 function operationId(): string {
@@ -76,18 +79,26 @@ interface Prepared {
   template: Json;
   mode: string;
   parameters: Record<string, Json>;
+  /** The request's properties with linked content inline, what the links were, and the template's uri. */
+  content: ResolvedContent;
 }
 
-/** The request's template and parameters, checked as Azure checks them before anything is deployed. */
-function prepare(s: Services, req: ArmRequest, services: TemplateServices = {}): Prepared {
-  const props = isObject(req.body) && isObject(req.body.properties) ? req.body.properties : {};
-  if (isObject(props.templateLink) && props.template === undefined) {
-    const uri = typeof props.templateLink.uri === 'string' ? props.templateLink.uri : String(props.templateLink.id ?? props.templateLink.relativePath ?? '');
-    throw new ArmError(400, 'InvalidContentLink', `Unable to download deployment content from '${uri}'. The tracking Id is '${randomUUID()}'. Please see https://aka.ms/arm-deploy for usage details.`);
+/**
+ * The request's template and parameters, checked as Azure checks them before anything is
+ * deployed. `origin`: where the template of a request resolved earlier (at its PUT) came from.
+ */
+function prepare(s: Services, req: ArmRequest, at: DeploymentAt, services: TemplateServices = {}, origin: Origin = {}): Prepared {
+  const sent = isObject(req.body) && isObject(req.body.properties) ? req.body.properties : {};
+  const mode = typeof sent.mode === 'string' ? sent.mode : 'Incremental';
+  checkScopeRules(at, req.params.deploymentName, isObject(req.body) ? req.body.location : undefined, mode);
+  let content: ResolvedContent;
+  try {
+    content = resolveContent(s, sent, req.baseUrl, origin.uri);
+  } catch (err) {
+    throw templateError(err);
   }
-  if (isObject(props.parametersLink) && props.parameters === undefined) {
-    throw new ArmError(400, 'InvalidContentLink', `Unable to download deployment content from '${String(props.parametersLink.uri)}'. The tracking Id is '${randomUUID()}'. Please see https://aka.ms/arm-deploy for usage details.`);
-  }
+  if (content.origin.text === undefined && origin.text !== undefined) content.origin = origin;
+  const props = content.properties;
   if (props.template === undefined) {
     throw new ArmError(400, 'InvalidDeployment', 'The deployment must contain either a template or a templateLink.');
   }
@@ -98,64 +109,50 @@ function prepare(s: Services, req: ArmRequest, services: TemplateServices = {}):
       parameters[k] = isObject(v) && 'value' in v ? v.value : v;
     }
   }
-  const sub = req.params.subscriptionId;
-  const group = loadResource(s, resourceGroupId(sub, req.params.resourceGroupName));
-  const groupBody = (group?.body ?? {}) as JsonObject;
-  const scope: DeploymentScope = {
-    tenantId: s.store.directory.subscription(sub)?.tenantId ?? s.defaults.tenantId,
-    subscriptionId: sub,
-    subscriptionDisplayName: s.store.directory.subscription(sub)?.displayName,
-    resourceGroup: {
-      name: typeof groupBody.name === 'string' ? groupBody.name : req.params.resourceGroupName,
-      location: typeof groupBody.location === 'string' ? groupBody.location : '',
-      id: group?.id ?? resourceGroupId(sub, req.params.resourceGroupName),
-      ...(isObject(groupBody.tags) ? { tags: groupBody.tags as Record<string, string> } : {}),
-    },
-    deploymentName: req.params.deploymentName,
-  };
+  const location = isObject(req.body) && typeof req.body.location === 'string' ? req.body.location : undefined;
+  const scope = templateScope(s, at, req.params.deploymentName, location);
   try {
-    const plan = prepareTemplate(props.template, { parameters, scope, clock: () => new Date(s.clock.nowMs()), services });
-    return { plan, template: props.template, mode: typeof props.mode === 'string' ? props.mode : 'Incremental', parameters };
+    // Positions for InvalidTemplate: a linked file's own; an inline template's in its minified text (line 1).
+    const { positions } = content.origin.text !== undefined ? positionsOf(content.origin) : { positions: parseTemplateText(JSON.stringify(props.template)).positions };
+    const plan = prepareTemplate(props.template, { parameters, scope, clock: () => new Date(s.clock.nowMs()), services, positions });
+    return { plan, template: props.template, mode, parameters, content };
   } catch (err) {
     throw templateError(err);
   }
-}
-
-/** The services templates call (reference, list*), answered by the pipeline as the deploying principal. */
-function templateServices(s: Services, caller: Caller, baseUrl: string): TemplateServices {
-  const version = (id: string, apiVersion: string | undefined) => apiVersion ?? newestVersion(s, id);
-  return {
-    reference(id, apiVersion, full) {
-      const answer = dispatchArm(s, { method: 'GET', url: urlOf(id, version(id, apiVersion)), caller, baseUrl });
-      if (answer.error) throw new TemplateError('ResourceNotFound', answer.error.message, '');
-      const body = answer.body as JsonObject;
-      return full ? body : ((body.properties ?? {}) as Json);
-    },
-    list(id, apiVersion, action, body) {
-      const answer = dispatchArm(s, { method: 'POST', url: urlOf(`${id}/${action}`, apiVersion), body, caller, baseUrl });
-      if (answer.error) throw new TemplateError(answer.error.code, answer.error.message, '');
-      return (answer.body ?? null) as Json;
-    },
-  };
-}
-
-/** The newest api-version the catalog serves for the type of `id` (a reference() without one). */
-function newestVersion(s: Services, id: string): string {
-  const segments = id.split('/').filter(Boolean);
-  const at = segments.map((x) => x.toLowerCase()).lastIndexOf('providers');
-  const namespace = segments[at + 1] ?? 'Microsoft.Resources';
-  const types: string[] = [];
-  for (let i = at + 2; i < segments.length; i += 2) types.push(segments[i]);
-  const declared = s.catalog.resourceType(namespace, types.join('/'));
-  return declared?.apiVersions[0] ?? '2022-09-01';
 }
 
 function caller(op: OperationRecord): Caller {
   return (op.data.caller ?? {}) as Caller;
 }
 
+function originOf(op: OperationRecord): Origin {
+  return isObject(op.data.origin) ? (op.data.origin as Origin) : {};
+}
+
+/** The deployment a template runs for: where its operations go, who deploys, and the uri its template came from. */
+interface RunningDeployment {
+  id: string;
+  caller: Caller;
+  baseUrl: string;
+  operations: JsonObject[];
+  origin?: Origin;
+  /** What `debugSetting.detailLevel` asks the operations to show of each resource's request and response. */
+  debug?: Debug;
+}
+
+interface Debug {
+  request: boolean;
+  response: boolean;
+}
+
+/** `detailLevel`: none, requestContent, responseContent, or both separated by a comma. */
+function debugOf(setting: unknown): Debug {
+  const levels = isObject(setting) && typeof setting.detailLevel === 'string' ? setting.detailLevel.split(',').map((x) => x.trim().toLowerCase()) : [];
+  return { request: levels.includes('requestcontent'), response: levels.includes('responsecontent') };
+}
+
 /** Runs a template's resources through the pipeline; returns the failures and what was deployed. */
-function runTemplate(s: Services, plan: TemplatePlan, deployment: { id: string; caller: Caller; baseUrl: string; operations: JsonObject[] }): { failed: ArmErrorDetail[]; deployed: PlannedResource[] } {
+function runTemplate(s: Services, plan: TemplatePlan, deployment: RunningDeployment): { failed: ArmErrorDetail[]; deployed: PlannedResource[] } {
   const failed: ArmErrorDetail[] = [];
   const deployed: PlannedResource[] = [];
   for (let wave = plan.ready(); wave.length; wave = plan.ready()) {
@@ -165,7 +162,8 @@ function runTemplate(s: Services, plan: TemplatePlan, deployment: { id: string; 
         continue;
       }
       const started = s.clock.nowMs();
-      const record = (status: number, error?: ArmErrorDetail) => {
+      // `http`: the resource's request and response, shown as debugSetting asks (secure values redacted with the rest).
+      const record = (status: number, error?: ArmErrorDetail, http: { request?: unknown; response?: unknown } = {}) => {
         const id = operationId();
         const statusMessage: JsonObject = error ? { status: 'Failed', error: clone(error) as unknown as JsonObject } : { status: 'OK' };
         deployment.operations.push(JSON.parse(plan.redact(JSON.stringify({
@@ -181,6 +179,8 @@ function runTemplate(s: Services, plan: TemplatePlan, deployment: { id: string; 
             statusCode: error ? (status >= 400 ? httpStatusName(status) : 'Conflict') : status === 201 ? 'Created' : 'OK',
             statusMessage,
             targetResource: { id: r.id, resourceType: r.type, resourceName: r.name },
+            ...(deployment.debug?.request && http.request !== undefined ? { request: { content: http.request } } : {}),
+            ...(deployment.debug?.response && http.response !== undefined ? { response: { content: http.response } } : {}),
           },
         }))) as JsonObject);
         if (error) failed.push(error);
@@ -205,17 +205,17 @@ function runTemplate(s: Services, plan: TemplatePlan, deployment: { id: string; 
       const answer = dispatchArm(s, { method: 'PUT', url: urlOf(r.id, r.apiVersion), body, caller: deployment.caller, baseUrl: deployment.baseUrl });
       if (answer.status >= 400) {
         const error = isObject(answer.body) && isObject(answer.body.error) ? (answer.body.error as unknown as ArmErrorDetail) : { code: 'ResourceDeploymentFailure', message: `The resource operation completed with terminal provisioning state 'Failed'.` };
-        record(answer.status, error);
+        record(answer.status, error, { request: body, response: answer.body });
         continue;
       }
       const settled = s.operations.settleNow(armKey(r.id));
       const failure = settled.find((op) => op.status !== 'Succeeded');
       if (failure) {
         const error = (failure.data.error as unknown as ArmErrorDetail | undefined) ?? { code: 'ResourceDeploymentFailure', message: `The resource operation completed with terminal provisioning state '${failure.status}'.` };
-        record(answer.status, { code: 'ResourceDeploymentFailure', message: `The resource write operation failed to complete successfully, because it reached terminal provisioning state '${failure.status}'.`, details: [error] });
+        record(answer.status, { code: 'ResourceDeploymentFailure', message: `The resource write operation failed to complete successfully, because it reached terminal provisioning state '${failure.status}'.`, details: [error] }, { request: body, response: answer.body });
         continue;
       }
-      record(answer.status);
+      record(answer.status, undefined, { request: body, response: answer.body });
       deployed.push(r);
       plan.complete(r.key);
     }
@@ -228,24 +228,47 @@ function httpStatusName(status: number): string {
 }
 
 /** A nested Microsoft.Resources/deployments resource: its template runs now, its record is saved in its group. */
-function runNested(s: Services, parent: TemplatePlan, r: PlannedResource, body: JsonObject, deployment: { caller: Caller; baseUrl: string }): { error?: ArmErrorDetail } {
+function runNested(s: Services, parent: TemplatePlan, r: PlannedResource, evaluated: JsonObject, deployment: RunningDeployment): { error?: ArmErrorDetail } {
   const started = s.clock.nowMs();
   let nestedPlan: TemplatePlan;
-  const nested = parent.nestedDeployment(r, body);
+  let content: ResolvedContent;
   try {
-    nestedPlan = prepareTemplate(nested.template, parent.nestedOptions(nested, { services: templateServices(s, deployment.caller, deployment.baseUrl) }));
+    content = resolveContent(s, isObject(evaluated.properties) ? evaluated.properties : {}, deployment.baseUrl, deployment.origin?.uri);
   } catch (err) {
     const e = templateError(err);
     return { error: { code: e.code, message: e.message } };
   }
-  const sub = nested.scope.subscriptionId ?? '';
-  const group = nested.scope.resourceGroup?.name ?? '';
-  if (!loadResource(s, resourceGroupId(sub, group))) {
-    return { error: { code: 'ResourceGroupNotFound', message: `Resource group '${group}' could not be found.` } };
+  const body: JsonObject = { ...evaluated, properties: content.properties };
+  const nested = parent.nestedDeployment(r, body);
+  // Where it lands is where the template put its id (resourceGroup, subscriptionId, scope).
+  const at = scopeOfDeploymentId(r.id);
+  const location = typeof body.location === 'string' ? body.location : undefined;
+  try {
+    if (at.kind === 'managementGroup') throw managementGroupNotFound(at.managementGroupId ?? '');
+    // A nested deployment into a group may carry a location (ARM ignores it); elsewhere it needs one.
+    if (at.kind !== 'resourceGroup') checkScopeRules(at, r.name, location, nested.mode);
+  } catch (err) {
+    const e = templateError(err);
+    return { error: { code: e.code, message: e.message } };
   }
-  const id = deploymentId(sub, group, r.name);
+  if (at.kind === 'resourceGroup') {
+    const sub = at.subscriptionId ?? '';
+    const group = at.resourceGroupName ?? '';
+    if (!loadResource(s, resourceGroupId(sub, group))) {
+      return { error: { code: 'ResourceGroupNotFound', message: `Resource group '${group}' could not be found.` } };
+    }
+    // resourceGroup() in the nested template is the group as stored (a group the parent just created included).
+    nested.scope.resourceGroup = groupScope(s, sub, group);
+  } else if (location) nested.scope.location = location;
+  try {
+    nestedPlan = prepareTemplate(nested.template, parent.nestedOptions(nested, { services: templateServices(s, deployment.caller, deployment.baseUrl), ...positionsOf(content.origin) }));
+  } catch (err) {
+    const e = templateError(err);
+    return { error: { code: e.code, message: e.message } };
+  }
+  const id = r.id;
   const internal: Internal = { template: nested.template, operations: [] };
-  const outcome = runTemplate(s, nestedPlan, { id, caller: deployment.caller, baseUrl: deployment.baseUrl, operations: internal.operations });
+  const outcome = runTemplate(s, nestedPlan, { id, caller: deployment.caller, baseUrl: deployment.baseUrl, operations: internal.operations, origin: content.origin, debug: debugOf(content.properties.debugSetting) });
   let outputs: JsonObject = {};
   let error: ArmErrorDetail | undefined;
   if (outcome.failed.length) error = { code: 'DeploymentFailed', message: DEPLOYMENT_FAILED_MESSAGE, details: outcome.failed };
@@ -258,6 +281,7 @@ function runNested(s: Services, parent: TemplatePlan, r: PlannedResource, body: 
     }
   }
   const properties: JsonObject = {
+    ...content.shown,
     templateHash: templateHash(nested.template),
     parameters: nestedPlan.displayParameters() as unknown as JsonObject,
     mode: nested.mode,
@@ -271,7 +295,7 @@ function runNested(s: Services, parent: TemplatePlan, r: PlannedResource, body: 
     outputResources: outcome.deployed.filter((d) => d.type.toLowerCase() !== TYPE_LOWER).map((d) => ({ id: d.id })),
   };
   if (error) properties.error = error as unknown as JsonObject;
-  saveDeployment(s, id, r.name, properties, internal);
+  saveDeployment(s, id, r.name, properties, internal, undefined, at.kind === 'resourceGroup' || !location ? {} : { location });
   return error ? { error } : {};
 }
 
@@ -299,12 +323,40 @@ function dependenciesOf(plan: TemplatePlan, deployed: PlannedResource[]): Json[]
   return out;
 }
 
-function saveDeployment(s: Services, id: string, name: string, properties: JsonObject, internal: Internal, previous?: StoredResource): StoredResource {
-  const groupId = id.slice(0, id.toLowerCase().indexOf('/providers/'));
-  return saveResource(s, {
-    id, type: TYPE_LOWER, parentId: groupId, tracked: false,
-    body: { id, name, type: TYPE, properties, _arclight: internal as unknown as JsonObject },
-  }, previous ?? loadResource(s, id));
+/** Saves a deployment under its scope; `top` is its location and tags (kept from `previous` when not given). */
+function saveDeployment(s: Services, id: string, name: string, properties: JsonObject, internal: Internal, previous?: StoredResource, top?: JsonObject): StoredResource {
+  const before = previous ?? loadResource(s, id);
+  const kept: JsonObject = {};
+  for (const k of ['location', 'tags']) if (before && (before.body as JsonObject)[k] !== undefined) kept[k] = (before.body as JsonObject)[k];
+  const scopeId = scopeOfDeploymentId(id).id;
+  const stored = saveResource(s, {
+    id, type: TYPE_LOWER, parentId: scopeId, tracked: false,
+    body: { id, name, type: TYPE, ...(top ?? kept), properties, _arclight: internal as unknown as JsonObject },
+  }, before);
+  if (!before) groomHistory(s, scopeId, stored.key);
+  return stored;
+}
+
+/**
+ * Azure's automatic deletions from the deployment history: when a scope holds more than 700,
+ * the oldest (by last write) that are not running are deleted until 600 remain; the one just
+ * written stays. Their resources stay, as a DELETE of a deployment leaves them.
+ */
+function groomHistory(s: Services, scopeId: string, keep: string): void {
+  // From the index: no record (template, operations) is read, whatever the history holds.
+  if (s.store.resources.countChildren(armKey(scopeId), TYPE_LOWER) <= HISTORY_GROOM_ABOVE) return;
+  const all = s.store.resources.childStamps(armKey(scopeId), TYPE_LOWER);
+  const running = new Set(s.store.operations.pendingUnder(armKey(scopeId)).map((op) => op.resourceKey));
+  const removable = all
+    .filter((r) => r.key !== keep && !running.has(r.key))
+    .sort((x, y) => x.updatedAt - y.updatedAt || (x.key < y.key ? -1 : 1));
+  for (const r of removable.slice(0, all.length - HISTORY_GROOM_TO)) dropDeployment(s, r.key);
+}
+
+/** A deployment record goes with what was kept of its run; never its resources. */
+function dropDeployment(s: Services, key: string): void {
+  s.store.resources.deleteTree(key);
+  s.store.secrets.deleteTree(key);
 }
 
 /** The deployment as ARM shows it: Running while its operation has not completed. */
@@ -323,24 +375,40 @@ function internalOf(stored: StoredResource): Internal {
   return ((stored.body as JsonObject)._arclight ?? { template: {}, operations: [] }) as unknown as Internal;
 }
 
-function load(s: Services, req: ArmRequest): StoredResource {
-  const stored = loadResource(s, deploymentId(req.params.subscriptionId, req.params.resourceGroupName, req.params.deploymentName));
-  if (!stored) throw notFound(req.params.deploymentName);
+function load(s: Services, at: DeploymentAt, name: string): StoredResource {
+  const stored = loadResource(s, deploymentIdAt(at, name));
+  if (!stored) throw notFound(name);
   return stored;
 }
 
-function statusUrl(req: ArmRequest, op: OperationRecord): string {
-  return `${req.baseUrl}/subscriptions/${req.params.subscriptionId}/resourcegroups/${req.params.resourceGroupName}/providers/${TYPE}/${req.params.deploymentName}/operationStatuses/${op.id}?api-version=${req.apiVersion}`;
+function statusUrl(req: ArmRequest, at: DeploymentAt, op: OperationRecord): string {
+  // ARM's own spelling of the group segment in this header: lower-case.
+  const scope = at.id.replace(/\/resourceGroups\//, '/resourcegroups/');
+  return `${req.baseUrl}${scope}/providers/${TYPE}/${req.params.deploymentName}/operationStatuses/${op.id}?api-version=${req.apiVersion}`;
 }
 
-function put(s: Services, req: ArmRequest): ArmResponse {
-  const { plan, template, mode } = prepare(s, req);
-  const id = deploymentId(req.params.subscriptionId, req.params.resourceGroupName, req.params.deploymentName);
+function put(s: Services, req: ArmRequest, at: DeploymentAt): ArmResponse {
+  const { plan, template, mode, content } = prepare(s, req, at);
+  const id = deploymentIdAt(at, req.params.deploymentName);
   const previous = loadResource(s, id);
+  // Azure's hard limit, reached only when the deletions cannot keep up (the oldest are all running).
+  if (!previous && s.store.resources.countChildren(armKey(at.id), TYPE_LOWER) >= HISTORY_LIMIT) {
+    const count = s.store.resources.countChildren(armKey(at.id), TYPE_LOWER);
+    throw new ArmError(400, 'DeploymentQuotaExceeded', `Creating the deployment '${req.params.deploymentName}' would exceed the quota of '${HISTORY_LIMIT}'. The current deployment count is '${count}'. Please delete some deployments before creating a new one, or see https://aka.ms/800LimitFix for information on managing deployment limits.`);
+  }
   if (previous && s.store.operations.pendingFor(previous.key).length) {
     throw new ArmError(409, 'DeploymentActive', `Unable to edit or replace deployment '${req.params.deploymentName}': previous deployment from '${new Date(previous.updatedAt).toISOString()}' is still active (expiration time is '${new Date(previous.updatedAt + 7 * 86400e3).toISOString()}'). Please see https://aka.ms/arm-deploy for usage details.`);
   }
-  const props = (req.body as JsonObject).properties as JsonObject;
+  const body = req.body as JsonObject;
+  const location = typeof body.location === 'string' ? body.location : undefined;
+  const was = previous ? (previous.body as JsonObject).location : undefined;
+  if (location && typeof was === 'string' && was.toLowerCase() !== location.toLowerCase()) {
+    throw new ArmError(400, 'InvalidDeploymentLocation', `Invalid deployment location '${location}'. The deployment '${req.params.deploymentName}' already exists in location '${was}'.`);
+  }
+  const top: JsonObject = {};
+  if (location) top.location = location;
+  if (isObject(body.tags)) top.tags = body.tags;
+  const props = body.properties as JsonObject;
   const properties: JsonObject = {
     templateHash: templateHash(template),
     parameters: plan.displayParameters() as unknown as JsonObject,
@@ -352,17 +420,29 @@ function put(s: Services, req: ArmRequest): ArmResponse {
     providers: [],
     dependencies: [],
   };
+  Object.assign(properties, content.shown);
   if (isObject(props.debugSetting)) properties.debugSetting = props.debugSetting;
-  if (isObject(props.onErrorDeployment)) properties.onErrorDeployment = props.onErrorDeployment;
-  const stored = saveDeployment(s, id, req.params.deploymentName, properties, { template: clone(template), operations: [] }, previous);
+  const onError = onErrorOf(props);
+  if (onError) {
+    rollbackTarget(s, at, req.params.deploymentName, onError);
+    properties.onErrorDeployment = { type: onErrorType(onError), ...(typeof onError.deploymentName === 'string' ? { deploymentName: onError.deploymentName } : {}) };
+  }
+  const stored = saveDeployment(s, id, req.params.deploymentName, properties, { template: clone(template), operations: [] }, previous, top);
+  // The request as resolved now: linked content is read once, at the PUT, as ARM reads it.
+  const resolved = clone({ ...body, properties: content.properties }) as JsonObject;
+  // Kept sealed, with its secure parameters, should a later deployment roll back to this one.
+  saveRun(s, stored.key, { request: resolved, origin: content.origin });
   const op = s.operations.start({
-    kind: KIND, subscriptionId: req.params.subscriptionId, resourceKey: stored.key, resourceId: id, apiVersion: req.apiVersion,
-    data: { request: clone(req.body) as JsonObject, caller: clone(req.caller) as unknown as JsonObject, baseUrl: req.baseUrl, params: clone(req.params) },
+    kind: KIND, subscriptionId: at.subscriptionId ?? '', resourceKey: stored.key, resourceId: id, apiVersion: req.apiVersion,
+    data: {
+      request: resolved, caller: clone(req.caller) as unknown as JsonObject, baseUrl: req.baseUrl,
+      params: clone(req.params), at: clone(at) as unknown as JsonObject, origin: clone(content.origin) as unknown as JsonObject,
+    },
   });
   return {
     status: previous ? 200 : 201,
     body: view(s, stored),
-    headers: Object.assign({ 'Azure-AsyncOperation': statusUrl(req, op) }, retryHeaders(s.operations.retryAfter(op))),
+    headers: Object.assign({ 'Azure-AsyncOperation': statusUrl(req, at, op) }, retryHeaders(s.operations.retryAfter(op))),
   };
 }
 
@@ -371,23 +451,48 @@ function complete(s: Services, op: OperationRecord): { status: 'Succeeded' | 'Fa
   const stored = op.resourceKey ? s.store.resources.get(op.resourceKey) : undefined;
   if (!stored) return { status: 'Failed', error: { code: 'DeploymentNotFound', message: 'The deployment was deleted.' } };
   const params = op.data.params as Record<string, string>;
-  const who = caller(op);
-  const baseUrl = String(op.data.baseUrl ?? '');
-  const req = { body: op.data.request, params, caller: who, baseUrl } as unknown as ArmRequest;
-  const internal = internalOf(stored);
+  const run: Run = {
+    request: op.data.request as JsonObject,
+    params,
+    // Operations saved before scopes were served carry no `at`: they are resource group deployments.
+    at: (op.data.at as unknown as DeploymentAt | undefined) ?? scopeOfParams('resourceGroup', params),
+    caller: caller(op),
+    baseUrl: String(op.data.baseUrl ?? ''),
+    origin: originOf(op),
+  };
+  const error = execute(s, stored, run, op.startTime, internalOf(stored));
+  return error ? { status: 'Failed', error } : { status: 'Succeeded' };
+}
+
+/** One run of a deployment's template: the request it runs, where, as whom. */
+interface Run {
+  request: JsonObject;
+  params: Record<string, string>;
+  at: DeploymentAt;
+  caller: Caller;
+  baseUrl: string;
+  origin?: Origin;
+  /** A rollback's redeploy: it never rolls back in turn. */
+  redeploy?: boolean;
+}
+
+/** Runs `stored`'s template now and saves what came of it; the error when it failed (after any rollback). */
+function execute(s: Services, stored: StoredResource, run: Run, startedAt: number, internal: Internal): ArmErrorDetail | undefined {
+  const { at, params, caller: who, baseUrl } = run;
+  const req = { body: run.request, params, caller: who, baseUrl } as unknown as ArmRequest;
   const props = clone((stored.body as JsonObject).properties as JsonObject);
   let error: ArmErrorDetail | undefined;
   let outputs: JsonObject = {};
   let deployed: PlannedResource[] = [];
   let plan: TemplatePlan | undefined;
   try {
-    const prepared = prepare(s, req, templateServices(s, who, baseUrl));
+    const prepared = prepare(s, req, at, templateServices(s, who, baseUrl), run.origin);
     plan = prepared.plan;
-    const outcome = runTemplate(s, plan, { id: stored.id, caller: who, baseUrl, operations: internal.operations });
+    const outcome = runTemplate(s, plan, { id: stored.id, caller: who, baseUrl, operations: internal.operations, origin: run.origin, debug: debugOf(props.debugSetting) });
     deployed = outcome.deployed;
     if (outcome.failed.length) error = { code: 'DeploymentFailed', message: DEPLOYMENT_FAILED_MESSAGE, details: outcome.failed };
     else {
-      if (prepared.mode.toLowerCase() === 'complete') completeMode(s, params, deployed, who, baseUrl, internal.operations, stored.id);
+      if (prepared.mode.toLowerCase() === 'complete' && at.kind === 'resourceGroup') completeMode(s, params, deployed, who, baseUrl, internal.operations, stored.id);
       outputs = outputsOf(plan);
     }
   } catch (err) {
@@ -396,14 +501,41 @@ function complete(s: Services, op: OperationRecord): { status: 'Succeeded' | 'Fa
   }
   props.provisioningState = error ? 'Failed' : 'Succeeded';
   props.timestamp = s.clock.iso();
-  props.duration = isoDuration(s.clock.nowMs() - op.startTime);
+  props.duration = isoDuration(s.clock.nowMs() - startedAt);
   props.outputs = outputs;
   props.outputResources = deployed.filter((d) => d.type.toLowerCase() !== TYPE_LOWER).map((d) => ({ id: d.id }));
   if (plan) props.dependencies = dependenciesOf(plan, deployed) as Json;
   if (error) props.error = error as unknown as JsonObject;
+  else delete props.error;
   const redacted = plan ? (JSON.parse(plan.redact(JSON.stringify(props))) as JsonObject) : props;
-  saveDeployment(s, stored.id, String((stored.body as JsonObject).name), redacted, internal, stored);
-  return error ? { status: 'Failed', error: redacted.error as unknown as ArmErrorDetail } : { status: 'Succeeded' };
+  const name = String((stored.body as JsonObject).name);
+  const onError = isObject(redacted.onErrorDeployment) ? redacted.onErrorDeployment : undefined;
+  if (error && onError && !run.redeploy) redacted.onErrorDeployment = rollBack(s, run, name, onError);
+  saveDeployment(s, stored.id, name, redacted, internal, stored);
+  return error ? (redacted.error as unknown as ArmErrorDetail) : undefined;
+}
+
+/**
+ * A failed deployment's onErrorDeployment: the deployment it names is redeployed now, as a
+ * redeploy of that deployment (its record runs again, with the template and parameters it ran
+ * with), and the failed one shows which one ran and how it ended. The failure stays a failure.
+ */
+function rollBack(s: Services, run: Run, name: string, onError: JsonObject): JsonObject {
+  const shown: JsonObject = { type: onErrorType(onError) };
+  let target: StoredResource;
+  try {
+    target = rollbackTarget(s, run.at, name, onError);
+  } catch {
+    // Deleted or failed since the PUT: nothing to redeploy.
+    if (typeof onError.deploymentName === 'string') shown.deploymentName = onError.deploymentName;
+    return { ...shown, provisioningState: 'Failed' };
+  }
+  const targetName = String((target.body as JsonObject).name);
+  const saved = savedRun(s, target.key)!;
+  const error = execute(s, target, {
+    ...run, request: saved.request, origin: saved.origin, params: { ...run.params, deploymentName: targetName }, redeploy: true,
+  }, s.clock.nowMs(), { template: internalOf(target).template, operations: [] });
+  return { ...shown, deploymentName: targetName, provisioningState: error ? 'Failed' : 'Succeeded' };
 }
 
 /** Complete mode: what the group holds and the template no longer declares is deleted. */
@@ -433,121 +565,92 @@ function completeMode(s: Services, params: Record<string, string>, deployed: Pla
   }
 }
 
-/** whatIf: what the deployment would change, resource by resource (answered at once, 200). */
-function whatIf(s: Services, req: ArmRequest): ArmResponse {
-  const { plan, mode } = prepare(s, req, templateServices(s, req.caller, req.baseUrl));
-  const changes: JsonObject[] = [];
-  const declared = new Set<string>();
-  for (let wave = plan.ready(); wave.length; wave = plan.ready()) {
-    for (const r of wave) {
-      plan.complete(r.key);
-      if (r.existing) continue;
-      declared.add(r.id.toLowerCase());
-      let after: JsonObject;
-      try {
-        after = plan.body(r);
-      } catch {
-        changes.push({ resourceId: r.id, changeType: 'Create' });
-        continue;
-      }
-      after = Object.assign({ id: r.id, name: r.name, type: r.type, apiVersion: r.apiVersion }, after);
-      if (r.type.toLowerCase() === TYPE_LOWER) {
-        changes.push({ resourceId: r.id, changeType: 'Ignore', unsupportedReason: 'Nested deployments are evaluated when they run.' });
-        continue;
-      }
-      const current = dispatchArm(s, { method: 'GET', url: urlOf(r.id, r.apiVersion), caller: req.caller, baseUrl: req.baseUrl });
-      if (current.status === 404 || current.error) {
-        changes.push({ resourceId: r.id, changeType: 'Create', after });
-        continue;
-      }
-      const before = current.body as JsonObject;
-      const secret = secretPaths(s, r.id, r.apiVersion);
-      const delta = diff('', before, after).filter((d) => !secret.some((re) => re.test(String(d.path))));
-      changes.push(delta.length ? { resourceId: r.id, changeType: 'Modify', before, after, delta } : { resourceId: r.id, changeType: 'NoChange', before, after });
-    }
-  }
-  if (mode.toLowerCase() === 'complete') {
-    for (let after = '', more = true; more;) {
-      const page = s.store.resources.tracked(req.params.subscriptionId.toLowerCase(), req.params.resourceGroupName.toLowerCase(), after, 500);
-      for (const r of page.items) if (!declared.has(r.id.toLowerCase())) changes.push({ resourceId: r.id, changeType: 'Delete', before: view(s, r) });
-      more = page.continueAfter !== undefined;
-      after = page.continueAfter ?? '';
-    }
-  }
-  // Verbatim: before/after hold any JSON value, which the spec's `type: object` would drop.
-  return { status: 200, verbatim: true, body: JSON.parse(plan.redact(JSON.stringify({ status: 'Succeeded', properties: { changes } }))) as JsonObject };
+/**
+ * whatIf, long-running as in Azure: checked now (400 for a template that does not validate), then
+ * 202 with Location at the subscription's operationresults and Retry-After; the changes are
+ * computed when the operation completes, on the emulator clock. At tenant scope (no subscription
+ * to hold the result) the answer is the 200 the spec also allows.
+ */
+function whatIf(s: Services, req: ArmRequest, at: DeploymentAt): ArmResponse {
+  const { plan, mode, content } = prepare(s, req, at, templateServices(s, req.caller, req.baseUrl));
+  groomHistory(s, at.id, '');
+  if (!at.subscriptionId) return { status: 200, verbatim: true, body: whatIfResult(s, plan, mode, at, req.caller, req.baseUrl, content.origin) };
+  const id = deploymentIdAt(at, req.params.deploymentName);
+  const op = s.operations.start({
+    // Its own key, not the deployment's: a whatIf never makes a deployment look running.
+    kind: WHATIF_KIND, subscriptionId: at.subscriptionId, resourceKey: `${armKey(id)}/whatif`, resourceId: id, apiVersion: req.apiVersion,
+    data: {
+      request: clone({ ...(req.body as JsonObject), properties: content.properties }) as JsonObject, caller: clone(req.caller) as unknown as JsonObject,
+      baseUrl: req.baseUrl, params: clone(req.params), at: clone(at) as unknown as JsonObject, origin: clone(content.origin) as unknown as JsonObject,
+    },
+  });
+  return { status: 202, headers: { Location: `${req.baseUrl}/subscriptions/${at.subscriptionId}/operationresults/${op.id}?api-version=${req.apiVersion}`, ...retryHeaders(s.operations.retryAfter(op)) } };
 }
 
-/** The write-only (x-ms-secret) paths of a type's PUT: never read back, so never a change whatIf can see. */
-function secretPaths(s: Services, id: string, apiVersion: string): RegExp[] {
-  const segments = id.split('/').filter(Boolean);
-  const at = segments.map((x) => x.toLowerCase()).lastIndexOf('providers');
-  const definition = s.catalog.definition(segments[at + 1] ?? '', apiVersion);
-  const match = definition?.match('put', ('/' + segments.join('/')).toLowerCase(), segments);
-  if (!match || match.kind !== 'operation') return [];
-  const escape = (x: string) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-  return (match.operation.derived?.secret ?? []).map((p) => new RegExp(`^${p.split('.').map((seg) => (seg === '*' ? '[^.]+' : escape(seg.replace(/\[\]$/, '')))).join('\\.')}(\\.|$)`, 'i'));
-}
-
-/** Property deltas from what the template sends: a value it sets that differs (what it leaves out is not a change). */
-function diff(path: string, before: Json, after: Json): JsonObject[] {
-  if (isObject(after) && isObject(before)) {
-    const out: JsonObject[] = [];
-    for (const [k, v] of Object.entries(after)) {
-      if (['id', 'name', 'type', 'apiVersion'].includes(k) && !path) continue;
-      const match = Object.keys(before).find((b) => b.toLowerCase() === k.toLowerCase());
-      const p = path ? `${path}.${k}` : k;
-      if (match === undefined) {
-        if (v !== null) out.push({ path: p, propertyChangeType: 'Create', after: v });
-      }
-      else out.push(...diff(p, before[match], v));
-    }
-    return out;
+function completeWhatIf(s: Services, op: OperationRecord): { status: 'Succeeded'; result: JsonObject } {
+  const params = op.data.params as Record<string, string>;
+  const at = op.data.at as unknown as DeploymentAt;
+  const who = caller(op);
+  const baseUrl = String(op.data.baseUrl ?? '');
+  const origin = originOf(op);
+  const req = { body: op.data.request, params, caller: who, baseUrl } as unknown as ArmRequest;
+  try {
+    const { plan, mode } = prepare(s, req, at, templateServices(s, who, baseUrl), origin);
+    return { status: 'Succeeded', result: whatIfResult(s, plan, mode, at, who, baseUrl, origin) };
+  } catch (err) {
+    const e = templateError(err);
+    return { status: 'Succeeded', result: { status: 'Failed', error: { code: e.code, message: e.message } } };
   }
-  if (JSON.stringify(before) === JSON.stringify(after)) return [];
-  if (typeof before === 'string' && typeof after === 'string' && before.toLowerCase() === after.toLowerCase() && /location$/i.test(path)) return [];
-  if (Array.isArray(before) && Array.isArray(after)) return [{ path, propertyChangeType: 'Array', before, after }];
-  return [{ path, propertyChangeType: 'Modify', before, after }];
 }
 
 export function registerDeployments(s: Services): void {
-  const h = s.handlers;
   s.operations.register(KIND, (op) => complete(s, op));
-  h.on('PUT', ITEM, (req) => put(s, req));
-  h.on('GET', ITEM, (req) => {
-    const stored = load(s, req);
+  s.operations.register(WHATIF_KIND, (op) => completeWhatIf(s, op));
+  for (const routes of SCOPE_ROUTES) registerAt(s, routes);
+  s.handlers.on('POST', '/providers/Microsoft.Resources/calculateTemplateHash', (req) => ({
+    status: 200, body: { minifiedTemplate: JSON.stringify(req.body), templateHash: templateHash(req.body) },
+  }));
+}
+
+/** One scope's deployment routes; each handler first learns where its deployment lives. */
+function registerAt(s: Services, routes: ScopeRoutes): void {
+  const h = s.handlers;
+  const ITEM = routes.item;
+  const on = (method: string, template: string, handler: (req: ArmRequest, at: DeploymentAt) => ArmResponse) => h.on(method, template, (req) => {
+    const at = scopeOfParams(routes.kind, req.params);
+    if (at.kind === 'managementGroup') throw managementGroupNotFound(req.params.groupId);
+    return handler(req, at);
+  });
+  on('PUT', ITEM, (req, at) => put(s, req, at));
+  on('GET', ITEM, (req, at) => {
+    const stored = load(s, at, req.params.deploymentName);
     const pending = s.store.operations.pendingFor(stored.key)[0];
     if (pending && !pending.data.acceptedServed) s.store.operations.put(Object.assign({}, pending, { data: Object.assign({}, pending.data, { acceptedServed: true }) }));
     return { status: 200, body: view(s, stored) };
   });
-  h.on('HEAD', ITEM, (req) => {
-    load(s, req);
+  on('HEAD', ITEM, (req, at) => {
+    load(s, at, req.params.deploymentName);
     return { status: 204 };
   });
-  h.on('DELETE', ITEM, (req) => {
-    const stored = loadResource(s, deploymentId(req.params.subscriptionId, req.params.resourceGroupName, req.params.deploymentName));
+  on('DELETE', ITEM, (req, at) => {
+    const stored = loadResource(s, deploymentIdAt(at, req.params.deploymentName));
     if (!stored) return { status: 204 };
     if (s.store.operations.pendingFor(stored.key).length) {
       throw new ArmError(409, 'DeploymentActive', `The deployment '${req.params.deploymentName}' cannot be deleted while it is running. Please cancel it first.`);
     }
-    s.store.resources.deleteTree(stored.key);
+    dropDeployment(s, stored.key);
     return { status: 204 };
   });
-  h.on('GET', `${G}/providers/Microsoft.Resources/deployments`, (req) => {
-    const items: JsonObject[] = [];
-    for (let after = '', more = true; more;) {
-      const page = s.store.resources.children(armKey(resourceGroupId(req.params.subscriptionId, req.params.resourceGroupName)), TYPE_LOWER, after, 500);
-      items.push(...page.items.map((r) => view(s, r)));
-      more = page.continueAfter !== undefined;
-      after = page.continueAfter ?? '';
-    }
-    const filter = /provisioningState\s+eq\s+'([^']*)'/i.exec(req.query.$filter ?? '');
-    const value = filter ? items.filter((d) => String((d.properties as JsonObject).provisioningState).toLowerCase() === filter[1].toLowerCase()) : items;
-    const top = Number(req.query.$top);
-    return { status: 200, body: { value: Number.isInteger(top) && top > 0 ? value.slice(0, top) : value } };
+  on('GET', routes.list, (req, at) => {
+    const state = /provisioningState\s+eq\s+'([^']*)'/i.exec(req.query.$filter ?? '')?.[1].toLowerCase();
+    const accept = (r: StoredResource) => state === undefined || String((view(s, r).properties as JsonObject).provisioningState).toLowerCase() === state;
+    const page = filteredPage((after, limit) => s.store.resources.children(armKey(at.id), TYPE_LOWER, after, limit), accept, pageRequest(req, LIST_PAGE_SIZE));
+    return { status: 200, body: listBody(page.items.map((r) => view(s, r)), nextLink(req, page)) };
   });
-  h.on('POST', `${ITEM}/validate`, (req) => {
-    const { plan, template, mode } = prepare(s, req);
+  on('POST', `${ITEM}/validate`, (req, at) => {
+    const { plan, template, mode } = prepare(s, req, at);
+    // validate and whatIf trigger Azure's history deletions too.
+    groomHistory(s, at.id, '');
     const validated: JsonObject[] = [];
     for (let wave = plan.ready(); wave.length; wave = plan.ready()) {
       for (const r of wave) {
@@ -555,7 +658,7 @@ export function registerDeployments(s: Services): void {
         if (!r.existing) validated.push({ id: r.id });
       }
     }
-    const id = deploymentId(req.params.subscriptionId, req.params.resourceGroupName, req.params.deploymentName);
+    const id = deploymentIdAt(at, req.params.deploymentName);
     return {
       status: 200,
       body: {
@@ -568,9 +671,9 @@ export function registerDeployments(s: Services): void {
       },
     };
   });
-  h.on('POST', `${ITEM}/whatIf`, (req) => whatIf(s, req));
-  h.on('POST', `${ITEM}/cancel`, (req) => {
-    const stored = load(s, req);
+  on('POST', `${ITEM}/whatIf`, (req, at) => whatIf(s, req, at));
+  on('POST', `${ITEM}/cancel`, (req, at) => {
+    const stored = load(s, at, req.params.deploymentName);
     const pending = s.store.operations.pendingFor(stored.key);
     if (!pending.length) {
       throw new ArmError(409, 'DeploymentCannotBeCancelled', `The deployment '${req.params.deploymentName}' cannot be cancelled because it is not running.`);
@@ -583,21 +686,18 @@ export function registerDeployments(s: Services): void {
     saveDeployment(s, stored.id, String((stored.body as JsonObject).name), props, internalOf(stored), stored);
     return { status: 204 };
   });
-  h.on('POST', `${ITEM}/exportTemplate`, (req) => ({ status: 200, body: { template: internalOf(load(s, req)).template } }));
-  h.on('GET', OPERATIONS, (req) => {
-    const ops = internalOf(load(s, req)).operations;
+  on('POST', `${ITEM}/exportTemplate`, (req, at) => ({ status: 200, body: { template: internalOf(load(s, at, req.params.deploymentName)).template } }));
+  on('GET', routes.operations, (req, at) => {
+    const ops = internalOf(load(s, at, req.params.deploymentName)).operations;
     const top = Number(req.query.$top);
     return { status: 200, body: { value: Number.isInteger(top) && top > 0 ? ops.slice(0, top) : ops } };
   });
-  h.on('GET', `${OPERATIONS}/{operationId}`, (req) => {
-    const found = internalOf(load(s, req)).operations.find((o) => String(o.operationId).toLowerCase() === req.params.operationId.toLowerCase());
+  on('GET', `${routes.operations}/{operationId}`, (req, at) => {
+    const found = internalOf(load(s, at, req.params.deploymentName)).operations.find((o) => String(o.operationId).toLowerCase() === req.params.operationId.toLowerCase());
     if (!found) throw new ArmError(404, 'DeploymentOperationNotFound', `Deployment operation '${req.params.operationId}' could not be found.`);
     return { status: 200, body: found };
   });
-  h.on('POST', '/providers/Microsoft.Resources/calculateTemplateHash', (req) => ({
-    status: 200, body: { minifiedTemplate: JSON.stringify(req.body), templateHash: templateHash(req.body) },
-  }));
-  h.on('GET', `${ITEM}/operationStatuses/{operationId}`, (req) => {
+  on('GET', `${ITEM}/operationStatuses/{operationId}`, (req) => {
     const op = s.operations.get(req.params.operationId);
     if (!op || op.kind !== KIND) throw new ArmError(404, 'OperationNotFound', `The operation '${req.params.operationId}' could not be found.`);
     const status = op.status === 'InProgress' ? 'Running' : op.status;

@@ -73,9 +73,7 @@ async function handle(s: Services, req: Request, note: RequestNote): Promise<Arm
   if (!provider) throw armErrors.invalidResourceNamespace(namespace);
   const routed = route(s, provider.namespace, segments, method, apiVersion, path);
 
-  const rawBody = WRITE_METHODS.has(method) ? await readJsonBody(req, s.config.bodyLimit) : undefined;
-  // Kept as sent: the journal shows what the client wrote (handlers work on copies).
-  if (rawBody !== undefined && s.journal.enabled) note.body = structuredClone(rawBody);
+  const rawBody = WRITE_METHODS.has(method) ? await readJsonBody(req, s.config.bodyLimit, s.journal.enabled ? note : undefined) : undefined;
   return dispatchRouted(s, { method, segments, path, sent, apiVersion, rawBody, caller, baseUrl, routed });
 }
 

@@ -1,7 +1,7 @@
 /**
  * /_arclight/*: test control, outside ARM authentication. Health and readiness for CI and
- * Docker, reset, the CA certificate, the emulator clock, the clusters' agents, the request
- * journal and the live event stream.
+ * Docker, reset, the CA certificate, the emulator clock, the clusters' agents, the files
+ * deployments link to, the request journal and the live event stream.
  *
  * The routes are a table, so that an unknown path is 404 and a known path asked with another
  * method is 405 (with Allow), both in ARM's envelope. With --admin-key every route but health,
@@ -20,6 +20,7 @@ import { agentControlRoutes } from './agentControl';
 import { faultControlRoutes } from './faultControl';
 import { journalControlRoutes } from './journalControl';
 import { eventControlRoutes } from './eventControl';
+import { linkedContentRoutes } from './linkedContentControl';
 import type { AdminRoute } from './adminRoute';
 
 export interface AdminHooks {
@@ -103,7 +104,7 @@ function hasAdminKey(header: string | undefined, key: string): boolean {
 const matches = (route: AdminRoute, path: string) => (typeof route.path === 'string' ? route.path === path : route.path.test(path));
 
 export function adminRoutes(s: Services, hooks: AdminHooks) {
-  const routes = [...baseRoutes(s, hooks), ...agentControlRoutes(s), ...journalControlRoutes(s), ...eventControlRoutes(s), ...faultControlRoutes(s)];
+  const routes = [...baseRoutes(s, hooks), ...agentControlRoutes(s), ...linkedContentRoutes(s), ...journalControlRoutes(s), ...eventControlRoutes(s), ...faultControlRoutes(s)];
   return async (req: Request, res: Response): Promise<void> => {
     const path = req.path.replace(/\/+$/, '') || '/';
     const method = req.method === 'HEAD' ? 'GET' : req.method;
