@@ -205,7 +205,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
   // of through events and the two interfaces they implement (live agent facts, test controls).
   const agents = new SimulatedAgents(() => services);
   const normaliseRegion = (region: string) => regions.resolve(region)?.name ?? region.toLowerCase().replace(/\s+/g, '');
-  const faults = new FaultRules(clock, events, normaliseRegion);
+  const faults = new FaultRules(clock, events, (region) => regions.resolve(region)?.name);
   const connectivity = new ConnectivityWatch(() => services);
   const services: Services = {
     config,

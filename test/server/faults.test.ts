@@ -341,6 +341,7 @@ describe('faults', () => {
       ['longRunningOperation with an error effect', { match: { operation: 'longRunningOperation' }, effect: { status: 500 } }, 'match.operation'],
       ['an operation effect on status polls', { match: { operation: 'statusPoll' }, effect: { operationStatus: 'Failed' } }, 'match.operation'],
       ['an empty api-version', { match: { apiVersion: '' }, effect: { status: 500 } }, 'match.apiVersion'],
+      ['a region Arclight does not know', { match: { region: 'atlantis' }, effect: { status: 500 } }, 'match.region'],
       ['a numeric principal', { match: { principal: 5 }, effect: { status: 500 } }, 'match.principal'],
       ['an effect of no kind', { effect: { code: 'X' } }, 'effect'],
       ['an unknown kind', { effect: { kind: 'explode' } }, 'effect.kind'],

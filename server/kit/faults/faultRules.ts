@@ -79,13 +79,18 @@ export class FaultRules {
   constructor(
     private readonly clock: Clock,
     private readonly events: DomainEvents,
-    /** A region as the facts give it (e.g. 'East US' -> 'eastus'). */
-    private readonly normaliseRegion: (region: string) => string,
+    /** A region's name as the facts give it ('East US' -> 'eastus'), or undefined for no region Arclight knows. */
+    private readonly resolveRegion: (region: string) => string | undefined,
   ) {}
 
   /** Adds a rule as sent by a client; throws a 400 ArmError naming the bad field. */
   add(input: unknown): FaultRuleView {
     const spec = parseFaultRule(input);
+    const region = spec.match.region !== undefined ? this.resolveRegion(spec.match.region) : undefined;
+    // A rule on a region no request can be about would never fire: say so now, not by silence.
+    if (spec.match.region !== undefined && region === undefined) {
+      throw new ArmError(400, 'InvalidFaultRule', `The fault rule's 'match.region' names no region Arclight knows ('${spec.match.region}').`, { target: 'match.region' });
+    }
     if (this.rules.size >= MAX_RULES) throw new ArmError(400, 'TooManyFaultRules', `At most ${MAX_RULES} fault rules can be set; delete some first (DELETE /_arclight/faults).`);
     const rule: Rule = {
       id: randomUUID(),
@@ -94,7 +99,7 @@ export class FaultRules {
       fired: 0,
       random: spec.probability !== undefined ? new SeededRandom(spec.seed ?? 0) : undefined,
       path: spec.match.path !== undefined ? new PathGlob(spec.match.path) : undefined,
-      region: spec.match.region !== undefined ? this.normaliseRegion(spec.match.region) : undefined,
+      region,
     };
     this.rules.set(rule.id, rule);
     this.refresh();
@@ -197,7 +202,8 @@ export class FaultRules {
 
   private view(rule: Rule): FaultRuleView {
     const { spec } = rule;
-    const view: FaultRuleView = { id: rule.id, match: spec.match, effect: spec.effect, fired: rule.fired, active: this.isActive(rule, this.clock.nowMs()), createdAt: new Date(rule.createdAtMs).toISOString() };
+    // Copies: what a caller does with a listed rule does not change the rule.
+    const view: FaultRuleView = { id: rule.id, match: structuredClone(spec.match), effect: structuredClone(spec.effect), fired: rule.fired, active: this.isActive(rule, this.clock.nowMs()), createdAt: new Date(rule.createdAtMs).toISOString() };
     if (spec.count !== undefined) Object.assign(view, { count: spec.count, remaining: Math.max(0, spec.count - rule.fired) });
     if (spec.probability !== undefined) Object.assign(view, { probability: spec.probability, seed: spec.seed ?? 0 });
     if (spec.untilMs !== undefined) view.until = new Date(spec.untilMs).toISOString();
