@@ -88,6 +88,14 @@ describe('faults', () => {
     assert.ok(res.headers['x-ms-request-id'], 'ARM\'s standard headers are there too');
   });
 
+  it('takes a named kind, and answers HEAD with the status alone', async () => {
+    const rule = await addRule({ match: { method: 'HEAD' }, effect: { kind: 'error', status: 409 }, count: 1 });
+    assert.equal(rule.effect.kind, 'error');
+    const res = await request(a.app).head(c1).set('Authorization', bearer()).expect(409);
+    assert.equal(res.headers['content-length'], '0');
+    await get(c1).expect(200);
+  });
+
   describe('matching', () => {
     const error = { status: 500 };
     it('on method (one or several)', async () => {
@@ -352,6 +360,7 @@ describe('faults', () => {
       ['a framing header', { effect: { status: 500, headers: { 'Content-Length': '3' } } }, 'effect.headers.Content-Length'],
       ['a header value with a newline', { effect: { status: 500, headers: { 'x-a': 'a\nb' } } }, 'effect.headers.x-a'],
       ['an unknown error field', { effect: { status: 500, latencyMs: 5 } }, 'effect.latencyMs'],
+      ['a named kind with another kind\'s fields', { effect: { kind: 'latency', status: 500 } }, 'effect.status'],
       ['an unknown operation status', { effect: { operationStatus: 'Succeeded' } }, 'effect.operationStatus'],
       ['zero latency', { effect: { latencyMs: 0 } }, 'effect.latencyMs'],
       ['latency beyond two minutes', { effect: { latencyMs: 10_000_000 } }, 'effect.latencyMs'],
