@@ -46,6 +46,10 @@ import { registerExtendedLocationProvider } from './providers/extendedLocation';
 import { registerNeighbours } from './providers/neighbours';
 import { seedResourceGroups } from './providers/resources/resourceGroups';
 import { ExtensionTypeCatalog } from './providers/kubernetesConfiguration/extensionTypeCatalog';
+import { FaultRules, FaultRuleView } from './kit/faults/faultRules';
+import { ArmThrottle } from './kit/throttling';
+import { operationFaults } from './gateway/faultStage';
+import { regionOfPath } from './kit/faults/regionOfPath';
 import { JournalDetail, JournalFilter, RequestJournal } from './platform/requestJournal';
 import { ArclightEvent, EventStream, EventTypes } from './platform/eventStream';
 import { ConnectivityWatch } from './platform/connectivityWatch';
@@ -57,6 +61,43 @@ import { directoryClient, DirectoryClient, snapshotClient, SnapshotClient } from
 export interface ArclightOptions extends Partial<ArclightConfig> {
   /** Where log lines go (default: stdout). */
   logSink?: LogSink;
+}
+
+/** Fault rules, programmatically: the same rules and checks as /_arclight/faults. */
+export interface FaultControl {
+  /** Adds a rule (see README "Faults"); throws an ArmError (status 400) naming a bad field. */
+  add(rule: FaultRuleInput): FaultRuleView;
+  list(): FaultRuleView[];
+  remove(id: string): boolean;
+  clear(): void;
+}
+
+/** A fault rule as a test writes it (the JSON body of POST /_arclight/faults). */
+export interface FaultRuleInput {
+  match?: {
+    method?: string | string[];
+    resourceType?: string;
+    path?: string;
+    operation?: 'request' | 'longRunningOperation' | 'statusPoll';
+    apiVersion?: string;
+    region?: string;
+    subscription?: string;
+    principal?: string;
+  };
+  effect:
+    | { kind?: 'error'; status: number; code?: string; message?: string; retryAfter?: number; headers?: Record<string, string> }
+    | { kind?: 'operation'; operationStatus: 'Failed' | 'Canceled'; code?: string; message?: string }
+    | { kind?: 'latency'; latencyMs: number }
+    | { kind?: 'drop'; drop?: true };
+  count?: number;
+  probability?: number;
+  seed?: number;
+  /** ISO 8601 instant on the emulator clock. */
+  until?: string;
+}
+
+function faultControl(rules: FaultRules): FaultControl {
+  return { add: (rule) => rules.add(rule), list: () => rules.list(), remove: (id) => rules.remove(id), clear: () => rules.clear() };
 }
 
 /** The request journal, as a test asserts on it (see GET /_arclight/requests). */
@@ -85,6 +126,7 @@ export interface EventsClient {
 export interface Arclight {
   app: Express;
   services: Services;
+  faults: FaultControl;
   requests: RequestsClient;
   events: EventsClient;
   /** Tenants, subscriptions and principals at run time (POST /_arclight/directory/...). */
@@ -190,6 +232,8 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
   // The simulated agents act through the same services as everything else, and are only heard
   // of through events and the two interfaces they implement (live agent facts, test controls).
   const agents = new SimulatedAgents(() => services);
+  const normaliseRegion = (region: string) => regions.resolve(region)?.name ?? region.toLowerCase().replace(/\s+/g, '');
+  const faults = new FaultRules(clock, events, (region) => regions.resolve(region)?.name);
   const connectivity = new ConnectivityWatch(() => services);
   const services: Services = {
     config,
@@ -208,6 +252,8 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     liveAgents: agents,
     extensionTypes,
     agentControl: agents,
+    faults,
+    throttle: new ArmThrottle(clock, config.throttle === 'arm'),
     journal: new RequestJournal(config.journalSize),
     eventStream: new EventStream(store, clock, events, connectivity),
     directoryAdmin: new DirectoryAdmin(store, ca, () => clock.nowMs()),
@@ -226,6 +272,14 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     defaults: { tenantId: DEFAULT_TENANT_ID, subscriptionId: DEFAULT_SUBSCRIPTION_ID, clientId: DEFAULT_CLIENT_ID },
   };
   agents.listenTo(events);
+  const regionOf = (segments: readonly string[]) => regionOfPath(services, segments, normaliseRegion);
+  services.operations.forcedOutcome = operationFaults(faults, regionOf);
+  // A fault fired outside the store's events: the live stream tells it once whatever it fired in commits.
+  events.on('fault.fired', (e) => {
+    if (!services.eventStream.listening) return;
+    const event = { type: e.type, id: e.ruleId, effect: e.effect, method: e.method, path: e.path, status: e.status, operationId: e.operationId };
+    store.afterCommit(() => services.eventStream.publish(event));
+  });
   registerResourcesProvider(services);
   registerDeployments(services);
   registerKubernetesProvider(services);
@@ -246,6 +300,9 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
   }
 
   const reset = (subscriptionId?: string) => {
+    // Faults and throttling are the whole instance's: any reset ends them.
+    faults.clear();
+    services.throttle.clear();
     if (subscriptionId) {
       store.clearSubscription(subscriptionId);
     } else {
@@ -279,6 +336,8 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     logger, routingRegion: regions.regions[0]?.name ?? 'local', publicUrl: config.publicUrl,
     settleDueOperations: () => services.operations.settleDue(), nowMs: () => clock.nowMs(),
     journal: services.journal,
+    throttle: services.throttle,
+    faults: { faults, regionOf },
   }, {
     testControl: adminRoutes(services, hooks),
     metadata: cloudMetadataHandler(services),
@@ -294,7 +353,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     clear: () => journal.clear(),
   };
   return {
-    app, services, requests, events: eventsClient(services.eventStream), reset, close: () => store.close(),
+    app, services, requests, events: eventsClient(services.eventStream), faults: faultControl(faults), reset, close: () => store.close(),
     directory: directoryClient(services.directoryAdmin, () => config.publicUrl ?? `https://${config.host}:${config.port}`),
     snapshots: snapshotClient(services.snapshots),
   };
@@ -312,6 +371,8 @@ export interface RunningArclight {
   clientSecret: string;
   app: Express;
   services: Services;
+  /** Fault rules (POST /_arclight/faults, programmatically). */
+  faults: FaultControl;
   requests: RequestsClient;
   events: EventsClient;
   /** Tenants, subscriptions and principals at run time: `await arclight.directory.createSubscription()`. */
@@ -385,6 +446,7 @@ export async function startArclight(options: ArclightOptions = {}): Promise<Runn
     clientSecret: DEFAULT_CLIENT_SECRET,
     app: instance.app,
     services: instance.services,
+    faults: instance.faults,
     requests: instance.requests,
     events: instance.events,
     directory: directoryClient(instance.services.directoryAdmin, () => config.publicUrl ?? url),

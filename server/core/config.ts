@@ -9,6 +9,8 @@ import { StartupError, USAGE_ERROR_CODE } from './startupError';
 export type AuthMode = 'off' | 'lenient' | 'strict';
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 export type AgentMode = 'none' | 'simulated';
+/** off: ARM's rate-limit headers only; arm: ARM's published token-bucket limits enforced (429). */
+export type ThrottleMode = 'off' | 'arm';
 
 export interface ArclightConfig {
   host: string;
@@ -43,6 +45,8 @@ export interface ArclightConfig {
   /** Days a managed identity certificate issued to a cluster stays valid. */
   certificateLifetimeDays: number;
   agents: AgentMode;
+  /** Whether ARM's request limits refuse requests (429 SubscriptionRequestsThrottled) or only show in headers. */
+  throttle: ThrottleMode;
   /**
    * The base URL Arclight writes into the URLs it hands out (Azure-AsyncOperation, Location,
    * nextLink, metadata, token issuers). Without it: the request's Host when it is a valid
@@ -68,6 +72,7 @@ export const DEFAULT_CONFIG: ArclightConfig = {
   offlineAfter: 15 * 60,
   certificateLifetimeDays: 90,
   agents: 'none',
+  throttle: 'off',
   journalSize: 10_000,
 };
 
@@ -124,6 +129,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'offlineAfter', flag: 'offline-after', kind: { integer: { min: 1, max: 365 * DAY_SECONDS } }, help: 'seconds without heartbeat before a cluster is Offline' },
   { key: 'certificateLifetimeDays', flag: 'certificate-lifetime-days', kind: { integer: { min: 1, max: MAX_DERIVED_DAYS } }, help: 'validity of cluster identity certificates' },
   { key: 'agents', flag: 'agents', kind: { oneOf: ['none', 'simulated'] }, help: 'simulated: Arclight plays every cluster\'s agents' },
+  { key: 'throttle', flag: 'throttle', kind: { oneOf: ['off', 'arm'] }, help: 'arm: enforce ARM\'s request limits (token buckets on the emulator clock, 429 when empty)' },
   { key: 'publicUrl', flag: 'public-url', kind: 'baseUrl', help: 'base URL written into the URLs Arclight hands out (default: from the Host header)' },
   { key: 'adminKey', flag: 'admin-key', kind: 'string', help: 'bearer key /_arclight/* requires (but health, ready, ca.pem)' },
   { key: 'journalSize', flag: 'journal-size', kind: { integer: { min: 0, max: 1_000_000 } }, help: 'requests kept for GET /_arclight/requests (0 keeps none)' },

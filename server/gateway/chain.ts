@@ -11,9 +11,13 @@
  *   4. cloud metadata         /metadata/endpoints
  *   5. Entra                  token service, OIDC documents, managed identity endpoints
  *   6. cluster side           /arc/*: the agents' discovery, identity service and data plane
- *   7. ARM                    authentication, api-version, spec route, body, validation, then the
+ *   7. throttling             ARM's token buckets: x-ms-ratelimit-remaining-* headers on every ARM
+ *                             response; with --throttle arm, 429 when a bucket is empty
+ *   8. faults                 the first fault rule that fires: an error, latency, a dropped
+ *                             connection (one length check while there is no rule)
+ *   9. ARM                    authentication, api-version, spec route, body, validation, then the
  *                             resource type's handler in one store transaction, and rendering
- *   8. exception handler      any error, in its surface's envelope
+ *  10. exception handler      any error, in its surface's envelope
  */
 import express, { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../core/log';
@@ -21,6 +25,9 @@ import type { RequestJournal } from '../platform/requestJournal';
 import { requestContext } from './requestContext';
 import { normalisePublicUrl, PUBLIC_URL_SETTING } from './baseUrl';
 import { exceptionHandler } from './exceptionHandler';
+import { faultStage, FaultStageOptions } from './faultStage';
+import { throttleStage } from './throttleStage';
+import type { ArmThrottle } from '../kit/throttling';
 
 export interface Surfaces {
   testControl: RequestHandler;
@@ -37,6 +44,8 @@ export interface GatewayOptions {
   publicUrl?: string;
   settleDueOperations(): void;
   nowMs(): number;
+  throttle: ArmThrottle;
+  faults: FaultStageOptions;
   journal: RequestJournal;
 }
 
@@ -55,6 +64,8 @@ export function gatewayChain(o: GatewayOptions, surfaces: Surfaces): Express {
   app.get('/metadata/endpoints', surfaces.metadata);
   app.use(surfaces.entra);
   app.use(surfaces.clusterSide);
+  app.use(throttleStage(o.throttle));
+  app.use(faultStage(o.faults));
   app.use(surfaces.arm);
   app.use(exceptionHandler(o.logger, o.nowMs));
   return app;

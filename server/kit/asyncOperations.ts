@@ -23,6 +23,16 @@ export interface Completion {
 /** Applies the effect of an operation that is due (e.g. marks a resource Succeeded, deletes it). */
 export type Completer = (op: OperationRecord) => Completion;
 
+/**
+ * An outcome forced on an operation when it starts (a fault rule, see kit/faults): when it
+ * settles it ends so, its completer never runs, and its resource reads the same state.
+ */
+export interface ForcedOutcome {
+  ruleId: string;
+  status: 'Failed' | 'Canceled';
+  error: ArmErrorDetail;
+}
+
 export interface StartOptions {
   kind: string;
   subscriptionId: string;
@@ -40,6 +50,8 @@ const PRUNE_INTERVAL_MS = 60 * 1000;
 export class AsyncOperations {
   private readonly completers = new Map<string, Completer>();
   private nextPruneAt = -Infinity;
+  /** Set by the composition root when fault rules may force outcomes; asked once per operation started. */
+  forcedOutcome?: (op: OperationRecord) => ForcedOutcome | undefined;
 
   constructor(
     private readonly store: Store,
@@ -69,6 +81,8 @@ export class AsyncOperations {
       apiVersion: options.apiVersion,
       data: options.data ?? {},
     };
+    const forced = this.forcedOutcome?.(op);
+    if (forced) op.data = Object.assign({}, op.data, { forcedOutcome: { ...forced } });
     this.store.operations.put(op);
     return op;
   }
@@ -115,12 +129,27 @@ export class AsyncOperations {
       this.store.transaction(() => {
         const current = this.store.operations.get(op.id);
         if (!current || current.status !== 'InProgress') return;
+        const forced = current.data.forcedOutcome as ForcedOutcome | undefined;
+        if (forced) return this.force(current, forced);
         const outcome: Completion = completer ? completer(current) : { status: 'Succeeded' };
         this.finish(current, outcome.status, outcome.error, outcome.result);
       });
     } catch (err) {
       this.fail(op, err);
     }
+  }
+
+  /** An outcome a fault rule forced: the operation ends so and its resource (if any is left) reads the same state. */
+  private force(op: OperationRecord, forced: ForcedOutcome): void {
+    this.finish(op, forced.status, forced.error);
+    this.markResource(op, forced.status);
+  }
+
+  private markResource(op: OperationRecord, provisioningState: string): void {
+    const resource = op.resourceKey ? this.store.resources.get(op.resourceKey) : undefined;
+    if (!resource) return;
+    const properties = Object.assign({}, resource.body.properties, { provisioningState });
+    this.store.resources.put(Object.assign({}, resource, { body: Object.assign({}, resource.body, { properties }), updatedAt: this.clock.nowMs() }));
   }
 
   private fail(op: OperationRecord, err: unknown): void {
@@ -132,11 +161,7 @@ export class AsyncOperations {
       const current = this.store.operations.get(op.id);
       if (!current || current.status !== 'InProgress') return;
       this.finish(current, 'Failed', error);
-      const resource = current.resourceKey ? this.store.resources.get(current.resourceKey) : undefined;
-      if (resource) {
-        const properties = Object.assign({}, resource.body.properties, { provisioningState: 'Failed' });
-        this.store.resources.put(Object.assign({}, resource, { body: Object.assign({}, resource.body, { properties }), updatedAt: this.clock.nowMs() }));
-      }
+      this.markResource(current, 'Failed');
     });
   }
 

@@ -23,7 +23,13 @@ export type DomainEvent =
   /** A long-running operation ended. */
   | { type: 'operation.settled'; operation: OperationRecord }
   /** The emulator's clock was moved (advanced, set or frozen): `atMs` is where it stands now. */
-  | { type: 'clock.moved'; atMs: number; frozen: boolean };
+  | { type: 'clock.moved'; atMs: number; frozen: boolean }
+  /**
+   * A fault rule fired (see kit/faults): `effect` is its kind (error, operation, latency, drop),
+   * `status` the status an error effect answers, `operationId` the operation an operation effect
+   * will end. `atMs` is the emulator clock's instant.
+   */
+  | { type: 'fault.fired'; ruleId: string; effect: 'error' | 'operation' | 'latency' | 'drop'; method: string; path: string; atMs: number; status?: number; operationId?: string };
 
 export type DomainEventType = DomainEvent['type'];
 type Listener<T extends DomainEventType> = (event: Extract<DomainEvent, { type: T }>) => void;

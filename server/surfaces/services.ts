@@ -7,6 +7,8 @@ import type { ClusterSideContext } from '../clusterSide/context';
 import type { ArmAuthenticator } from '../identity/armAuthentication';
 import type { ArmOperation, Definition } from '../spec/definitions';
 import type { SimulatedAgentControl } from './testControl/simulatedAgentControl';
+import type { FaultRules } from '../kit/faults/faultRules';
+import type { ArmThrottle } from '../kit/throttling';
 import type { RequestJournal } from '../platform/requestJournal';
 import type { EventStream } from '../platform/eventStream';
 import type { DirectoryAdmin } from '../identity/directoryAdmin';
@@ -25,6 +27,10 @@ export interface Services extends ClusterSideContext {
   auth: ArmAuthenticator;
   /** Arclight playing clusters' agents on request (/_arclight/clusters/{id}/connect ...). */
   agentControl: SimulatedAgentControl;
+  /** The fault rules of /_arclight/faults (matched by the gateway's fault stage). */
+  faults: FaultRules;
+  /** ARM's token buckets (the gateway's throttling stage). */
+  throttle: ArmThrottle;
   /** The last requests, for GET /_arclight/requests and arclight.requests. */
   journal: RequestJournal;
   /** What changed, told to /_arclight/events and arclight.events once it is committed. */

@@ -17,7 +17,7 @@ describe('domain events', () => {
     else if (e.type === 'operation.settled') seen.push(`${e.type} ${e.operation.kind} ${e.operation.status}`);
     else if (e.type === 'resource.written') seen.push(`${e.type} ${e.resource.body.name} ${e.created ? 'created' : 'updated'} ${e.resource.body.properties.provisioningState}`);
     else if (e.type === 'certificate.issued') seen.push(`${e.type} ${e.cluster.body.name}`);
-    else seen.push(`${e.type} ${e.resource.body.name}`);
+    else if ('resource' in e) seen.push(`${e.type} ${e.resource.body.name}`);
   };
   before(async () => {
     a = await testArclight({ lroDelay: 10 });

@@ -17,6 +17,7 @@ import { readJsonBody } from '../../gateway/body';
 import { sendJson } from '../../gateway/responses';
 import type { Services } from '../services';
 import { agentControlRoutes } from './agentControl';
+import { faultControlRoutes } from './faultControl';
 import { journalControlRoutes } from './journalControl';
 import { eventControlRoutes } from './eventControl';
 import { linkedContentRoutes } from './linkedContentControl';
@@ -107,7 +108,7 @@ const matches = (route: AdminRoute, path: string) => (typeof route.path === 'str
 export function adminRoutes(s: Services, hooks: AdminHooks) {
   const routes = [
     ...baseRoutes(s, hooks), ...agentControlRoutes(s), ...linkedContentRoutes(s), ...journalControlRoutes(s), ...eventControlRoutes(s),
-    ...directoryRoutes(s), ...snapshotRoutes(s),
+    ...faultControlRoutes(s), ...directoryRoutes(s), ...snapshotRoutes(s),
   ];
   return async (req: Request, res: Response): Promise<void> => {
     const path = req.path.replace(/\/+$/, '') || '/';
