@@ -274,12 +274,6 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
   agents.listenTo(events);
   const regionOf = (segments: readonly string[]) => regionOfPath(services, segments, normaliseRegion);
   services.operations.forcedOutcome = operationFaults(faults, regionOf);
-  // A fault fired outside the store's events: the live stream tells it once whatever it fired in commits.
-  events.on('fault.fired', (e) => {
-    if (!services.eventStream.listening) return;
-    const event = { type: e.type, id: e.ruleId, effect: e.effect, method: e.method, path: e.path, status: e.status, operationId: e.operationId };
-    store.afterCommit(() => services.eventStream.publish(event));
-  });
   registerResourcesProvider(services);
   registerDeployments(services);
   registerKubernetesProvider(services);

@@ -45,6 +45,7 @@ function publicEvent(e: DomainEvent, time: string): ArclightEvent | undefined {
     case 'operation.settled': return { type: 'operation.settled', time, id: e.operation.id, status: e.operation.status, kind: e.operation.kind, resourceId: e.operation.resourceId };
     case 'certificate.issued': return { type: 'certificate.issued', time, id: e.cluster.id, notAfter: e.notAfter };
     case 'clock.moved': return { type: 'clock.moved', time, id: 'clock', now: new Date(e.atMs).toISOString(), frozen: e.frozen };
+    case 'fault.fired': return { type: 'fault.fired', time, id: e.ruleId, effect: e.effect, method: e.method, path: e.path, status: e.status, operationId: e.operationId };
     default: return undefined;
   }
 }
@@ -52,6 +53,7 @@ function publicEvent(e: DomainEvent, time: string): ArclightEvent | undefined {
 /** Every domain event type the stream turns into public ones. */
 const TOLD: ReadonlyArray<DomainEvent['type']> = [
   'resource.written', 'resource.provisioned', 'agents.reported', 'resource.deleting', 'resource.deleted', 'operation.settled', 'certificate.issued', 'clock.moved',
+  'fault.fired',
 ];
 
 interface Subscriber {
@@ -71,20 +73,12 @@ export class EventStream {
   subscribe(types: EventTypes, listener: EventListener): () => void {
     const subscriber = { types, listener };
     this.subscribers.add(subscriber);
-    if (acceptsType(types, 'connectivity.changed')) this.connectivity.watch();
+    // Connectivity is watched while at least one subscriber listens for it (the watch counts them).
+    const watches = acceptsType(types, 'connectivity.changed');
+    if (watches) this.connectivity.watch();
     return () => {
-      this.subscribers.delete(subscriber);
-      if (![...this.subscribers].some((s) => acceptsType(s.types, 'connectivity.changed'))) this.connectivity.unwatch();
+      if (this.subscribers.delete(subscriber) && watches) this.connectivity.unwatch();
     };
-  }
-
-  /** Tells an event that happened outside the store (a fault rule that fired). */
-  publish(event: { type: string; id: string; [field: string]: unknown }): void {
-    this.deliver({ time: this.clock.iso(), ...event });
-  }
-
-  get listening(): boolean {
-    return this.subscribers.size > 0;
   }
 
   private told(e: DomainEvent): void {

@@ -80,6 +80,22 @@ describe('live events', () => {
       assert.equal((await byTest).id, 'clock');
     });
 
+    it('watches connectivity while someone listens for it, and stops when the last one leaves', () => {
+      const watch = (a.services.eventStream as unknown as { connectivity: { watching: boolean } }).connectivity;
+      unsubscribe();
+      assert.equal(watch.watching, false);
+      const first = a.events.subscribe(['connectivity'], () => undefined);
+      const second = a.events.subscribe(undefined, () => undefined);
+      const other = a.events.subscribe(['resource'], () => undefined);
+      first();
+      assert.equal(watch.watching, true);
+      second();
+      second();
+      assert.equal(watch.watching, false, 'an unsubscribe called twice counts once');
+      other();
+      unsubscribe = () => undefined;
+    });
+
     it('listens to the categories or types asked for', async () => {
       const only: string[] = [];
       const stop = a.events.subscribe(['connectivity', 'resource.deleted'], (e) => only.push(e.type));
