@@ -4,25 +4,17 @@
  * again in the target region, recreate every configuration from the saved bodies, list again.
  * In Azure this takes many minutes; the SDKs run with their default polling settings.
  */
-import { generateKeyPairSync } from 'crypto';
-import * as https from 'https';
-import { ConnectedKubernetesClient } from '@azure/arm-hybridkubernetes';
-import { Extension, FluxConfiguration, SourceControlConfiguration, SourceControlConfigurationClient } from '@azure/arm-kubernetesconfiguration';
+import type { Extension, FluxConfiguration, SourceControlConfiguration } from '@azure/arm-kubernetesconfiguration';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import type { ServerUnderTest } from './processes';
-import { benchToken, SUBSCRIPTION } from './scenarios';
+import { SUBSCRIPTION } from './scenarios';
+import { sdkClients } from './sdkClients';
 
 const CC = ['Microsoft.Kubernetes', 'connectedClusters'] as const;
 
 export async function regionMoveMs(server: ServerUnderTest, runs: number): Promise<{ medianMs: number; runs: number[] }> {
-  const token = benchToken();
-  const credential = { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3600_000 }) };
-  const agent = new https.Agent({ ca: server.ca, keepAlive: true });
-  const options = { endpoint: server.origin, agent };
+  const { credential, agent, options, clusters, config, agentKey: key } = sdkClients(server);
   const groups = new ResourceManagementClient(credential, SUBSCRIPTION, options);
-  const clusters = new ConnectedKubernetesClient(credential, SUBSCRIPTION, options);
-  const config = new SourceControlConfigurationClient(credential, SUBSCRIPTION, options);
-  const key = (generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'pkcs1', format: 'der' }) as Buffer).toString('base64');
   const connect = (group: string, location: string) => clusters.connectedClusterOperations.beginCreateAndWait(group, 'arc', {
     location, identity: { type: 'SystemAssigned' }, agentPublicKeyCertificate: key, distribution: 'kind', infrastructure: 'generic',
   });

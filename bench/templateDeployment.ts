@@ -4,13 +4,10 @@
  * beside the same 100 resources created with 100 sequential SDK calls, each waited for: wall
  * time on the client, both with the SDKs' default polling, in fresh resource groups per run.
  */
-import { generateKeyPairSync } from 'crypto';
-import * as https from 'https';
-import { ConnectedKubernetesClient } from '@azure/arm-hybridkubernetes';
-import { SourceControlConfigurationClient } from '@azure/arm-kubernetesconfiguration';
 import { ResourceManagementClient } from '@azure/arm-resources-6';
 import type { ServerUnderTest } from './processes';
-import { benchToken, SUBSCRIPTION } from './scenarios';
+import { SUBSCRIPTION } from './scenarios';
+import { sdkClients } from './sdkClients';
 
 const CC = ['Microsoft.Kubernetes', 'connectedClusters'] as const;
 const EACH = 33;
@@ -58,14 +55,8 @@ export interface TemplateDeploymentTimes {
 }
 
 export async function templateDeploymentMs(server: ServerUnderTest, runs: number): Promise<TemplateDeploymentTimes> {
-  const token = benchToken();
-  const credential = { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3600_000 }) };
-  const agent = new https.Agent({ ca: server.ca, keepAlive: true });
-  const options = { endpoint: server.origin, agent };
+  const { credential, agent, options, clusters, config, agentKey: key } = sdkClients(server);
   const resources = new ResourceManagementClient(credential, SUBSCRIPTION, options);
-  const clusters = new ConnectedKubernetesClient(credential, SUBSCRIPTION, options);
-  const config = new SourceControlConfigurationClient(credential, SUBSCRIPTION, options);
-  const key = (generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'pkcs1', format: 'der' }) as Buffer).toString('base64');
   const since = (started: bigint) => Number(process.hrtime.bigint() - started) / 1e6;
 
   const bySdkCalls = async (group: string) => {

@@ -59,6 +59,15 @@ export const dataCollectionRules: StandIn = {
     if (Array.isArray(logFiles)) for (const f of logFiles) if (f && typeof f === 'object' && !Array.isArray(f) && (f as { format?: unknown }).format === undefined) (f as { format?: string }).format = 'text';
     return p;
   },
+  // A log file source in a format 2022-06-01 does not know (json, from 2023-03-11) cannot be
+  // told in that version, whose schema requires a format it lists: its answer leaves the source out.
+  view: (stored, _s, apiVersion) => {
+    const logFiles = stored.body.properties?.dataSources?.logFiles;
+    if (apiVersion !== '2022-06-01' || !Array.isArray(logFiles)) return stored.body;
+    const told = logFiles.filter((f: { format?: unknown }) => f?.format === 'text');
+    const dataSources = Object.assign({}, stored.body.properties.dataSources, { logFiles: told });
+    return Object.assign({}, stored.body, { properties: Object.assign({}, stored.body.properties, { dataSources }) });
+  },
 };
 
 /**

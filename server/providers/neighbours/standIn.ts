@@ -47,8 +47,8 @@ export interface StandIn {
   complete?(properties: Props, w: Write<ProviderContext>): Props;
   /** Checks of a PUT body before anything is stored. */
   checkPut?(body: Props, w: Write<ProviderContext>): void;
-  /** The stored body as reads see it. */
-  view?(stored: StoredResource, s: ProviderContext): Props;
+  /** The stored body as reads in `apiVersion` see it. */
+  view?(stored: StoredResource, s: ProviderContext, apiVersion: string): Props;
   /** Its 404 (default: ARM's ResourceNotFound naming the group). */
   notFound?(req: ArmRequest, name: string): ArmError;
   /** Filters its lists by the request ($filter). */
