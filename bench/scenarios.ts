@@ -5,7 +5,8 @@
  */
 import { generateKeyPairSync } from 'crypto';
 import type { LoadJob, LoadResult } from './loadGenerator';
-import { get, LoadGenerator, rssMiB, ServerUnderTest, startArclight } from './processes';
+import { get, LoadGenerator, referenceTls, rssMiB, ServerUnderTest, startArclight, startReference } from './processes';
+import type { BareFixtures } from './referenceServers';
 
 export interface BenchOptions {
   /** Creates (in batches of 1,000) against an Arclight with --agents simulated. */
@@ -168,6 +169,24 @@ export async function coldStart(runs: number, headers: Record<string, string>): 
     await server.stop();
   }
   return { readyMs: median(all.map(([r]) => r)), firstArmMs: median(all.map(([, f]) => f)), runs: all };
+}
+
+/**
+ * The bare-node reference's cold start, measured as Arclight's is: from spawning it to its
+ * first answer of a resource-group GET (with the fixtures it answers from), median of `runs`.
+ */
+export async function referenceColdStartMs(runs: number, tls: ReturnType<typeof referenceTls>, pageSize: number, fixtures: BareFixtures): Promise<number> {
+  const all: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = process.hrtime.bigint();
+    const bare = await startReference('bare', tls, pageSize);
+    await bare.setFixtures(fixtures);
+    const res = await get(bare.origin, bare.ca, `${group('bench')}?${GROUP_API}`);
+    if (res.status !== 200) throw new Error(`bare reference: ${res.status}`);
+    all.push(Number(process.hrtime.bigint() - started) / 1e6);
+    await bare.stop();
+  }
+  return median(all);
 }
 
 /** RSS of a fresh server after `creates` connected-cluster creates (8 connections). */

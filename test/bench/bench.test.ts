@@ -15,6 +15,7 @@ import { bearer, SUB, testServer, TestServer } from '../support/arclight';
 import { clusterBody } from '../support/clusters';
 import { templateDeploymentMs } from '../../bench/templateDeployment';
 import { createsWithSubscribers } from '../../bench/eventSubscribers';
+import { sdkCreateAndWaitMs, threePutsMs } from '../../bench/sdkCreateAndWait';
 import { Workload, type BenchOptions } from '../../bench/scenarios';
 import type { LoadGenerator } from '../../bench/processes';
 
@@ -84,6 +85,16 @@ describe('bench', () => {
       const heard = await createsWithSubscribers(work, { name: 'Arclight', origin: server.url, ca: server.caCertPem, pid: process.pid, stop: async () => undefined }, 5, 3);
       assert.equal(heard.lost, 0);
       assert.ok(heard.withoutSeconds > 0 && heard.withSeconds > 0);
+    });
+
+    it('times a cluster, an extension and a flux configuration created with the SDK and waited for, and three bare PUTs', async () => {
+      const target = { name: 'Arclight', origin: server.url, ca: server.caCertPem, pid: process.pid, stop: async () => undefined };
+      assert.ok(await sdkCreateAndWaitMs(target, 1) > 0);
+      const work = new Workload({ run: runJob } as unknown as LoadGenerator, { warmupMs: 0, durationMs: 0, listItems: 0 } as unknown as BenchOptions);
+      await request(server.app).put(`/subscriptions/${SUB}/resourceGroups/bench?api-version=2021-04-01`).set('Authorization', bearer()).send({ location: 'eastus' }).expect(201);
+      assert.ok(await threePutsMs(target, work, 1) > 0);
+      const flux = `/subscriptions/${SUB}/resourceGroups/bench-sdk-wait-0/providers/Microsoft.Kubernetes/connectedClusters/arc/providers/Microsoft.KubernetesConfiguration/fluxConfigurations/gitops?api-version=2023-05-01`;
+      assert.equal((await request(server.app).get(flux).set('Authorization', bearer()).expect(200)).body.properties.provisioningState, 'Succeeded');
     });
 
     it('deploys the 100-resource template and creates the same resources by 100 SDK calls', async () => {
