@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'assert';
 import request from 'supertest';
-import { SUB, testArclight, TestArclight } from '../../support/arclight';
+import { bearer, SUB, testArclight, TestArclight } from '../../support/arclight';
 import { clusterBody, clusterPath, groupPath } from '../../support/clusters';
 import { extensionBody } from '../../support/configurations';
 import { tokenFor } from '../../support/identity';
@@ -227,5 +227,22 @@ describe('identity: role-based access control is off by default', () => {
     const list = await call('get', `${SUB_SCOPE}/providers/Microsoft.Authorization/roleAssignments?api-version=${AUTHZ}`).expect(200);
     assert.deepEqual(list.body.value, []);
     assert.equal(a.services.rbac, undefined);
+  });
+});
+
+describe('identity: role-based access control in lenient mode', () => {
+  let a: TestArclight;
+  before(async () => {
+    a = await testArclight({ rbac: 'enforce' });
+  });
+  after(() => a.close());
+
+  it('checks Arclight\'s own tokens and lets foreign tokens through', async () => {
+    const sp = (await request(a.app).post('/_arclight/directory/servicePrincipals').set('Host', HOST).send({}).expect(201)).body;
+    const token = await tokenFor(a.app, { clientId: sp.clientId, secret: sp.clientSecret, host: HOST });
+    const res = await request(a.app).put(`${groupPath('rg')}?api-version=${RG}`).set('Host', HOST).set('Authorization', `Bearer ${token}`).send({ location: 'eastus' });
+    assert.equal(res.status, 403, res.text);
+    assert.equal(res.body.error.code, 'AuthorizationFailed');
+    await request(a.app).put(`${groupPath('rg')}?api-version=${RG}`).set('Host', HOST).set('Authorization', bearer()).send({ location: 'eastus' }).expect(201);
   });
 });
