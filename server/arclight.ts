@@ -21,6 +21,7 @@ import { RegionCatalog } from './kit/regions';
 import { AsyncOperations } from './kit/asyncOperations';
 import { HandlerRegistry } from './kit/handlers';
 import { ArmAuthenticator } from './identity/armAuthentication';
+import { RoleAuthorizer } from './identity/roleAuthorizer';
 import { applyPrincipalSeed, Principals } from './identity/principals';
 import { identityRoutes } from './surfaces/entra/routes';
 import { agentRoutes } from './surfaces/clusterSide/routes';
@@ -235,6 +236,8 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
   const normaliseRegion = (region: string) => regions.resolve(region)?.name ?? region.toLowerCase().replace(/\s+/g, '');
   const faults = new FaultRules(clock, events, (region) => regions.resolve(region)?.name);
   const connectivity = new ConnectivityWatch(() => services);
+  const auth = new ArmAuthenticator(config.auth, clock, tokens);
+  const enforceRoles = config.rbac === 'enforce';
   const services: Services = {
     config,
     clock,
@@ -245,7 +248,8 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     events,
     operations: new AsyncOperations(store, clock, () => config.lroDelay, logger, events),
     handlers: new HandlerRegistry(),
-    auth: new ArmAuthenticator(config.auth, clock, tokens),
+    auth,
+    rbac: enforceRoles ? new RoleAuthorizer(store, (caller) => auth.isVerified(caller)) : undefined,
     ca,
     principals,
     tokens,
@@ -256,7 +260,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     throttle: new ArmThrottle(clock, config.throttle === 'arm'),
     journal: new RequestJournal(config.journalSize),
     eventStream: new EventStream(store, clock, events, connectivity),
-    directoryAdmin: new DirectoryAdmin(store, ca, () => clock.nowMs()),
+    directoryAdmin: new DirectoryAdmin(store, ca, () => clock.nowMs(), enforceRoles),
     // The clock lives outside the tables: its row is written before a save and read after a restore.
     snapshots: new SnapshotStore(store, dataDir, () => clock.iso(), {
       beforeSave: () => store.setSetting(CLOCK_SETTING, clock.snapshot()),
@@ -286,6 +290,8 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     applyDirectorySeed(store, seed);
     applyPrincipalSeed(store, seed);
     seedResourceGroups(services, seed?.resourceGroups ?? []);
+    // --rbac enforce: the default principal owns the default subscription.
+    services.directoryAdmin.grantOwners(DEFAULT_SUBSCRIPTION_ID);
   };
   closingOnFailure(store, applySeed);
   if (config.snapshot) {
@@ -311,6 +317,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
       services.snapshots.restore(STARTUP_SNAPSHOT);
     }
     // A subscription made at run time (the directory API) keeps its default registrations too.
+    if (subscriptionId) services.directoryAdmin.grantOwners(subscriptionId);
     if (subscriptionId && store.directory.registrations(subscriptionId).size === 0) {
       store.transaction(() => {
         for (const ns of DEFAULT_REGISTERED_PROVIDERS) store.directory.setRegistration(subscriptionId, ns, 'Registered');

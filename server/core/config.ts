@@ -11,6 +11,8 @@ export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 export type AgentMode = 'none' | 'simulated';
 /** off: ARM's rate-limit headers only; arm: ARM's published token-bucket limits enforced (429). */
 export type ThrottleMode = 'off' | 'arm';
+/** off: any authenticated caller may do anything; enforce: ARM requests are checked against role assignments. */
+export type RbacMode = 'off' | 'enforce';
 
 export interface ArclightConfig {
   host: string;
@@ -24,6 +26,8 @@ export interface ArclightConfig {
   key?: string;
   logLevel: LogLevel;
   auth: AuthMode;
+  /** Whether ARM requests of Arclight's own principals are authorised against role assignments (see identity/roleAuthorizer.ts). */
+  rbac: RbacMode;
   /** JSON file with extra tenants, subscriptions, service principals and managed identities. */
   seed?: string;
   /** A snapshot file (GET /_arclight/snapshots/{name}/export) the state starts from. */
@@ -66,6 +70,7 @@ export const DEFAULT_CONFIG: ArclightConfig = {
   inMemory: false,
   logLevel: 'info',
   auth: 'lenient',
+  rbac: 'off',
   pageSize: 100,
   lroDelay: 0,
   bodyLimit: 4 * 1024 * 1024,
@@ -118,6 +123,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'key', flag: 'key', kind: 'path', help: 'private key (PEM) of --cert' },
   { key: 'logLevel', flag: 'log-level', kind: { oneOf: ['error', 'warn', 'info', 'debug'] }, help: 'info logs one line per request; debug adds redacted bodies' },
   { key: 'auth', flag: 'auth', kind: { oneOf: ['off', 'lenient', 'strict'] }, help: 'bearer-token checks on ARM requests' },
+  { key: 'rbac', flag: 'rbac', kind: { oneOf: ['off', 'enforce'] }, help: 'enforce: authorise ARM requests against role assignments (Arclight\'s own tokens; meant with --auth strict)' },
   { key: 'seed', flag: 'seed', kind: 'path', help: 'JSON file of tenants, subscriptions and principals to add' },
   { key: 'snapshot', flag: 'snapshot', kind: 'path', help: 'snapshot file (from /_arclight/snapshots/{name}/export) to start from; kept as snapshot "startup"' },
   { key: 'regions', flag: 'regions', kind: 'path', help: 'JSON file that replaces or extends the region catalog' },

@@ -19,6 +19,7 @@ import type { SubscriptionRecord } from '../store/directory';
 import type { Caller, PrincipalType } from '../kit/handlers';
 import { ARM_NAMESPACE } from '../kit/resourceIds';
 import { armAudiences, isArmAudience } from './audiences';
+import { authorizationFailed, requestAuthorization, type RequestAuthorization } from './authorizationFailed';
 
 export type Claims = Record<string, unknown>;
 
@@ -84,6 +85,8 @@ const invalidToken = (challenge: Challenge, description: string) =>
 
 export class ArmAuthenticator {
   private readonly cache = new Map<string, CheckedToken>();
+  /** The callers of Arclight's own (verified) tokens: only they are subject to role assignments. */
+  private readonly verifiedCallers = new WeakSet<Caller>();
 
   constructor(private readonly mode: AuthMode, private readonly clock: Clock, private readonly verifier?: TokenVerifier) {}
 
@@ -113,6 +116,11 @@ export class ArmAuthenticator {
     return checked.caller;
   }
 
+  /** Whether the caller came from a token Arclight issued and verified (not a lenient foreign one). */
+  isVerified(caller: Caller): boolean {
+    return this.verifiedCallers.has(caller);
+  }
+
   private cached(token: string): CheckedToken | undefined {
     const hit = this.cache.get(token);
     if (hit && this.lifetimeProblem(hit.exp, hit.nbf) === undefined) return hit;
@@ -139,6 +147,7 @@ export class ArmAuthenticator {
     if (problem === 'expired') throw expired(exp!, this.clock.nowMs() / 1000, challenge);
     if (problem === 'notYetValid') throw invalidToken(challenge, 'The access token is not yet valid.');
     const checked: CheckedToken = { caller: callerFromClaims(claims), claims, ours, exp, nbf };
+    if (ours) this.verifiedCallers.add(checked.caller);
     if (this.cache.size >= 10_000) this.cache.clear();
     this.cache.set(token, checked);
     return checked;
@@ -170,9 +179,7 @@ export class ArmAuthenticator {
     }
     if (!this.verifier!.principalExists(checked.claims)) {
       const { action, scope } = authorization(input);
-      throw new ArmError(403, 'AuthorizationFailed',
-        `The client '${checked.caller.appId ?? checked.caller.name ?? ''}' with object id '${checked.caller.objectId ?? ''}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
-        { gateway: true });
+      throw authorizationFailed(checked.caller, action, scope);
     }
     if (this.verifier!.mayReach && !this.verifier!.mayReach(checked.claims, input.subscription.subscriptionId)) throw unreachable(checked, input);
   }
@@ -189,9 +196,7 @@ function unreachable(checked: CheckedToken, input: AuthInput): ArmError {
     return new ArmError(404, 'SubscriptionNotFound', `The subscription '${input.subscriptionId ?? ''}' could not be found.`, { gateway: true });
   }
   const { action, scope } = authorization(input);
-  return new ArmError(403, 'AuthorizationFailed',
-    `The client '${checked.caller.appId ?? checked.caller.name ?? ''}' with object id '${checked.caller.objectId ?? ''}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
-    { gateway: true });
+  return authorizationFailed(checked.caller, action, scope);
 }
 
 function wrongAudience(aud: unknown, baseUrl: string, challenge: Challenge): ArmError {
@@ -202,18 +207,8 @@ function wrongAudience(aud: unknown, baseUrl: string, challenge: Challenge): Arm
 }
 
 /** The RBAC action and scope of a request, as AuthorizationFailed names them. */
-function authorization(input: AuthInput): { action: string; scope: string } {
-  const method = (input.method ?? 'GET').toUpperCase();
-  let segments = (input.path ?? '').split('/').filter(Boolean);
-  const verb = method === 'GET' || method === 'HEAD' ? 'read' : method === 'DELETE' ? 'delete' : method === 'POST' ? 'action' : 'write';
-  // A POST to a resource names the action as the last, unpaired segment.
-  const actionName = method === 'POST' && segments.length % 2 === 1 ? segments[segments.length - 1] : undefined;
-  if (actionName) segments = segments.slice(0, -1);
-  const namespace = input.namespace ?? ARM_NAMESPACE;
-  let at = segments.findIndex((s, i) => s.toLowerCase() === 'providers' && segments[i + 1]?.toLowerCase() === namespace.toLowerCase());
-  at = at < 0 ? 0 : at + 2;
-  const types = segments.slice(at).filter((_, i) => i % 2 === 0);
-  return { action: [namespace, ...types, ...(actionName ? [actionName] : []), verb].join('/'), scope: `/${segments.join('/')}` };
+function authorization(input: AuthInput): RequestAuthorization {
+  return requestAuthorization(input.method ?? 'GET', (input.path ?? '').split('/').filter(Boolean), input.namespace ?? ARM_NAMESPACE);
 }
 
 /** .NET's invariant "M/d/yyyy h:mm:ss tt", as ARM prints times in this message. */

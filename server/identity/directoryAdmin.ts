@@ -16,6 +16,7 @@ import { ArmError } from '../kit/armErrors';
 import type { CertificateAuthority } from '../pki/certificateAuthority';
 import { EXTENDED_KEY_USAGE, KeyUsage } from '../pki/x509';
 import { DEFAULT_MANAGED_IDENTITY_CLIENT_ID, derivedGuid } from './principals';
+import { grantOwner } from '../providers/neighbours/ownerAssignments';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DISPLAY_NAME = /^[^\u0000-\u001f]{1,256}$/;
@@ -94,7 +95,26 @@ const tokenEndpoint = (baseUrl: string, tenantId: string) => `${baseUrl}/${tenan
 const newSecret = () => randomBytes(30).toString('base64url');
 
 export class DirectoryAdmin {
-  constructor(private readonly store: Store, private readonly ca: CertificateAuthority, private readonly nowMs: () => number) {}
+  /**
+   * `grantsOwners` (--rbac enforce): a subscription's own principal is given the Owner role
+   * there, as Azure makes a subscription's creator its owner. Without enforcement nothing reads
+   * role assignments, so none is written and lists stay as they were.
+   */
+  constructor(private readonly store: Store, private readonly ca: CertificateAuthority, private readonly nowMs: () => number,
+    private readonly grantsOwners = false) {}
+
+  /** The Owner assignments of the subscription's own principals (the default one's, or those made with it), again after a reset. */
+  grantOwners(subscriptionId: string): void {
+    if (!this.grantsOwners) return;
+    const id = subscriptionId.toLowerCase();
+    if (!this.store.directory.subscription(id)) return;
+    this.store.transaction(() => {
+      if (id === DEFAULT_SUBSCRIPTION_ID) grantOwner(this.store, this.nowMs(), id, derivedGuid('object', DEFAULT_CLIENT_ID));
+      for (const e of this.store.principals.all()) {
+        if (e.principal.ownerOf === id) grantOwner(this.store, this.nowMs(), id, e.principal.objectId);
+      }
+    });
+  }
 
   createTenant(input: unknown, baseUrl: string): CreatedTenant {
     const body = fields(input, ['tenantId', 'displayName']);
@@ -137,8 +157,9 @@ export class DirectoryAdmin {
       this.store.directory.putSubscription({ subscriptionId, tenantId, displayName: name, state: 'Enabled' });
       for (const ns of DEFAULT_REGISTERED_PROVIDERS) this.store.directory.setRegistration(subscriptionId, ns, 'Registered');
       this.store.principals.put({
-        clientId, tenantId, objectId, kind: 'ServicePrincipal', displayName: `Owner of ${name}`, subscriptions: [subscriptionId],
+        clientId, tenantId, objectId, kind: 'ServicePrincipal', displayName: `Owner of ${name}`, subscriptions: [subscriptionId], ownerOf: subscriptionId,
       }, [hashGeneratedSecret(secret)], []);
+      if (this.grantsOwners) grantOwner(this.store, this.nowMs(), subscriptionId, objectId);
     });
     return { subscriptionId, tenantId, clientId, clientSecret: secret, tokenEndpoint: tokenEndpoint(baseUrl, tenantId), displayName: name, objectId };
   }

@@ -30,6 +30,8 @@ export interface PrincipalRecord {
    * absent: every subscription of its tenant.
    */
   subscriptions?: string[];
+  /** The subscription it was made to own (POST /_arclight/directory/subscriptions): its Owner role assignment is granted again after a reset. */
+  ownerOf?: string;
 }
 
 export interface SecretRecord {

@@ -5,6 +5,7 @@
  */
 import type { ClusterSideContext } from '../clusterSide/context';
 import type { ArmAuthenticator } from '../identity/armAuthentication';
+import type { RoleAuthorizer } from '../identity/roleAuthorizer';
 import type { ArmOperation, Definition } from '../spec/definitions';
 import type { SimulatedAgentControl } from './testControl/simulatedAgentControl';
 import type { FaultRules } from '../kit/faults/faultRules';
@@ -25,6 +26,8 @@ export interface RenderedResponse {
 
 export interface Services extends ClusterSideContext {
   auth: ArmAuthenticator;
+  /** --rbac enforce: the role check of the ARM pipeline; absent when off (one check per request). */
+  rbac?: RoleAuthorizer;
   /** Arclight playing clusters' agents on request (/_arclight/clusters/{id}/connect ...). */
   agentControl: SimulatedAgentControl;
   /** The fault rules of /_arclight/faults (matched by the gateway's fault stage). */

@@ -1,6 +1,7 @@
 /**
  * The ARM request pipeline, in the order Azure's front door applies it:
- *   authentication -> api-version -> provider and spec route -> body -> validation ->
+ *   authentication -> api-version -> provider and spec route -> role authorisation (--rbac
+ *   enforce) -> body -> validation ->
  *   one store transaction: subscription, resource group, registration and parent checks, then
  *   the provider's handler -> rendering for the api-version.
  * Authentication comes first: a caller ARM refuses learns nothing about routes or bodies, and
@@ -72,6 +73,7 @@ async function handle(s: Services, req: Request, note: RequestNote): Promise<Arm
   const provider = s.catalog.provider(namespace);
   if (!provider) throw armErrors.invalidResourceNamespace(namespace);
   const routed = route(s, provider.namespace, segments, method, apiVersion, path);
+  authorizeRoles(s, caller, method, segments, provider.namespace);
 
   const rawBody = WRITE_METHODS.has(method) ? await readJsonBody(req, s.config.bodyLimit, s.journal.enabled ? note : undefined) : undefined;
   return dispatchRouted(s, { method, segments, path, sent, apiVersion, rawBody, caller, baseUrl, routed });
@@ -107,6 +109,8 @@ export function dispatchArm(s: Services, req: InternalArmRequest): InternalArmRe
     const provider = s.catalog.provider(namespace);
     if (!provider) throw armErrors.invalidResourceNamespace(namespace);
     const routed = route(s, provider.namespace, segments, method, apiVersion, path);
+    // A deployment's resources are written with its caller's rights, as ARM checks them.
+    authorizeRoles(s, req.caller, method, segments, provider.namespace);
     const rawBody = WRITE_METHODS.has(method) ? JSON.parse(JSON.stringify(req.body ?? {})) as unknown : undefined;
     return dispatchRouted(s, { method, segments, path, sent, apiVersion, rawBody, caller: req.caller, baseUrl: req.baseUrl, routed });
   } catch (err) {
@@ -190,6 +194,15 @@ function route(s: Services, namespace: string, segments: string[], method: strin
   if (match.kind === 'method-not-allowed') return { error: () => armErrors.methodNotAllowed(method) };
   if (match.kind === 'none') return { error: (location) => unknownRoute(s, namespace, segments, method, apiVersion, path, location) };
   return { operation: match.operation, params: match.params, definition };
+}
+
+/**
+ * The role-authorisation stage: before the body is read (a refused caller learns nothing of
+ * validation), after routing (the namespace is the provider's canonical one). Off, it costs
+ * one check.
+ */
+function authorizeRoles(s: Services, caller: Caller, method: string, segments: string[], namespace: string): void {
+  if (s.rbac) s.rbac.authorize(caller, method, segments, namespace);
 }
 
 /** A group must exist before anything inside it is read or written; nothing new goes into one being deleted. */
