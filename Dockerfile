@@ -31,7 +31,11 @@ RUN groupadd --system --gid 10001 arclight && useradd --system --uid 10001 --gid
     && mkdir -p /data && chown arclight:arclight /data
 COPY --from=build /src/package.json ./
 COPY --from=build /src/node_modules ./node_modules
-COPY --from=build /src/dist ./dist
+# What runs (the same list as package.json's "files"): no tests, benchmarks or build scripts.
+COPY --from=build /src/dist/server ./dist/server
+COPY --from=build /src/dist/agent ./dist/agent
+COPY --from=build /src/dist/protocol ./dist/protocol
+COPY --from=build /src/dist/specs ./dist/specs
 COPY --from=build /src/db ./db
 COPY --from=build /src/specs/arclight ./specs/arclight
 USER arclight
