@@ -23,6 +23,12 @@ export const AGENT_OPTIONS = [
 export const USAGE = `Usage: arclight agent ${AGENT_OPTIONS.filter((o) => o.flag !== 'help')
   .map((o) => { const text = `--${o.flag}${'value' in o ? ` ${o.value}` : ''}`; return o.required ? text : `[${text}]`; }).join(' ')}`;
 
+/** The usage line and every flag, for `arclight agent --help` and `arclight --help`. */
+export function agentHelpText(): string {
+  const flags = AGENT_OPTIONS.map((o) => `  ${`--${o.flag}${'value' in o ? ` <${o.value.toLowerCase()}>` : ''}`.padEnd(40)} ${o.help}${o.required ? ' (required)' : ''}`);
+  return [USAGE, '', 'Options of arclight agent:', ...flags].join('\n');
+}
+
 type Flags = Partial<Record<(typeof AGENT_OPTIONS)[number]['flag'], string | boolean>>;
 
 function parse(argv: string[]): Flags {
@@ -44,7 +50,7 @@ export async function runAgentCommand(argv: string[]): Promise<number> {
   try {
     flags = parse(argv);
     if (flags.help) {
-      process.stdout.write(`${USAGE}\n`);
+      process.stdout.write(`${agentHelpText()}\n`);
       return 0;
     }
     for (const o of AGENT_OPTIONS) if (o.required && typeof flags[o.flag] !== 'string') throw new Error(`--${o.flag} is required`);

@@ -13,7 +13,7 @@ import { ArclightConfig, configFromOptions, ConfigError } from './core/config';
 import { osReason, StartupError } from './core/startupError';
 import { CLOCK_SETTING, startClock } from './store/storedClock';
 import { listen } from './http/listen';
-import { Logger, LogSink } from './core/log';
+import { Logger, LoggerOption, LogSink, sinkFor } from './core/log';
 import { Store } from './store';
 import { applyDirectorySeed, DEFAULT_CLIENT_ID, DEFAULT_REGISTERED_PROVIDERS, DEFAULT_CLIENT_SECRET, DEFAULT_SUBSCRIPTION_ID, DEFAULT_TENANT_ID, readSeedFile, SeedFile } from './store/seed';
 import { SpecCatalog } from './spec/specCatalog';
@@ -60,7 +60,12 @@ import { clockStateProblem } from './core/clock';
 import { directoryClient, DirectoryClient, snapshotClient, SnapshotClient } from './surfaces/testControl/clients';
 
 export interface ArclightOptions extends Partial<ArclightConfig> {
-  /** Where log lines go (default: stdout). */
+  /**
+   * Where log lines go: 'silent' (the default, so a test suite's output stays its own),
+   * 'stdout' (what the `arclight` command uses), or a function given each line.
+   */
+  logger?: LoggerOption;
+  /** The older name of `logger` as a function; still taken. */
   logSink?: LogSink;
 }
 
@@ -205,9 +210,9 @@ function startFromSnapshot(snapshots: SnapshotStore, file: string): void {
 }
 
 export async function createArclight(options: ArclightOptions = {}): Promise<Arclight> {
-  const { logSink, ...overrides } = options;
+  const { logSink, logger: loggerOption, ...overrides } = options;
   const config: ArclightConfig = configFromOptions(overrides);
-  const logger = new Logger(config.logLevel, logSink);
+  const logger = new Logger(config.logLevel, sinkFor(loggerOption, logSink));
   const dataDir = config.inMemory ? undefined : path.resolve(config.dataDir);
   const specs = catalog();
   const regions = new RegionCatalog(specs.regions, specs.bundle.regionSets, config.regions ? RegionCatalog.readFile(config.regions) : undefined);
@@ -384,11 +389,11 @@ export interface RunningArclight {
   stop(): Promise<void>;
 }
 
-/** Host names the generated server certificate covers. */
-function certificateNames(host: string): string[] {
+/** Host names and addresses the generated server certificate covers: the local ones, the listening host, and --tls-names. */
+function certificateNames(host: string, extra: readonly string[]): string[] {
   const names = ['localhost', '127.0.0.1', '::1', os.hostname()];
   if (host && !['0.0.0.0', '::', '127.0.0.1', '::1', 'localhost'].includes(host)) names.push(host);
-  return [...new Set(names)];
+  return [...new Set([...names, ...extra])];
 }
 
 export async function startArclight(options: ArclightOptions = {}): Promise<RunningArclight> {
@@ -407,7 +412,7 @@ export async function startArclight(options: ArclightOptions = {}): Promise<Runn
   try {
     const tls = config.cert && config.key
       ? readTlsFiles(config.cert, config.key)
-      : ca.serverCertificate(dataDir && path.join(dataDir, 'certs'), certificateNames(config.host));
+      : ca.serverCertificate(dataDir && path.join(dataDir, 'certs'), certificateNames(config.host, config.tlsNames ?? []));
     server = https.createServer({ cert: tls.certPem, key: tls.keyPem, ...expressMessageClasses(instance.app) }, instance.app);
     await listen(server, config.port, config.host);
     // In memory, the CA still needs a file for NODE_EXTRA_CA_CERTS / REQUESTS_CA_BUNDLE.

@@ -4,9 +4,16 @@
  * `arclight agent ...` runs the standalone cluster agent instead. main.ts runs it (from its
  * single-file build when there is one).
  */
+import * as fs from 'fs';
 import { helpText, parseConfig } from './core/config';
 import { USAGE_ERROR_CODE } from './core/startupError';
 import { startArclight } from './arclight';
+import { packagePath } from './core/packageRoot';
+
+/** The installed package's version, from its package.json (the one file that states it). */
+function packageVersion(): string {
+  return (JSON.parse(fs.readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
+}
 
 export async function runCommand(argv: string[]): Promise<number> {
   if (argv[0] === 'agent') {
@@ -14,11 +21,17 @@ export async function runCommand(argv: string[]): Promise<number> {
     return runAgentCommand(argv.slice(1));
   }
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(helpText() + '\n');
+    const { agentHelpText } = await import('../agent/agentCommand');
+    process.stdout.write(`${helpText()}\n\n${agentHelpText()}\n`);
+    return 0;
+  }
+  if (argv.includes('--version') || argv.includes('-v')) {
+    process.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
   const config = parseConfig(argv, process.env);
-  const running = await startArclight(config);
+  // The command is a server people watch: it logs to stdout (the programmatic default is silence).
+  const running = await startArclight({ ...config, logger: 'stdout' });
   // A promise nobody awaited that fails is a fault of Arclight's: logged, and the server goes on
   // serving (Node would end the process, and with it every test talking to it).
   process.on('unhandledRejection', (reason) => running.services.logger.error(`unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}`));

@@ -2,6 +2,7 @@
  * One typed configuration object. Every option has a command-line flag and an environment
  * variable twin (ARCLIGHT_ + the flag in upper snake case); defaults live here and only here.
  */
+import { isIP } from 'net';
 import { parseArgs } from 'util';
 import { MAX_DERIVED_DAYS, parseClockStart } from './clock';
 import { StartupError, USAGE_ERROR_CODE } from './startupError';
@@ -61,6 +62,8 @@ export interface ArclightConfig {
   adminKey?: string;
   /** Requests the journal keeps (GET /_arclight/requests); 0 keeps none. */
   journalSize: number;
+  /** Extra DNS names and IP addresses the generated server certificate covers (a container's service name). */
+  tlsNames?: string[];
 }
 
 export const DEFAULT_CONFIG: ArclightConfig = {
@@ -94,6 +97,8 @@ type Kind =
   | 'baseUrl'
   /** An ISO 8601 instant, optionally frozen (see parseClockStart). */
   | 'instant'
+  /** Comma-separated host names or IP addresses (an array of them from startArclight()). */
+  | 'names'
   | { oneOf: readonly string[] }
   | { integer: { min: number; max: number } }
   | { number: { min: number; max: number } };
@@ -138,6 +143,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'throttle', flag: 'throttle', kind: { oneOf: ['off', 'arm'] }, help: 'arm: enforce ARM\'s request limits (token buckets on the emulator clock, 429 when empty)' },
   { key: 'publicUrl', flag: 'public-url', kind: 'baseUrl', help: 'base URL written into the URLs Arclight hands out (default: from the Host header)' },
   { key: 'adminKey', flag: 'admin-key', kind: 'string', help: 'bearer key /_arclight/* requires (but health, ready, ca.pem)' },
+  { key: 'tlsNames', flag: 'tls-names', kind: 'names', help: 'more DNS names and IP addresses for the generated server certificate (e.g. the compose service name)' },
   { key: 'journalSize', flag: 'journal-size', kind: { integer: { min: 0, max: 1_000_000 } }, help: 'requests kept for GET /_arclight/requests (0 keeps none)' },
 ];
 
@@ -163,6 +169,7 @@ function describeKind(kind: Kind): string {
   if (kind === 'boolean') return 'true or false';
   if (kind === 'baseUrl') return 'an absolute http or https URL with no path, query or fragment (e.g. https://arclight.example:8443)';
   if (kind === 'instant') return 'an ISO 8601 instant such as 2030-01-01T00:00:00Z, "frozen:<instant>" or "<instant>!"';
+  if (kind === 'names') return 'host names or IP addresses, comma-separated (an array from startArclight())';
   if ('oneOf' in kind) return `one of ${kind.oneOf.join(', ')}`;
   if ('integer' in kind) return `an integer from ${kind.integer.min} to ${kind.integer.max}`;
   return `a number from ${kind.number.min} to ${kind.number.max}`;
@@ -171,6 +178,7 @@ function describeKind(kind: Kind): string {
 /** The value placeholder --help prints after a flag. */
 function placeholder(kind: Kind): string {
   if (kind === 'boolean') return '';
+  if (kind === 'names') return ' <name,...>';
   if (typeof kind === 'string') return ` <${kind === 'baseUrl' ? 'url' : kind === 'string' ? 'value' : kind}>`;
   if ('oneOf' in kind) return ` <${kind.oneOf.join('|')}>`;
   const range = 'integer' in kind ? kind.integer : kind.number;
@@ -204,6 +212,7 @@ function fromText(spec: OptionSpec, raw: string | boolean, source: string): unkn
     throw new ConfigError(`${source}: expected true or false, got '${raw}'`);
   }
   if (typeof raw === 'boolean') throw new ConfigError(`${source} needs a value`);
+  if (kind === 'names') return raw.split(',').map((name) => name.trim());
   if (typeof kind === 'object' && !('oneOf' in kind)) {
     // Number('') is 0 and Number('0x10') is 16: only plain decimals are numbers here.
     if (!DECIMAL.test(raw.trim())) throw new ConfigError(`${source}: expected ${describeKind(kind)}, got '${raw}'`);
@@ -220,6 +229,11 @@ function checkValue(spec: OptionSpec, value: unknown, source: string): unknown {
     throw new ConfigError(`${source}: expected ${describeKind(kind)}, got ${got}${why ? `: ${why}` : ''}`);
   };
   if (kind === 'boolean') return typeof value === 'boolean' ? value : refuse();
+  if (kind === 'names') {
+    if (!Array.isArray(value)) return refuse();
+    const bad = value.find((name) => typeof name !== 'string' || !certificateNameOk(name));
+    return bad === undefined ? value : refuse(`${typeof bad === 'string' ? `'${bad}'` : 'an entry'} is not a host name or IP address`);
+  }
   if (typeof kind === 'object' && !('oneOf' in kind)) {
     const range = 'integer' in kind ? kind.integer : kind.number;
     if (typeof value !== 'number' || !Number.isFinite(value)) return refuse();
@@ -234,6 +248,12 @@ function checkValue(spec: OptionSpec, value: unknown, source: string): unknown {
   }
   if (kind === 'instant') return parseClockStart(value) ? value : refuse();
   return value;
+}
+
+/** A DNS name (labels of letters, digits and hyphens; a leading "*." wildcard) or an IPv4/IPv6 address. */
+function certificateNameOk(name: string): boolean {
+  if (isIP(name)) return true;
+  return name.length <= 253 && /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(name);
 }
 
 /** Rules between options, checked once every source has been applied. */
@@ -293,21 +313,28 @@ export function configFromOptions(options: object): ArclightConfig {
   const config: Record<string, unknown> = { ...DEFAULT_CONFIG };
   for (const [key, value] of Object.entries(options)) {
     const spec = OPTION_BY_KEY.get(key);
-    if (!spec) throw new ConfigError(`unknown option '${key}' (the options are ${[...OPTION_BY_KEY.keys(), 'logSink'].join(', ')})`);
+    if (!spec) throw new ConfigError(`unknown option '${key}' (the options are ${[...OPTION_BY_KEY.keys(), 'logger', 'logSink'].join(', ')})`);
     if (value !== undefined) config[key] = checkValue(spec, value, `option ${key}`);
   }
   return checkCombination(config as unknown as ArclightConfig);
 }
 
 export function helpText(): string {
-  const lines = ['Usage: arclight [options]', '       arclight agent --endpoint URL --cluster-id ARM_ID --private-key FILE [--ca FILE] [--once]', '', 'Options (each also read from the environment variable shown):'];
+  const lines = [
+    'Usage: arclight [options]',
+    '       arclight agent --endpoint URL --cluster-id ARM_ID --private-key FILE [--ca FILE] [--once] [--interval SECONDS]',
+    '       arclight --help | --version',
+    '',
+    'Options (each also read from the environment variable shown):',
+  ];
   for (const o of OPTIONS) {
     const def = DEFAULT_CONFIG[o.key];
     const flag = `--${o.flag}${placeholder(o.kind)}`;
     lines.push(`  ${flag.padEnd(40)} ${o.help}${def !== undefined ? ` (default: ${def})` : ''}`);
     // The placeholder says what text, paths, switches and choices take; ranges and formats are spelt out.
-    const spelt = typeof o.kind === 'object' ? !('oneOf' in o.kind) : o.kind === 'baseUrl' || o.kind === 'instant';
+    const spelt = typeof o.kind === 'object' ? !('oneOf' in o.kind) : o.kind === 'baseUrl' || o.kind === 'instant' || o.kind === 'names';
     lines.push(`  ${''.padEnd(40)} ${spelt ? `${describeKind(o.kind)}; ` : ''}env ${envName(o.flag)}`);
   }
+  lines.push(`  ${'--help, -h'.padEnd(40)} print this and exit`, `  ${'--version, -v'.padEnd(40)} print the version and exit`);
   return lines.join('\n');
 }

@@ -2,7 +2,7 @@
  * Logging: one access line per request at info, bodies only at debug and always redacted.
  * Secrets (client secrets, tokens, protected settings, private keys) never reach the sink.
  */
-import type { LogLevel } from './config';
+import { ConfigError, type LogLevel } from './config';
 import { setOwn } from './plainData';
 
 const LEVELS: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
@@ -39,6 +39,22 @@ export const stdoutSink: LogSink = (line) => {
   }
 };
 process.on('exit', flushStdout);
+
+/** Where a programmatic Arclight's log lines go (see ArclightOptions.logger). */
+export type LoggerOption = 'silent' | 'stdout' | LogSink;
+
+const silentSink: LogSink = () => undefined;
+
+/** The sink for a `logger` option (and the older `logSink`); anything else is a usage error naming what it takes. */
+export function sinkFor(option: unknown, legacy: unknown): LogSink {
+  if (option !== undefined && legacy !== undefined) throw new ConfigError("option logger and option logSink are the same thing: give one");
+  const chosen = option ?? legacy;
+  if (chosen === undefined || chosen === 'silent') return silentSink;
+  if (chosen === 'stdout') return stdoutSink;
+  if (typeof chosen === 'function') return chosen as LogSink;
+  const got = typeof chosen === 'string' ? `'${chosen}'` : `a value of type ${chosen === null ? 'null' : typeof chosen}`;
+  throw new ConfigError(`option ${option !== undefined ? 'logger' : 'logSink'}: expected 'silent', 'stdout' or a function taking each line, got ${got}`);
+}
 
 export class Logger {
   private readonly threshold: number;

@@ -44,6 +44,18 @@ export function openDataDir(dir: string): OpenedDataDir {
   return { db, release: () => fs.rmSync(lockFile, { force: true }) };
 }
 
+/**
+ * The way out, naming the owner when it is another user: the usual case is a container's bind
+ * mount made by root, which the image's non-root user cannot write.
+ */
+function writableFix(dir: string, stat: fs.Stats | undefined): string {
+  const uid = process.getuid?.();
+  if (stat && uid !== undefined && stat.uid !== uid) {
+    return `it belongs to uid ${stat.uid} and Arclight runs as uid ${uid}: give it to this user (chown ${uid} ${dir}; for a bind mount, on the host), or choose another --data-dir`;
+  }
+  return 'make it writable by this user, or choose another --data-dir';
+}
+
 function ensureWritableDirectory(dir: string): void {
   let stat: fs.Stats | undefined;
   try {
@@ -59,7 +71,7 @@ function ensureWritableDirectory(dir: string): void {
     fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
   } catch (err) {
     const verb = stat ? 'is not writable' : 'cannot be created';
-    throw new StartupError((err as NodeJS.ErrnoException).code ?? 'EIO', `--data-dir ${dir} ${verb} (${osReason(err)}); make it writable by this user, or choose another --data-dir`);
+    throw new StartupError((err as NodeJS.ErrnoException).code ?? 'EIO', `--data-dir ${dir} ${verb} (${osReason(err)}); ${writableFix(dir, stat)}`);
   }
 }
 

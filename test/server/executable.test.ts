@@ -8,6 +8,9 @@ import { ChildProcess, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import { once } from 'events';
 import { overHttps } from '../support/https';
+import { envName, OPTIONS } from '../../server/core/config';
+import { packagePath } from '../../server/core/packageRoot';
+import { AGENT_OPTIONS } from '../../agent/agentCommand';
 import { cleanEnv, MAIN, RunningExecutable, startExecutable } from '../support/executable';
 
 async function exitCode(child: ChildProcess): Promise<number | null> {
@@ -60,6 +63,19 @@ describe('the arclight executable', () => {
       assert.ok(help.stdout.includes(flag), flag);
     }
     assert.match(help.stdout, /env ARCLIGHT_DATA_DIR/);
+    // Every flag of every command, from the tables the parsing uses, with the values they take.
+    for (const o of OPTIONS) assert.ok(help.stdout.includes(`--${o.flag}`) && help.stdout.includes(`env ${envName(o.flag)}`), o.flag);
+    for (const o of AGENT_OPTIONS) assert.ok(help.stdout.includes(`--${o.flag}`), `agent --${o.flag}`);
+    assert.match(help.stdout, /--auth <off\|lenient\|strict>/);
+    assert.match(help.stdout, /--tls-names <name,\.\.\.>/);
+    assert.match(help.stdout, /Options of arclight agent:\n {2}--endpoint <url> +Arclight's base URL \(required\)/);
+    assert.match(help.stdout, /--version, -v/);
+  });
+
+  it('prints the package version with --version', () => {
+    const version = spawnSync(process.execPath, [MAIN, '--version'], { env: cleanEnv(), encoding: 'utf8' });
+    assert.equal(version.status, 0);
+    assert.equal(version.stdout, `${(JSON.parse(fs.readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version}\n`);
   });
 
   it('exits 2 with a clear message on usage errors', () => {

@@ -11,7 +11,7 @@ import * as net from 'net';
 import * as path from 'path';
 import { startArclight } from '../../server/arclight';
 import { CertificateAuthority } from '../../server/pki/certificateAuthority';
-import { failedStart, giveToUnprivileged, removeScratch, scratchDir, startInChild, unprivileged } from '../support/startup';
+import { failedStart, giveToUnprivileged, isRoot, removeScratch, scratchDir, startInChild, unprivileged } from '../support/startup';
 
 const quiet = { logSink: () => undefined };
 
@@ -58,11 +58,15 @@ describe('start-up failures', () => {
       fs.chmodSync(readOnly, 0o555);
       const failure = failedStart(['--port', '0', '--data-dir', readOnly], { as: unprivileged });
       assert.equal(failure.status, 1);
-      assert.equal(failure.message, `--data-dir ${readOnly} is not writable (EACCES: permission denied); make it writable by this user, or choose another --data-dir`);
+      // As root the directory is root's and the start runs as nobody: the container's root-owned bind mount, whose fix names the owner.
+      const fix = isRoot
+        ? `it belongs to uid 0 and Arclight runs as uid 65534: give it to this user (chown 65534 ${readOnly}; for a bind mount, on the host), or choose another --data-dir`
+        : 'make it writable by this user, or choose another --data-dir';
+      assert.equal(failure.message, `--data-dir ${readOnly} is not writable (EACCES: permission denied); ${fix}`);
       const below = path.join(readOnly, 'data');
       assert.match(failedStart(['--port', '0', '--data-dir', below], { as: unprivileged }).message, new RegExp(`^--data-dir ${below} cannot be created \\(EACCES`));
       assert.deepEqual(startInChild({ dataDir: readOnly, port: 0 }, unprivileged), {
-        started: false, code: 'EACCES', message: `--data-dir ${readOnly} is not writable (EACCES: permission denied); make it writable by this user, or choose another --data-dir`,
+        started: false, code: 'EACCES', message: `--data-dir ${readOnly} is not writable (EACCES: permission denied); ${fix}`,
       });
       assert.equal(startInChild({ dataDir: below, port: 0 }, unprivileged).code, 'EACCES');
     });

@@ -142,6 +142,38 @@ describe('start-up options', () => {
       assert.equal(({} as Record<string, unknown>).port, undefined, 'no prototype was changed');
     });
 
+    it('is silent unless asked: logger takes silent, stdout or a function; anything else is refused', async () => {
+      const lines: string[] = [];
+      const a = await createArclight({ inMemory: true, logLevel: 'debug', logger: (l) => lines.push(l) });
+      a.close();
+      assert.ok(lines.length > 0, 'the logger function is given the lines');
+      const written: string[] = [];
+      const write = process.stdout.write;
+      process.stdout.write = ((chunk: string) => { written.push(String(chunk)); return true; }) as typeof process.stdout.write;
+      try {
+        (await createArclight({ inMemory: true, logLevel: 'debug' })).close();
+        (await createArclight({ inMemory: true, logLevel: 'debug', logger: 'silent' })).close();
+        await new Promise((resolve) => setTimeout(resolve, 50)); // past the stdout sink's batching
+      } finally {
+        process.stdout.write = write;
+      }
+      assert.deepEqual(written, [], 'the default and silent write nothing');
+      const loose = (options: Record<string, unknown>) => createArclight({ inMemory: true, ...options });
+      await assert.rejects(loose({ logger: 'loud' }), invalid(/^option logger: expected 'silent', 'stdout' or a function taking each line, got 'loud'$/));
+      await assert.rejects(loose({ logger: 1 }), invalid(/^option logger: expected 'silent', 'stdout' or a function taking each line, got a value of type number$/));
+      await assert.rejects(loose({ logger: 'silent', logSink: () => undefined }), invalid(/^option logger and option logSink are the same thing: give one$/));
+    });
+
+    it('takes tlsNames as names and IP addresses, refusing anything else', async () => {
+      const a = await createArclight({ inMemory: true, tlsNames: ['arclight', '*.arclight.test', '10.0.0.1', 'fd00::1'] });
+      assert.deepEqual(a.services.config.tlsNames, ['arclight', '*.arclight.test', '10.0.0.1', 'fd00::1']);
+      a.close();
+      const loose = (options: Record<string, unknown>) => createArclight({ inMemory: true, ...options });
+      await assert.rejects(loose({ tlsNames: 'arclight' }), invalid(/^option tlsNames: expected host names or IP addresses, comma-separated/));
+      await assert.rejects(loose({ tlsNames: ['good', 'bad name'] }), invalid(/'bad name' is not a host name or IP address$/));
+      await assert.rejects(loose({ tlsNames: ['https://x'] }), invalid(/'https:\/\/x' is not a host name or IP address$/));
+    });
+
     it('takes logSink, and options set to undefined as not given', async () => {
       const lines: string[] = [];
       const a = await createArclight({ inMemory: true, port: undefined, pageSize: undefined, logLevel: 'debug', logSink: (l) => lines.push(l) });
