@@ -50,14 +50,18 @@ const git = {
   kustomizations: { unified: { dependsOn: [], force: false, path: './cluster-manifests', prune: true, syncIntervalInSeconds: 300, timeoutInSeconds: 300 } },
 };
 
+/** The SDK client, with the https agent that trusts the server's CA (as the other e2e tests pass it). */
+function resourcesClient(server: TestServer): ResourceManagementClient {
+  const options = { endpoint: server.url, agent: server.agent } as unknown as ResourceManagementClientOptionalParams;
+  return new ResourceManagementClient(staticCredential(), SUB, options);
+}
+
 describe('e2e: template deployments with @azure/arm-resources 6.x', () => {
   let server: TestServer;
   let client: ResourceManagementClient;
   before(async () => {
     server = await testServer();
-    // The https agent that trusts the server's CA, as the other e2e tests pass it.
-    const options = { endpoint: server.url, agent: server.agent } as unknown as ResourceManagementClientOptionalParams;
-    client = new ResourceManagementClient(staticCredential(), SUB, options);
+    client = resourcesClient(server);
     await client.resourceGroups.createOrUpdate('dep-rg', { location: 'westeurope' });
     const cluster = await client.deployments.beginCreateOrUpdateAndWait('dep-rg', 'cluster', {
       properties: { mode: 'Incremental', template: clusterTemplate, parameters: { name: { value: 'c1' }, key: { value: agentKeys().pkcs1 } } },
@@ -136,8 +140,7 @@ describe('e2e: subscription, tenant and management group deployments with @azure
   let client: ResourceManagementClient;
   before(async () => {
     server = await testServer();
-    const options = { endpoint: server.url, agent: server.agent } as unknown as ResourceManagementClientOptionalParams;
-    client = new ResourceManagementClient(staticCredential(), SUB, options);
+    client = resourcesClient(server);
   });
   after(() => server.stop());
 
