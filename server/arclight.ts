@@ -54,9 +54,11 @@ import { regionOfPath } from './kit/faults/regionOfPath';
 import { JournalDetail, JournalFilter, RequestJournal } from './platform/requestJournal';
 import { ArclightEvent, EventStream, EventTypes } from './platform/eventStream';
 import { ConnectivityWatch } from './platform/connectivityWatch';
+import { ConnectivityTimeline } from './platform/connectivityTimeline';
 import { DirectoryAdmin } from './identity/directoryAdmin';
 import { SnapshotError, SnapshotStore } from './store/snapshots';
 import { clockStateProblem } from './core/clock';
+import { DASHBOARD_PATH } from './surfaces/testControl/dashboardControl';
 import { directoryClient, DirectoryClient, snapshotClient, SnapshotClient } from './surfaces/testControl/clients';
 
 export interface ArclightOptions extends Partial<ArclightConfig> {
@@ -265,6 +267,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     throttle: new ArmThrottle(clock, config.throttle === 'arm'),
     journal: new RequestJournal(config.journalSize),
     eventStream: new EventStream(store, clock, events, connectivity),
+    connectivityTimeline: new ConnectivityTimeline(() => services, () => services.eventStream),
     directoryAdmin: new DirectoryAdmin(store, ca, () => clock.nowMs(), enforceRoles),
     // The clock lives outside the tables: its row is written before a save and read after a restore.
     snapshots: new SnapshotStore(store, dataDir, () => clock.iso(), {
@@ -276,6 +279,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
         events.emit({ type: 'clock.moved', atMs: clock.nowMs(), frozen: clock.frozen });
         // A restore is no change of each cluster: what it brought back is the baseline.
         connectivity.rebase();
+        services.connectivityTimeline.rebase();
       },
     }),
     defaults: { tenantId: DEFAULT_TENANT_ID, subscriptionId: DEFAULT_SUBSCRIPTION_ID, clientId: DEFAULT_CLIENT_ID },
@@ -329,6 +333,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
       });
     }
     connectivity.rebase();
+    services.connectivityTimeline.rebase();
   };
 
   const hooks = {
@@ -367,6 +372,8 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
 
 export interface RunningArclight {
   url: string;
+  /** The dashboard's page, `${url}/_arclight/ui`. */
+  dashboardUrl: string;
   host: string;
   port: number;
   caCertPem: string;
@@ -442,6 +449,7 @@ export async function startArclight(options: ArclightOptions = {}): Promise<Runn
 
   return {
     url,
+    dashboardUrl: `${url}${DASHBOARD_PATH}`,
     host: config.host,
     port,
     caCertPem: ca.certPem,

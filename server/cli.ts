@@ -37,7 +37,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   process.on('unhandledRejection', (reason) => running.services.logger.error(`unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}`));
   process.stdout.write(
     `Arclight ready at ${running.url} | CA certificate: ${running.caCertPath} | tenant ${running.tenantId} | ` +
-      `subscription ${running.subscriptionId} | service principal ${running.clientId} | auth ${config.auth} | data ${config.inMemory ? 'in memory' : config.dataDir}\n`,
+      `subscription ${running.subscriptionId} | service principal ${running.clientId} | auth ${config.auth} | data ${config.inMemory ? 'in memory' : config.dataDir} | ` +
+      `dashboard ${running.dashboardUrl}\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => void running.stop().then(resolve);

@@ -12,6 +12,7 @@ import type { FaultRules } from '../kit/faults/faultRules';
 import type { ArmThrottle } from '../kit/throttling';
 import type { RequestJournal } from '../platform/requestJournal';
 import type { EventStream } from '../platform/eventStream';
+import type { ConnectivityTimeline } from '../platform/connectivityTimeline';
 import type { DirectoryAdmin } from '../identity/directoryAdmin';
 import type { SnapshotStore } from '../store/snapshots';
 
@@ -38,6 +39,8 @@ export interface Services extends ClusterSideContext {
   journal: RequestJournal;
   /** What changed, told to /_arclight/events and arclight.events once it is committed. */
   eventStream: EventStream;
+  /** Each cluster's connectivity over time, for the dashboard (/_arclight/connectivity). */
+  connectivityTimeline: ConnectivityTimeline;
   /** Tenants, subscriptions and principals made at run time (/_arclight/directory). */
   directoryAdmin: DirectoryAdmin;
   /** Named snapshots of the whole state (/_arclight/snapshots). */

@@ -1,7 +1,8 @@
 /**
  * /_arclight/*: test control, outside ARM authentication. Health and readiness for CI and
  * Docker, reset, the CA certificate, the emulator clock, the clusters' agents, the files
- * deployments link to, the request journal, the live event stream, the directory and snapshots.
+ * deployments link to, the request journal, the live event stream, the directory, snapshots
+ * and the dashboard.
  *
  * The routes are a table, so that an unknown path is 404 and a known path asked with another
  * method is 405 (with Allow), both in ARM's envelope. With --admin-key every route but health,
@@ -23,6 +24,7 @@ import { eventControlRoutes } from './eventControl';
 import { linkedContentRoutes } from './linkedContentControl';
 import { directoryRoutes } from './directoryControl';
 import { snapshotRoutes } from './snapshotControl';
+import { dashboardRoutes } from './dashboardControl';
 import type { AdminRoute } from './adminRoute';
 
 export interface AdminHooks {
@@ -87,8 +89,9 @@ function baseRoutes(s: Services, hooks: AdminHooks): AdminRoute[] {
     {
       method: 'PUT', path: '/clock', handle: async (req, res) => {
         const body = (await readJsonBody(req, s.config.bodyLimit)) as { now?: unknown; frozen?: unknown } | undefined;
-        const at = typeof body?.now === 'string' ? Date.parse(body.now) : NaN;
-        if (Number.isNaN(at)) throw badRequest('Give {"now": "<ISO 8601 instant>"} and optionally "frozen": true|false.');
+        // {"frozen": true|false} alone stops or restarts the clock where it stands.
+        const at = typeof body?.now === 'string' ? Date.parse(body.now) : body?.now === undefined && typeof body?.frozen === 'boolean' ? s.clock.nowMs() : NaN;
+        if (Number.isNaN(at)) throw badRequest('Give {"now": "<ISO 8601 instant>"} and optionally "frozen": true|false, or {"frozen": true|false} alone.');
         moveClock(() => s.clock.setMs(at, typeof body?.frozen === 'boolean' ? body.frozen : s.clock.frozen));
         sendJson(res, 200, clockView(s.clock));
       },
@@ -108,7 +111,7 @@ const matches = (route: AdminRoute, path: string) => (typeof route.path === 'str
 export function adminRoutes(s: Services, hooks: AdminHooks) {
   const routes = [
     ...baseRoutes(s, hooks), ...agentControlRoutes(s), ...linkedContentRoutes(s), ...journalControlRoutes(s), ...eventControlRoutes(s),
-    ...faultControlRoutes(s), ...directoryRoutes(s), ...snapshotRoutes(s),
+    ...faultControlRoutes(s), ...directoryRoutes(s), ...snapshotRoutes(s), ...dashboardRoutes(s),
   ];
   return async (req: Request, res: Response): Promise<void> => {
     const path = req.path.replace(/\/+$/, '') || '/';
