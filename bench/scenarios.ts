@@ -26,6 +26,8 @@ export interface BenchOptions {
   snapshotClusters: number;
   /** Subscriptions created (each against five GETs) in the directory row. */
   directoryRuns: number;
+  dashboardClusters: number;
+  dashboardRuns: number;
 }
 
 export const SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';

@@ -5,7 +5,8 @@
  *   root (arclight.ts, main.ts, index.ts) -> gateway, surfaces, http -> identity, clusterSide,
  *   simulator -> providers -> kit -> store, spec, pki -> core, protocol
  *
- * The standalone agent (agent/) imports nothing of the server: only the protocol it shares.
+ * The standalone agent (agent/) imports nothing of the server: only the protocol it shares; the
+ * dashboard's page (dashboard/) imports nothing outside itself.
  */
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
@@ -89,6 +90,11 @@ describe('architecture', () => {
     assert.deepEqual(reaching, []);
   });
 
+  it('keeps the dashboard a client: its page imports nothing of the server', () => {
+    const reaching = sourceFiles('dashboard').flatMap((file) => importsOf(file).filter((t) => !t.startsWith('dashboard/')).map((t) => `${file} -> ${t}`));
+    assert.deepEqual(reaching, []);
+  });
+
   it('leaves the simulator to the composition root: nothing else imports it', () => {
     const importers = [...GRAPH].filter(([file, targets]) => !file.startsWith('server/simulator/') && targets.some((t) => t.startsWith('server/simulator/')))
       .map(([file]) => file);
@@ -96,7 +102,7 @@ describe('architecture', () => {
   });
 
   it('says why wherever it turns a lint rule off (`eslint-disable... -- reason`)', () => {
-    const all = ['server', 'agent', 'protocol', 'scripts', 'test', 'bench'].flatMap(sourceFiles);
+    const all = ['server', 'agent', 'protocol', 'dashboard', 'scripts', 'test', 'bench'].flatMap(sourceFiles);
     const unexplained = all.flatMap((file) => fs.readFileSync(path.join(ROOT, file), 'utf8').split('\n')
       .map((line, i) => ({ line, at: `${file}:${i + 1}` }))
       .filter(({ line }) => /(\/\/|\/\*)\s*eslint-disable/.test(line) && !/eslint-disable[\w-]*\s+[\w@/-]+(?:,\s*[\w@/-]+)*\s+--\s+\S/.test(line))
