@@ -10,6 +10,7 @@ COPY server ./server
 COPY agent ./agent
 COPY protocol ./protocol
 COPY scripts ./scripts
+COPY dashboard ./dashboard
 COPY specs ./specs
 COPY db ./db
 COPY test ./test
@@ -36,6 +37,7 @@ COPY --from=build /src/dist/server ./dist/server
 COPY --from=build /src/dist/agent ./dist/agent
 COPY --from=build /src/dist/protocol ./dist/protocol
 COPY --from=build /src/dist/specs ./dist/specs
+COPY --from=build /src/dist/dashboard ./dist/dashboard
 COPY --from=build /src/db ./db
 COPY --from=build /src/specs/arclight ./specs/arclight
 USER arclight

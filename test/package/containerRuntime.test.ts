@@ -126,7 +126,7 @@ describe('the container image, without Docker', function () {
   }
 
   it('copies only built output, migrations, specs and production modules, and runs as a non-root user', () => {
-    assert.deepEqual(stage.copies.map((c) => c.from).sort(), ['db', 'dist/agent', 'dist/protocol', 'dist/server', 'dist/specs', 'node_modules', 'package.json', 'specs/arclight'].sort());
+    assert.deepEqual(stage.copies.map((c) => c.from).sort(), ['db', 'dist/agent', 'dist/dashboard', 'dist/protocol', 'dist/server', 'dist/specs', 'node_modules', 'package.json', 'specs/arclight'].sort());
     assert.equal(stage.workdir, '/app');
   });
 
@@ -137,6 +137,7 @@ describe('the container image, without Docker', function () {
       assert.equal(new URL(running.url).port, port);
       const res = await fetchHealth(running.url, running.caPem);
       assert.equal(res, 200);
+      assert.equal(await fetchHealth(running.url, running.caPem, '/_arclight/ui/app.js'), 200, 'the image serves the dashboard');
       assert.deepEqual(healthcheck(running.child.pid!), { status: 0, stdout: 'healthy\n' });
       running.child.kill('SIGTERM');
       await once(running.child, 'exit');
@@ -170,9 +171,9 @@ describe('the container image, without Docker', function () {
 });
 
 /** GET /_arclight/health over HTTPS, trusting only the server's CA. */
-async function fetchHealth(url: string, caPem: string): Promise<number> {
+async function fetchHealth(url: string, caPem: string, path = '/_arclight/health'): Promise<number> {
   const https = await import('https');
   return new Promise((resolve, reject) => {
-    https.get(`${url}/_arclight/health`, { ca: caPem }, (res) => { res.resume(); resolve(res.statusCode ?? 0); }).on('error', reject);
+    https.get(`${url}${path}`, { ca: caPem }, (res) => { res.resume(); resolve(res.statusCode ?? 0); }).on('error', reject);
   });
 }

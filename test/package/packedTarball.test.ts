@@ -73,7 +73,7 @@ describe('the packed package, installed into an empty project', function () {
 
   it('ships what runs and no tests or benchmarks', () => {
     for (const wanted of ['dist/server/index.js', 'dist/server/index.d.ts', 'dist/server/main.js', 'dist/server/cli.bundle.js', 'dist/server/cli.bundle.js.cache',
-      'dist/server/launch/healthcheck.js', 'dist/specs/bundle.json', 'db/migrations/001_initial.sql', 'specs/arclight/extensionTypes.json', 'esm/index.mjs', 'esm/index.d.mts']) {
+      'dist/server/launch/healthcheck.js', 'dist/specs/bundle.json', 'dist/dashboard/index.html', 'dist/dashboard/app.js', 'db/migrations/001_initial.sql', 'specs/arclight/extensionTypes.json', 'esm/index.mjs', 'esm/index.d.mts']) {
       assert.ok(files.includes(wanted), `the tarball has ${wanted}`);
     }
     const stray = files.filter((f) => !f.startsWith('node_modules/') && (/^(dist\/)?(test|bench|scripts)\//.test(f) || f.endsWith('.map') || f.startsWith('server/')));
