@@ -27,7 +27,7 @@ import * as path from 'path';
 import { pathSegments, resourceTypeOf } from '../server/kit/resourceIds';
 import { providerApiVersions, sortVersionsDesc } from './specSources';
 import {
-  BundleManifest, SpecBundle, BundleProvider, BundleResourceType, ManifestExtract, ManifestFile, DerivedFacts, DerivedFactsSource,
+  BundleManifest, SpecBundle, BundleProvider, BundleResourceType, ManifestExtract, ManifestFile, DerivedFacts, DerivedFactsSource, OpenEnum,
 } from '../server/spec/bundleTypes';
 import type { Json } from '../protocol/json';
 
@@ -176,6 +176,9 @@ function arrayStyle(location: string, collectionFormat = 'csv', where = ''): { s
   return style;
 }
 
+/** Where an open enum's listed values are kept (see OpenEnum): for casing, not for validation. */
+const KNOWN_VALUES = 'x-arclight-known-values';
+
 /** x-ms-enum without the descriptions of its values (documentation). */
 function enumExtension(value: Json): Json {
   if (!Array.isArray(value?.values)) return value;
@@ -231,7 +234,7 @@ export class DocumentBuilder {
   private readonly sourceFiles = new Set<string>();
   private readonly discriminatorBases: DiscriminatorBase[] = [];
 
-  constructor(private readonly title: string, private readonly version: string) {}
+  constructor(private readonly title: string, private readonly version: string, private readonly openEnums: Readonly<Record<string, OpenEnum>> = {}) {}
 
   addFile(file: string): void {
     const doc = loadJson(file);
@@ -429,6 +432,13 @@ export class DocumentBuilder {
           out[key] = value;
       }
     }
+    const open = typeof schema['x-ms-enum']?.name === 'string' && Object.hasOwn(this.openEnums, schema['x-ms-enum'].name) ? this.openEnums[schema['x-ms-enum'].name] : undefined;
+    if (open && Array.isArray(out.enum)) {
+      // Azure takes values beyond the spec's list here (the manifest's openEnums): a pattern checks them, the list still gives casing.
+      out[KNOWN_VALUES] = out.enum;
+      delete out.enum;
+      out.pattern = open.pattern;
+    }
     if (schema['x-nullable'] === true) {
       if (out.type) out.nullable = true;
       else return { anyOf: [out, { type: 'null' }] };
@@ -573,11 +583,12 @@ export function deriveFacts(schemas: Record<string, Json>, roots: Json[], of: De
       if (s.readOnly === true) m.readOnly = true;
       if (Array.isArray(s['x-ms-mutability'])) m.mutability ??= s['x-ms-mutability'];
       if (Object.hasOwn(s, 'default')) m.default ??= { value: s.default };
-      if (Array.isArray(s.enum)) {
+      const values: Json[] | undefined = Array.isArray(s.enum) ? s.enum : s[KNOWN_VALUES];
+      if (Array.isArray(values)) {
         const open = s['x-ms-enum']?.modelAsString === true;
-        if (!m.enum) m.enum = { values: [...s.enum], modelAsString: open };
+        if (!m.enum) m.enum = { values: [...values], modelAsString: open };
         else {
-          for (const v of s.enum) if (!m.enum.values.includes(v)) m.enum.values.push(v);
+          for (const v of values) if (!m.enum.values.includes(v)) m.enum.values.push(v);
           m.enum.modelAsString ||= open;
         }
       }
@@ -702,7 +713,7 @@ function main(): void {
       const shared = docKeyByFiles.get(filesKey);
       const docKey = shared ?? `${provider.namespace}@${apiVersion}`;
       docKeyByFiles.set(filesKey, docKey);
-      const builder = new DocumentBuilder(provider.namespace, apiVersion);
+      const builder = new DocumentBuilder(provider.namespace, apiVersion, provider.openEnums);
       for (const file of files) {
         const abs = path.join(SPECS, file);
         builder.addFile(abs);

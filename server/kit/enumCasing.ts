@@ -29,13 +29,17 @@ function compile(facts: DerivedFacts): Canonicalizer {
     path: e.path,
     canonical: new Map(e.values.filter((v): v is string => typeof v === 'string').map((v) => [v.toLowerCase(), v])),
   })).filter((e) => e.canonical.size > 0);
+  const inCasing = (canonical: Map<string, string>, value: unknown) => (typeof value === 'string' ? canonical.get(value.toLowerCase()) ?? value : value);
   return (body) => {
     for (const e of enums) {
-      visitPath(body, e.path, (holder, key) => {
+      // A list of enum values (`streams[]`) is reached as the array that holds them.
+      const list = e.path.endsWith('[]');
+      visitPath(body, list ? e.path.slice(0, -2) : e.path, (holder, key) => {
         const value = Object.hasOwn(holder, key) ? holder[key] : undefined;
-        if (typeof value === 'string') {
-          const canonical = e.canonical.get(value.toLowerCase());
-          if (canonical !== undefined) holder[key] = canonical;
+        if (list) {
+          if (Array.isArray(value)) value.forEach((item, i) => { value[i] = inCasing(e.canonical, item); });
+        } else if (typeof value === 'string') {
+          holder[key] = inCasing(e.canonical, value);
         }
       });
     }

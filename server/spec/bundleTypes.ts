@@ -39,6 +39,17 @@ export interface ManifestProvider {
   /** api-version -> the spec files that together define it, for versions not found in `specFolders`. */
   apiVersions?: Record<string, ManifestFile[]>;
   resourceTypes?: Record<string, ResourceTypeDeclaration>;
+  /**
+   * x-ms-enum names whose lists Azure is known to go beyond (data collection rules' streams take
+   * `Custom-*` and every `Microsoft-*` stream): the bundle checks them by `pattern` instead, and
+   * keeps the list for casing. `why` says what is known.
+   */
+  openEnums?: Record<string, OpenEnum>;
+}
+
+export interface OpenEnum {
+  pattern: string;
+  why: string;
 }
 
 /**

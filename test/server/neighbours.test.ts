@@ -119,6 +119,27 @@ describe('neighbour resources', () => {
       assert.deepEqual(listed.body.value.map((r: { id: string }) => r.id), [assoc]);
     });
 
+    it('takes the streams real rules use beyond the spec\'s list (Container insights, Custom-*), in the known ones\' casing', async () => {
+      await createGroup(a.app, 'rg');
+      const rule = `${groupPath('rg')}/providers/Microsoft.Insights/dataCollectionRules/MSCI-eastus-c1`;
+      const body = (streams: string[]) => ({
+        location: 'eastus',
+        properties: {
+          dataSources: { extensions: [{ name: 'ContainerInsightsExtension', extensionName: 'ContainerInsights', streams }] },
+          destinations: { logAnalytics: [{ name: 'ws', workspaceResourceId: `${groupPath('rg')}/providers/Microsoft.OperationalInsights/workspaces/ws` }] },
+          dataFlows: [{ streams, destinations: ['ws'] }],
+        },
+      });
+      for (const v of ['2022-06-01', '2023-03-11']) {
+        const made = await call('put', `${rule}?api-version=${v}`).send(body(['Microsoft-ContainerInsights-Group-Default', 'Custom-AppLogs_CL', 'microsoft-perf']));
+        assert.ok([200, 201].includes(made.status), made.text);
+        assert.deepEqual(made.body.properties.dataFlows[0].streams, ['Microsoft-ContainerInsights-Group-Default', 'Custom-AppLogs_CL', 'Microsoft-Perf']);
+        assert.deepEqual(made.body.properties.dataSources.extensions[0].streams, ['Microsoft-ContainerInsights-Group-Default', 'Custom-AppLogs_CL', 'Microsoft-Perf']);
+      }
+      const refused = await call('put', `${rule}?api-version=2022-06-01`).send(body(['Syslog'])).expect(400);
+      assert.match(refused.body.error.message, /streams/);
+    });
+
     it('associates a rule with a resource in 2022-06-01', async () => {
       await createCluster(a.app, 'rg', 'c1');
       const rule = `${groupPath('rg')}/providers/Microsoft.Insights/dataCollectionRules/MSCI-eastus-c1`;
