@@ -152,11 +152,13 @@ function redraw(): void {
 
 // ---- live updates --------------------------------------------------------------------------
 
+/** Beyond this many clusters changed at once, reading the lists again takes fewer requests than reading each. */
+const REREAD_ALL_ABOVE = 50;
 const changedClusters = new Set<string>();
 const readChangedClusters = debounced(async () => {
   const ids = [...changedClusters];
   changedClusters.clear();
-  await Promise.all(ids.map(readCluster));
+  await (ids.length > REREAD_ALL_ABOVE ? readClusters() : Promise.all(ids.map(readCluster)));
   redraw();
 }, 100);
 const refreshTimelines = debounced(async () => {
