@@ -54,7 +54,7 @@ import { regionOfPath } from './kit/faults/regionOfPath';
 import { JournalDetail, JournalFilter, RequestJournal } from './platform/requestJournal';
 import { ArclightEvent, EventStream, EventTypes } from './platform/eventStream';
 import { ConnectivityWatch } from './platform/connectivityWatch';
-import { ConnectivityTimeline } from './platform/connectivityTimeline';
+import { ClusterTimeline, ConnectivityTimeline } from './platform/connectivityTimeline';
 import { DirectoryAdmin } from './identity/directoryAdmin';
 import { SnapshotError, SnapshotStore } from './store/snapshots';
 import { clockStateProblem } from './core/clock';
@@ -141,6 +141,8 @@ export interface Arclight {
   directory: DirectoryClient;
   /** Named snapshots of the whole state (/_arclight/snapshots). */
   snapshots: SnapshotClient;
+  /** Each connected cluster's connectivity over time (GET /_arclight/connectivity); watching begins with the first call. */
+  connectivityTimelines(): ClusterTimeline[];
   /** Back to the initial state: everything, or one subscription's resources and registrations. */
   reset(subscriptionId?: string): void;
   close(): void;
@@ -367,6 +369,7 @@ export async function createArclight(options: ArclightOptions = {}): Promise<Arc
     app, services, requests, events: eventsClient(services.eventStream), faults: faultControl(faults), reset, close: () => store.close(),
     directory: directoryClient(services.directoryAdmin, () => config.publicUrl ?? `https://${config.host}:${config.port}`),
     snapshots: snapshotClient(services.snapshots),
+    connectivityTimelines: () => services.connectivityTimeline.list(),
   };
 }
 
@@ -392,6 +395,8 @@ export interface RunningArclight {
   directory: DirectoryClient;
   /** Named snapshots: `await arclight.snapshots.save('s1')`, `.restore`, `.list`, `.delete`, `.export`, `.import`. */
   snapshots: SnapshotClient;
+  /** Each connected cluster's connectivity over time, as the dashboard draws it. */
+  connectivityTimelines(): ClusterTimeline[];
   reset(subscriptionId?: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -465,6 +470,7 @@ export async function startArclight(options: ArclightOptions = {}): Promise<Runn
     events: instance.events,
     directory: directoryClient(instance.services.directoryAdmin, () => config.publicUrl ?? url),
     snapshots: instance.snapshots,
+    connectivityTimelines: instance.connectivityTimelines,
     reset: async (subscriptionId?: string) => instance.reset(subscriptionId),
     stop,
   };

@@ -67,6 +67,7 @@ describe('the dashboard\'s endpoints', () => {
     await request(a.app).delete(`${id}?api-version=2024-01-01`).set('Authorization', token);
     await request(a.app).get(`${id}?api-version=2024-01-01`).set('Authorization', token);
     assert.equal(await timelineOf(id), undefined, 'a deleted cluster has no timeline');
+    assert.deepEqual(a.connectivityTimelines(), [], 'the programmatic call answers the same');
   });
 
   it('gives clusters that existed before anyone watched the past their facts tell, and starts again at a reset', async () => {
@@ -77,6 +78,7 @@ describe('the dashboard\'s endpoints', () => {
     const now = new Date(Date.parse(START) + 20 * 60_000).toISOString();
     assert.deepEqual(await timelineOf(connected), [{ status: 'Unknown', since: START }, { status: 'Connected', since: now }]);
     assert.deepEqual(await timelineOf(offline), [{ status: 'Offline', since: new Date(Date.parse(START) + 900_000).toISOString() }]);
+    assert.deepEqual(a.connectivityTimelines().find((t) => t.id === offline)?.entries, await timelineOf(offline));
     await admin('post', '/reset').expect(200);
     assert.deepEqual((await admin('get', '/connectivity').expect(200)).body.value, []);
   });
