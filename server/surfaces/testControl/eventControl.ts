@@ -47,7 +47,7 @@ export function eventControlRoutes(s: Services): AdminRoute[] {
       res.write(': arclight events\n\n');
       // The events of one turn of the event loop (the commits of several requests) go out in one
       // write, at its end: a write, a TLS record and a system call per event and stream cost more
-      // than making the events did, and the turn's end is not later than a client can tell.
+      // than making the events did, and the turn's end is no more than milliseconds away.
       let pending = '';
       const flush = () => {
         if (!res.destroyed) res.write(pending);
