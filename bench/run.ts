@@ -8,7 +8,8 @@
  * run, --group-conns 1,8,32, --cluster-conns 8, --cold-runs 7, --memory-creates 10000,
  * --list-items 1000, --agent-creates 5000, --template-runs 3, --snapshot-clusters 1000, --directory-runs 50,
  * --dashboard-clusters 1000, --dashboard-runs 3,
- * --quick (1 s runs, 3 cold starts, for a smoke check).
+ * --quick (1 s runs, 3 cold starts, for a smoke check), --only journal,subscribers (just those
+ * rows, each on a fresh Arclight: for working on one of them).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -31,7 +32,11 @@ const TARGETS = {
 const BARE_TARGETS = { get: 0.4, listPage: 0.3, walk: 0.4, put: 0.35, coldStart: 1.5, rssVsExpress: 1.0 };
 const PAGE_SIZE = 100; // Arclight's default --page-size; the references page the same way
 
-function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
+/** The rows --only can pick. */
+const ONLY = ['journal', 'subscribers'] as const;
+type Only = typeof ONLY[number];
+
+function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions & { only: Only[] } {
   const flags = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i].replace(/^--/, '').split('=', 2);
@@ -42,7 +47,11 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
   const quick = value('quick', 'false') === 'true';
   const seconds = (name: string, fallback: number) => Number(value(name, String(fallback))) * 1000;
   const list = (name: string, fallback: string) => value(name, fallback).split(',').map(Number).filter((n) => n > 0);
+  const only = value('only', '').split(',').map((o) => o.trim()).filter(Boolean);
+  const unknown = only.find((o) => !(ONLY as readonly string[]).includes(o));
+  if (unknown) throw new Error(`--only takes ${ONLY.join(', ')}; not '${unknown}'`);
   return {
+    only: only as Only[],
     warmupMs: seconds('warmup', quick ? 0.5 : 1),
     durationMs: seconds('duration', quick ? 1 : 3),
     groupLevels: list('group-conns', '1,8,32'),
@@ -60,8 +69,58 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
   };
 }
 
+/** The request journal's cost: the same GET against an Arclight that keeps none (--journal-size 0); the line to print. */
+async function journalCost(work: Workload, arclight: ServerUnderTest, conns: number, started: ServerUnderTest[], targets: Target[]): Promise<string> {
+  const journalOff = await startArclight(['--journal-size', '0']);
+  started.push(journalOff);
+  await work.seed(journalOff, work.clientDocuments);
+  const [off, on] = await compare(work, [journalOff, arclight], 'connectedClusters GET, journal', conns, () => ({ path: work.clusterGet }));
+  const ratio = on.result.perSecond / off.result.perSecond;
+  targets.push({ label: 'connectedClusters GET, journal on / off', value: ratio, kind: 'ratio', bound: TARGETS.journalOnVsOff, unit: 'x' });
+  return `connectedClusters GET at ${conns} conns with the request journal on (the default, full): ${on.result.perSecond.toFixed(0)} req/s; with --journal-size 0: ${off.result.perSecond.toFixed(0)} req/s (${ratio.toFixed(2)}x)`;
+}
+
+/** 100 clients of the live event stream while 1,000 clusters are created: no event lost, hardly slower. */
+async function subscribersCost(work: Workload, started: ServerUnderTest[], targets: Target[]): Promise<void> {
+  const eventsArclight = await startArclight();
+  started.push(eventsArclight);
+  const heard = await createsWithSubscribers(work, eventsArclight, 1000, 100);
+  const slowdown = heard.withSeconds / heard.withoutSeconds;
+  console.log(`1,000 connectedClusters creates: ${heard.withoutSeconds.toFixed(2)} s with nobody listening, ${heard.withSeconds.toFixed(2)} s with 100 clients of /_arclight/events (${slowdown.toFixed(2)}x); resource.created events lost: ${heard.lost}`);
+  targets.push({ label: 'creates with 100 event subscribers / without', value: slowdown, kind: 'max', bound: TARGETS.subscribersSlowdown, unit: 'x' });
+  targets.push({ label: 'events lost to 100 subscribers of 1,000 creates', value: heard.lost, kind: 'max', bound: 0, unit: 'events' });
+}
+
+/** --only: the rows asked for, each against a fresh Arclight (the journal's filled by a warm-up run first). */
+async function runOnly(options: BenchOptions & { only: Only[] }, work: Workload): Promise<Target[]> {
+  const targets: Target[] = [];
+  const started: ServerUnderTest[] = [];
+  try {
+    if (options.only.includes('journal')) {
+      const arclight = await startArclight();
+      started.push(arclight);
+      await work.seed(arclight, work.clientDocuments);
+      await work.run(work.job(arclight, { path: work.clusterGet, concurrency: options.clusterLevels[0], count: 10_000 }));
+      console.log(await journalCost(work, arclight, options.clusterLevels[0], started, targets));
+    }
+    if (options.only.includes('subscribers')) await subscribersCost(work, started, targets);
+  } finally {
+    for (const s of started) await s.stop();
+  }
+  return targets;
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), process.env);
+  if (options.only.length) {
+    const load = new LoadGenerator();
+    try {
+      console.log(summary(await runOnly(options, new Workload(load, options))));
+    } finally {
+      await load.stop();
+    }
+    return;
+  }
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   console.log(`Arclight bench: node ${process.version}, ${os.cpus().length} x ${cpu}, ${os.platform()}`);
   console.log(`each run: ${options.warmupMs / 1000} s warm-up, ${options.durationMs / 1000} s measured; load generator in its own process (https.Agent keep-alive)\n`);
@@ -124,13 +183,7 @@ async function main(): Promise<void> {
     await scenario('extensions PUT (create)', options.clusterLevels, TARGETS.put,
       () => ({ method: 'PUT', path: work.extensionCreatePath(), body: work.extensionBody, expectStatus: [201] }));
 
-    // The request journal's cost: the same GET against an Arclight that keeps none (--journal-size 0).
-    const journalOff = await startArclight(['--journal-size', '0']);
-    started.push(journalOff);
-    await work.seed(journalOff, work.clientDocuments);
-    const [off, on] = await compare(work, [journalOff, arclight], 'connectedClusters GET, journal', options.clusterLevels[0], () => ({ path: work.clusterGet }));
-    const journalRatio = on.result.perSecond / off.result.perSecond;
-    targets.push({ label: 'connectedClusters GET, journal on / off', value: journalRatio, kind: 'ratio', bound: TARGETS.journalOnVsOff, unit: 'x' });
+    const journalLine = await journalCost(work, arclight, options.clusterLevels[0], started, targets);
 
     const move = await regionMoveMs(arclight, options.coldStartRuns);
     const sdkWaitMs = await sdkCreateAndWaitMs(arclight, options.coldStartRuns);
@@ -166,17 +219,10 @@ async function main(): Promise<void> {
     console.log(`${options.agentCreates.toLocaleString('en-US')} connectedClusters creates with --agents simulated, seconds per 1,000: ${batches.map((b) => b.toFixed(2)).join(', ')} (last / first: ${growth.toFixed(2)})`);
     targets.push({ label: 'creates with simulated agents: last 1,000 / first 1,000', value: growth, kind: 'max', bound: TARGETS.batchGrowth, unit: 'x' });
 
-    // 100 clients of the live event stream while 1,000 clusters are created: no event lost, hardly slower.
-    const eventsArclight = await startArclight();
-    started.push(eventsArclight);
-    const heard = await createsWithSubscribers(work, eventsArclight, 1000, 100);
-    const slowdown = heard.withSeconds / heard.withoutSeconds;
-    console.log(`1,000 connectedClusters creates: ${heard.withoutSeconds.toFixed(2)} s with nobody listening, ${heard.withSeconds.toFixed(2)} s with 100 clients of /_arclight/events (${slowdown.toFixed(2)}x); resource.created events lost: ${heard.lost}`);
-    targets.push({ label: 'creates with 100 event subscribers / without', value: slowdown, kind: 'max', bound: TARGETS.subscribersSlowdown, unit: 'x' });
-    targets.push({ label: 'events lost to 100 subscribers of 1,000 creates', value: heard.lost, kind: 'max', bound: 0, unit: 'events' });
+    await subscribersCost(work, started, targets);
 
     console.log(`region move of a cluster with 2 extensions, 1 flux and 1 source control configuration through the official SDKs (list, delete, reconnect in another region, recreate, list): median ${move.medianMs.toFixed(0)} ms (runs: ${move.runs.map((r) => r.toFixed(0)).join(', ')}; in Azure: many minutes)\n`);
-    console.log(`connectedClusters GET at ${options.clusterLevels[0]} conns with the request journal on (the default, full after the runs above): ${on.result.perSecond.toFixed(0)} req/s; with --journal-size 0: ${off.result.perSecond.toFixed(0)} req/s (${journalRatio.toFixed(2)}x)\n`);
+    console.log(`${journalLine}\n`);
     console.log(`a connected cluster, an extension and a flux configuration created and waited for with the official JS SDK (default polling): median ${sdkWaitMs.toFixed(0)} ms; the same three PUTs against the bare-node reference: ${barePutsMs.toFixed(1)} ms (${(sdkWaitMs / barePutsMs).toFixed(1)}x)\n`);
     const templateRatio = hundred.deploymentMs / hundred.sdkCallsMs;
     console.log(`a template of 100 resources (a cluster, 33 extensions, 33 flux and 33 source control configurations) deployed through the SDK: median ${hundred.deploymentMs.toFixed(0)} ms; the same 100 resources by 100 sequential SDK calls: median ${hundred.sdkCallsMs.toFixed(0)} ms (${templateRatio.toFixed(2)}x; runs: ${hundred.runs.map((r) => `${r.deploymentMs.toFixed(0)}/${r.sdkCallsMs.toFixed(0)}`).join(', ')})\n`);

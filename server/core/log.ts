@@ -91,6 +91,9 @@ export class Logger {
 // `parameters`: a template deployment's, whose secure values only the template can tell from the others.
 const SECRET_FIELD = /secret|password|token|sharedkey|assertion|authorization|protectedsettings|privatekey|private_key|sastoken|accountkey|clientcertificate|kubeconfigs|^code$|^parameters$/i;
 
+/** Whether `redact` hides a field of this name whole (whatever its value, but null). */
+export const isSecretField = (name: string): boolean => SECRET_FIELD.test(name);
+
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 32 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));

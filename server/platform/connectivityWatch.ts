@@ -5,6 +5,10 @@
  * keeps each cluster's last status and reads it again when it can have changed: a write to the
  * cluster or by its agents, a move of the clock, and the instant of its next change (a heartbeat
  * growing older than --offline-after, the certificate's expiry), for which one timer waits.
+ * A write costs the read of its cluster, not of every cluster: the timer only moves when the
+ * write brings a change sooner than the one it waits for. A change that a write put off leaves
+ * the timer early; it then reads every cluster, as it would have at the right instant, and
+ * waits for the next.
  */
 import { CLUSTER_TYPE, clusterView } from '../providers/kubernetes/connectedClusters';
 import type { ProviderContext } from '../providers/context';
@@ -34,6 +38,8 @@ export class ConnectivityWatch {
   private listeners = 0;
   private readonly known = new Map<string, Known>();
   private timer?: NodeJS.Timeout;
+  /** When the timer fires, on the emulator clock (Infinity: no timer). */
+  private timerAt = Infinity;
 
   /** The context comes as a function: the watch is built with the services it reads. */
   constructor(private readonly context: () => ProviderContext) {}
@@ -62,17 +68,22 @@ export class ConnectivityWatch {
   unwatch(): void {
     if (this.listeners === 0 || --this.listeners > 0) return;
     this.known.clear();
-    clearTimeout(this.timer);
+    this.wakeAt(Infinity);
   }
 
   /** A committed domain event: whatever it may have changed is read again. */
   noticed(e: DomainEvent): void {
     if (!this.watching) return;
-    if (e.type === 'clock.moved') this.readAll();
-    else if (e.type === 'resource.deleted') this.forget(e.resource.key);
-    else if ('resource' in e && e.resource.type === CLUSTER_TYPE) this.update(this.s.store.resources.get(e.resource.key));
-    else return;
-    this.schedule();
+    if (e.type === 'clock.moved') {
+      this.readAll();
+      this.schedule();
+    } else if (e.type === 'resource.deleted') {
+      // A timer left waiting for a deleted cluster's change reads every cluster for nothing, once.
+      this.forget(e.resource);
+    } else if ('resource' in e && e.resource.type === CLUSTER_TYPE) {
+      const known = this.update(this.s.store.resources.get(e.resource.key));
+      if (known && known.changesAt < this.timerAt) this.wakeAt(known.changesAt);
+    }
   }
 
   private read(cluster: StoredResource): Known {
@@ -88,18 +99,24 @@ export class ConnectivityWatch {
     return { id: cluster.id, status, changesAt: candidates.length ? Math.min(...candidates) : Infinity };
   }
 
-  private update(cluster: StoredResource | undefined): void {
-    if (!cluster) return;
+  private update(cluster: StoredResource | undefined): Known | undefined {
+    if (!cluster) return undefined;
     const before = this.known.get(cluster.key);
     const now = this.read(cluster);
     this.known.set(cluster.key, now);
     if (before?.status !== now.status) {
       this.onChange?.({ id: now.id, from: before?.status ?? null, to: now.status });
     }
+    return now;
   }
 
-  private forget(key: string): void {
-    for (const k of this.known.keys()) if (k === key || k.startsWith(`${key}/`)) this.known.delete(k);
+  /** A deleted resource: a cluster, or what held clusters (a group, a subscription). */
+  private forget(resource: StoredResource): void {
+    if (resource.type === CLUSTER_TYPE) {
+      this.known.delete(resource.key);
+      return;
+    }
+    for (const k of this.known.keys()) if (k.startsWith(`${resource.key}/`)) this.known.delete(k);
   }
 
   private readAll(): void {
@@ -111,15 +128,23 @@ export class ConnectivityWatch {
     for (const key of this.known.keys()) if (!present.has(key)) this.known.delete(key);
   }
 
-  /** One timer for the earliest change to come; none while the clock stands still. */
+  /** One timer for the earliest change to come. */
   private schedule(): void {
-    clearTimeout(this.timer);
-    if (!this.watching || this.s.clock.frozen) return;
     let next = Infinity;
     for (const k of this.known.values()) next = Math.min(next, k.changesAt);
-    if (next === Infinity) return;
-    const delay = Math.min(MAX_DELAY_MS, Math.max(0, next - this.s.clock.nowMs()));
+    this.wakeAt(next);
+  }
+
+  /** The timer set for `instant` (on the emulator clock); none while the clock stands still. */
+  private wakeAt(instant: number): void {
+    clearTimeout(this.timer);
+    this.timerAt = Infinity;
+    if (!this.watching || this.s.clock.frozen || instant === Infinity) return;
+    const now = this.s.clock.nowMs();
+    const delay = Math.min(MAX_DELAY_MS, Math.max(0, instant - now));
+    this.timerAt = now + delay;
     this.timer = setTimeout(() => {
+      this.timerAt = Infinity;
       this.readAll();
       this.schedule();
     }, delay);

@@ -3,11 +3,12 @@
  * read, for tests that assert on what their code sent (GET /_arclight/requests,
  * arclight.requests). Every entry keeps what identifies the request; the newest BODIES_KEPT
  * also keep the request's headers and JSON body as they arrived, redacted as the log redacts
- * only when read. Both are kept as text in byte rings (see byteRing.ts): a full journal of
+ * only when read (but for the values of headers redacted whole, which are not kept). Both are
+ * kept as text in byte rings (see byteRing.ts): a full journal of
  * 10,000 costs a few MiB, and no object per request. Response bodies are not kept: they are
  * what reading the resource returns.
  */
-import { redact } from '../core/log';
+import { isSecretField, redact } from '../core/log';
 import { ByteRing } from './byteRing';
 
 export const BODIES_KEPT = 500;
@@ -87,16 +88,62 @@ function bodyOf(text: string): unknown {
   }
 }
 
-type Packed = [string, number, string, string, string | null, number, string | null, number, string | null, string | null, string | null];
+/*
+ * The rings' texts are lines, not JSON: JSON.stringify, for every request, cost more than the
+ * rest of keeping it. An entry is its fields one a line, in JournalEntry's order. A text field
+ * that could hold a line break (a principal, an error code, a fault rule's id), or be mistaken
+ * for null or for JSON, is written as JSON; null is an empty line.
+ */
+const line = (v: string | null) => (v === null ? '' : v === '' || v.startsWith('"') || v.includes('\n') ? JSON.stringify(v) : v);
+const unline = (l: string): string | null => (l === '' ? null : l.startsWith('"') ? (JSON.parse(l) as string) : l);
 
-const pack = (r: RecordedRequest): Packed =>
-  [r.id, r.timeMs, r.method, r.path, r.apiVersion, r.status, r.errorCode, r.durationMs, r.principal, r.clientRequestId, r.fault];
+const pack = (r: RecordedRequest): string =>
+  `${line(r.id)}\n${r.timeMs}\n${line(r.method)}\n${line(r.path)}\n${line(r.apiVersion)}\n${r.status}\n${line(r.errorCode)}\n${r.durationMs}\n`
+  + `${line(r.principal)}\n${line(r.clientRequestId)}\n${line(r.fault)}`;
 
-const unpack = (p: Packed): RecordedRequest => ({
-  id: p[0], timeMs: p[1], method: p[2], path: p[3], apiVersion: p[4], status: p[5], errorCode: p[6], durationMs: p[7], principal: p[8], clientRequestId: p[9], fault: p[10],
-});
+function unpack(text: string): RecordedRequest {
+  const f = text.split('\n');
+  return {
+    id: unline(f[0])!, timeMs: Number(f[1]), method: unline(f[2])!, path: unline(f[3])!, apiVersion: unline(f[4]), status: Number(f[5]), errorCode: unline(f[6]),
+    durationMs: Number(f[7]), principal: unline(f[8]), clientRequestId: unline(f[9]), fault: unline(f[10]),
+  };
+}
 
-function detail(r: RecordedRequest, kept: { rawHeaders?: string[]; bodyText?: string } | undefined): JournalDetail {
+interface Kept {
+  rawHeaders?: string[];
+  bodyText?: string;
+}
+
+/**
+ * What the newest entries keep: the id, how many header lines follow (-1: none kept), whether a
+ * body follows them (1 or 0), the header names and values a line each, then the body, line
+ * breaks and all. Header names and values hold no line break: Node's HTTP parser refuses them.
+ * A header that reading redacts whole keeps no value: the same answer, and a bearer token, most
+ * of a request's headers, is neither copied nor held.
+ */
+function packKept(r: RecordedRequest): string {
+  let headers = '';
+  const raw = r.rawHeaders ?? [];
+  for (let i = 0; i + 1 < raw.length; i += 2) headers += `${raw[i]}\n${isSecretField(raw[i]) ? '' : raw[i + 1]}\n`;
+  return `${r.id}\n${r.rawHeaders ? raw.length - (raw.length % 2) : -1}\n${r.bodyText === undefined ? 0 : 1}\n${headers}${r.bodyText ?? ''}`;
+}
+
+function unpackKept(text: string): [string, Kept] {
+  let at = 0;
+  const next = () => {
+    const end = text.indexOf('\n', at);
+    const out = text.slice(at, end);
+    at = end + 1;
+    return out;
+  };
+  const id = next();
+  const headerLines = Number(next());
+  const hasBody = next() === '1';
+  const rawHeaders = headerLines < 0 ? undefined : Array.from({ length: headerLines }, next);
+  return [id, { rawHeaders, bodyText: hasBody ? text.slice(at) : undefined }];
+}
+
+function detail(r: RecordedRequest, kept: Kept | undefined): JournalDetail {
   const out: JournalDetail = {
     id: r.id, time: new Date(r.timeMs).toISOString(), method: r.method, path: r.path, apiVersion: r.apiVersion, status: r.status,
     errorCode: r.errorCode, durationMs: r.durationMs, principal: r.principal, clientRequestId: r.clientRequestId, fault: r.fault,
@@ -121,22 +168,19 @@ export class RequestJournal {
 
   record(r: RecordedRequest): void {
     if (!this.enabled) return;
-    this.entries.push(JSON.stringify(pack(r)));
-    if (r.rawHeaders || r.bodyText !== undefined) this.bodies.push(JSON.stringify([r.id, r.rawHeaders ?? null, r.bodyText ?? null]));
+    this.entries.push(pack(r));
+    if (r.rawHeaders || r.bodyText !== undefined) this.bodies.push(packKept(r));
   }
 
   /** Newest first, with the redacted headers and body where they are still kept. */
   list(filter: JournalFilter = {}): JournalDetail[] {
-    const kept = new Map<string, { rawHeaders?: string[]; bodyText?: string }>();
-    for (const text of this.bodies.newestFirst()) {
-      const [id, rawHeaders, bodyText] = JSON.parse(text) as [string, string[] | null, string | null];
-      kept.set(id, { rawHeaders: rawHeaders ?? undefined, bodyText: bodyText ?? undefined });
-    }
+    const kept = new Map<string, Kept>();
+    for (const text of this.bodies.newestFirst()) kept.set(...unpackKept(text));
     const out: JournalDetail[] = [];
     const limit = filter.limit ?? Infinity;
     for (const text of this.entries.newestFirst()) {
       if (out.length >= limit) break;
-      const r = unpack(JSON.parse(text) as Packed);
+      const r = unpack(text);
       if (accepts(r, filter)) out.push(detail(r, kept.get(r.id)));
     }
     return out;

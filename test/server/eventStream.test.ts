@@ -105,6 +105,37 @@ describe('live events', () => {
     });
   });
 
+  describe('connectivity as time alone goes by (the clock running, --offline-after 1)', () => {
+    let a: TestArclight;
+    beforeEach(async () => {
+      a = await testArclight({ agents: 'simulated', offlineAfter: 1 });
+      await createGroup(a.app, 'rg');
+    });
+    afterEach(() => a.close());
+    const connectThenDisconnect = async (name: string) => {
+      const id = clusterPath('rg', name);
+      await request(a.app).put(`${id}?api-version=2024-01-01`).set('Authorization', token).send(clusterBody()).expect(201);
+      await request(a.app).get(`${id}?api-version=2024-01-01`).set('Authorization', token).expect(200);
+      await request(a.app).post(`/_arclight/clusters${id}/disconnect`).expect(200);
+      return id;
+    };
+
+    it('tells Offline when the heartbeat grows old, for a cluster whose change comes before the one the timer waited for too', async () => {
+      const stop = a.events.subscribe(['connectivity'], () => undefined);
+      try {
+        const first = a.events.waitFor({ type: 'connectivity.changed', id: clusterPath('rg', 'first'), to: 'Offline' });
+        await connectThenDisconnect('first');
+        assert.equal((await first).from, 'Connected');
+        // The timer now waits for the first cluster's certificate to expire, days away.
+        const second = a.events.waitFor({ type: 'connectivity.changed', id: clusterPath('rg', 'second'), to: 'Offline' });
+        await connectThenDisconnect('second');
+        assert.equal((await second).from, 'Connected');
+      } finally {
+        stop();
+      }
+    });
+  });
+
   describe('commits', () => {
     it('runs what a transaction asks for after it commits, and never for what rolls back', () => {
       const store = Store.open(undefined);

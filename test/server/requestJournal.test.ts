@@ -131,4 +131,23 @@ describe('request journal ring', () => {
     assert.equal(all[BODIES_KEPT].requestHeaders, undefined);
     assert.equal(all[all.length - 1].path, '/p/5');
   });
+
+  it('gives back every field as recorded, whatever text it holds', () => {
+    const ring = new RequestJournal(10);
+    const awkward = {
+      ...entry(1), apiVersion: '', errorCode: 'Two\nlines', principal: '"quoted"', clientRequestId: '\\"', fault: 'rule-1', durationMs: 12.345, timeMs: 1.5,
+      rawHeaders: ['X-Empty', '', 'X-Repeated', 'a', 'x-repeated', 'b', 'X-Ms-Token', 'not kept'], bodyText: '{\n  "text": "a\\nb"\n}\n',
+    };
+    ring.record(awkward);
+    ring.record({ ...entry(2), rawHeaders: [], bodyText: '' });
+    ring.record({ ...entry(3), rawHeaders: undefined });
+    const [none, empty, first] = ring.list();
+    const { id, method, path, apiVersion, status, errorCode, durationMs, principal, clientRequestId, fault } = awkward;
+    assert.deepEqual(first, {
+      id, time: new Date(1.5).toISOString(), method, path, apiVersion, status, errorCode, durationMs, principal, clientRequestId, fault,
+      requestHeaders: { 'x-empty': '', 'x-repeated': 'a, b', 'x-ms-token': '[redacted]' }, requestBody: { text: 'a\nb' },
+    });
+    assert.deepEqual([empty.requestHeaders, empty.requestBody], [{}, '']);
+    assert.deepEqual([none.requestHeaders, none.requestBody], [undefined, { n: 3 }]);
+  });
 });
