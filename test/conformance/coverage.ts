@@ -31,7 +31,6 @@ const NOT_AVAILABLE = 'its example files are in neither specs/ nor ../shared/spe
  */
 const NEWEST_GA_GAPS: Readonly<Record<string, string>> = Object.fromEntries([
   ...['Update', 'Delete', 'ListByResourceGroup'].map((op) => `Microsoft.Kubernetes 2026-05-01 ConnectedCluster_${op}`),
-  'Microsoft.KubernetesConfiguration 2024-11-01 SourceControlConfigurations_List',
 ].map((gap) => [gap, NOT_AVAILABLE]).concat(Object.entries(NEIGHBOUR_GAPS)));
 
 /** The example files specs/ lacks, by folder (relative to specs/), as missingExamples.json records them. */

@@ -123,10 +123,6 @@ export const kubernetesConfigurationConformance: ConformanceProvider = {
     '2019-11-01-preview Operations_List BatchAccountDelete': ARRAY_OPERATIONS_LIST,
     '2020-07-01-preview Operations_List BatchAccountDelete': ARRAY_OPERATIONS_LIST,
     '2021-05-01-preview Operations_List BatchAccountDelete': ARRAY_OPERATIONS_LIST,
-    // The upstream index holds no 2024-11-01 CreateFluxConfiguration.json (a git source): the only create of the
-    // version makes a bucket configuration, which these git examples then list and patch.
-    ...Object.fromEntries(['FluxConfigurations_List List Flux Configuration', 'FluxConfigurations_Update Patch Flux Configuration'].map((op) => [`2024-11-01 ${op}`,
-      'its git configuration\'s create example (CreateFluxConfiguration.json) is not vendored for 2024-11-01 (missingExamples.json); the runner could only make the bucket one'])),
   },
   notImplemented: {
     'privateLinkScopes/privateEndpointConnections': NO_PRIVATE_ENDPOINTS,

@@ -37,10 +37,12 @@ export const operationalInsightsConformance: ConformanceProvider = {
     '2022-10-01 DeletedWorkspaces_List WorkspacesSubscriptionList': 'the spec points DeletedWorkspaces_List at the workspace list example; Arclight keeps nothing soft-deleted, so the list is empty',
     '2022-10-01 DeletedWorkspaces_ListByResourceGroup WorkspacesGet': 'the spec points DeletedWorkspaces_ListByResourceGroup at the workspace list example; Arclight keeps nothing soft-deleted, so the list is empty',
     '2022-10-01 Workspaces_Delete WorkspacesDelete': 'the example documents 200, 202 and 204; Arclight deletes at once (200), and the runner expects the 202 when one is documented',
-    // 2020-08-01's files have the same faults as 2022-10-01's (the same spec references).
-    '2020-08-01 Workspaces_Get WorkspaceGet': 'the vendored example file (WorkspacesGet.json) holds a list body for a single get: the example is wrong, not the server',
-    '2020-08-01 DeletedWorkspaces_List WorkspacesSubscriptionList': 'the spec points DeletedWorkspaces_List at the workspace list example; Arclight keeps nothing soft-deleted, so the list is empty',
-    '2020-08-01 DeletedWorkspaces_ListByResourceGroup WorkspacesGet': 'the spec points DeletedWorkspaces_ListByResourceGroup at the workspace list example; Arclight keeps nothing soft-deleted, so the list is empty',
+    // 2020-08-01's and 2021-12-01-preview's files have the same faults as 2022-10-01's (the same spec references).
+    ...Object.fromEntries(['2020-08-01', '2021-12-01-preview'].flatMap((v) => [
+      [`${v} Workspaces_Get WorkspaceGet`, 'the vendored example file (WorkspacesGet.json) holds a list body for a single get: the example is wrong, not the server'],
+      [`${v} DeletedWorkspaces_List WorkspacesSubscriptionList`, 'the spec points DeletedWorkspaces_List at the workspace list example; Arclight keeps nothing soft-deleted, so the list is empty'],
+      [`${v} DeletedWorkspaces_ListByResourceGroup WorkspacesGet`, 'the spec points DeletedWorkspaces_ListByResourceGroup at the workspace list example; Arclight keeps nothing soft-deleted, so the list is empty'],
+    ])),
   },
   tolerances: [
     nextLink,
@@ -50,8 +52,8 @@ export const operationalInsightsConformance: ConformanceProvider = {
     { path: 'properties.forceCmkForQuery', reason: 'not set by the create example; Arclight returns what was sent' },
     {
       path: 'value[].tags',
-      reason: 'the subscription list also shows the two workspaces setup() makes, untagged, for the shared-keys examples of the version',
-      only: ['2020-08-01 Workspaces_List WorkspacesSubscriptionList'],
+      reason: 'the subscription list also shows the two workspaces setup() makes, untagged, for the shared-keys examples of these versions',
+      only: ['2020-08-01 Workspaces_List WorkspacesSubscriptionList', '2021-12-01-preview Workspaces_List WorkspacesSubscriptionList'],
     },
   ],
 };
