@@ -38,7 +38,7 @@ export const kubernetesConformance: ConformanceProvider = {
     ...['securityProfile', 'oidcIssuerProfile', 'arcAgentProfile.desiredAgentVersion'].map((field) => ({
       path: `properties.${field}`,
       reason: 'the example reads a cluster created with workload identity, an OIDC issuer and a desired agent version, which no create example of its variant makes',
-      only: ['2024-02-01-preview', '2024-06-01-preview', '2024-07-01-preview', '2024-12-01-preview', '2025-12-01-preview', '2026-05-01'].map((v) => `${v} ConnectedCluster_Get GetClusterExample`),
+      only: ['2024-02-01-preview', '2024-06-01-preview', '2024-07-01-preview', '2024-07-15-preview', '2024-12-01-preview', '2025-12-01-preview', '2026-02-01-preview', '2026-05-01'].map((v) => `${v} ConnectedCluster_Get GetClusterExample`),
     })),
     { path: 'properties.miscellaneousProperties', reason: 'service-internal details of provisioned clusters (createCorrelationId, infrastructureVersion) that Arclight has none of' },
     { path: 'properties.aadProfile', reason: 'the agentless examples show an empty aadProfile ({}); Arclight leaves out a profile none of whose properties is set' },

@@ -79,6 +79,7 @@ export const kubernetesConfigurationConformance: ConformanceProvider = {
     ...agentReported(['lastSourceSyncedCommitId', 'lastSourceSyncedAt', 'lastSourceUpdatedCommitId', 'lastSourceUpdatedAt'],
       "the flux source's synced commit and time as 2021-11-01-preview (lastSourceSynced*) and 2022-01-01-preview (lastSourceUpdated*) name them: reported by the cluster's agents, absent until an agent reports"),
     ...agentReported(['installState', 'lastStatusTime'], "the extension's install state and last status time (2020-07-01-preview), reported by the cluster's agents: absent until an agent reports"),
+    ...agentReported(['additionalDetails'], "links the extension type's publisher registers (docs, release notes, troubleshooting guide), reported by the service: Arclight's extension type catalog has none, so they are absent"),
     { path: 'supportedScopes.clusterScopeSettings', reason: 'types installed only at namespace scope have no cluster scope settings (Azure answers null, test_k8s_extension_types.yaml)' },
     { path: 'clusterScopeSettings.properties.defaultReleaseNamespace', reason: 'types without a default release namespace (Azure answers null): the extension is released into a namespace after its name' },
     { path: 'clusterScopeSettings.defaultReleaseNamespace', reason: 'types without a default release namespace (Azure answers null): the extension is released into a namespace after its name' },
@@ -101,19 +102,27 @@ export const kubernetesConfigurationConformance: ConformanceProvider = {
       only: ['2022-04-02-preview', '2022-11-01', '2023-05-01', '2024-11-01', '2024-11-02-preview', '2025-03-01'].flatMap((v) => [`${v} Extensions_Get Get Extension with Plan`, `${v} Extensions_List List Extensions`]),
     },
     { path: 'nextLink', reason: 'ARM leaves nextLink out on the last page; the examples show a made-up next page' },
+    ...['srs-kustomization1', 'srs-kustomization2', 'srs-kustomization2.retryIntervalInSeconds'].map((k) => `value[].properties.kustomizations.${k}`).concat('value[].properties.gitRepository').map((p) => ({
+      path: p,
+      reason: 'the list also shows the configurations the version\'s other create examples make (OCI repository, bucket, workload identity, kubeConfig, sparse checkout), whose source kinds and kustomization names are not the listed example\'s',
+      only: ['2026-07-01-preview FluxConfigurations_List List Flux Configuration'],
+    })),
+    {
+      path: 'properties.kustomizations.remote-staging.dependsOn',
+      reason: 'the example patches a kustomization remote-staging (dependsOn apps) of contoso-app-config, which that configuration\'s create example (CreateFluxConfigurationWithWorkloadIdentity) does not make: the patch adds it, without dependsOn',
+      only: ['2026-07-01-preview FluxConfigurations_Update Patch Flux Configuration to add workload identity and remove kubeConfig'],
+    },
     {
       path: 'properties.privateEndpointConnections[]',
       reason: 'Arclight has no Microsoft.Network private endpoints, so no connection to a private link scope exists: the list stays empty',
     },
   ],
   exceptions: {
+    ...Object.fromEntries(['Get Extension with ManagedBy', 'Get Extension with ManagementDetails'].map((title) => [`2025-03-01 Extensions_Get ${title}`,
+      'the example reads an extension AKS manages (managedBy, managementDetails) on a managed cluster, which no create example makes and only the managing service could'])),
     '2019-11-01-preview Operations_List BatchAccountDelete': ARRAY_OPERATIONS_LIST,
     '2020-07-01-preview Operations_List BatchAccountDelete': ARRAY_OPERATIONS_LIST,
     '2021-05-01-preview Operations_List BatchAccountDelete': ARRAY_OPERATIONS_LIST,
-    // The upstream index holds no 2024-11-01 CreateFluxConfiguration.json (a git source): the only create of the
-    // version makes a bucket configuration, which these git examples then list and patch.
-    ...Object.fromEntries(['FluxConfigurations_List List Flux Configuration', 'FluxConfigurations_Update Patch Flux Configuration'].map((op) => [`2024-11-01 ${op}`,
-      'its git configuration\'s create example (CreateFluxConfiguration.json) is not vendored for 2024-11-01 (missingExamples.json); the runner could only make the bucket one'])),
   },
   notImplemented: {
     'privateLinkScopes/privateEndpointConnections': NO_PRIVATE_ENDPOINTS,
