@@ -90,6 +90,40 @@ describe('e2e: template deployments with @azure/arm-resources 6.x', () => {
     assert.ok(!JSON.stringify(ops).includes(HIDDEN));
   });
 
+  it('deploys a template spec version by templateLink.id, its module from the version\'s linkedTemplates (the SDK\'s generic resources create the spec)', async () => {
+    // @azure/arm-resources 6.x has no template specs client: its generic resources write them by id.
+    const spec = `/subscriptions/${SUB}/resourceGroups/dep-rg/providers/Microsoft.Resources/templateSpecs/arc-loop`;
+    await client.resources.beginCreateOrUpdateByIdAndWait(spec, '2022-02-01', { location: 'westeurope', properties: { description: 'extensions in a loop' } }, POLL);
+    const main = {
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', contentVersion: '1.0.0.0',
+      parameters: { clusterName: { type: 'string' } },
+      resources: [{
+        type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'spec-loop',
+        properties: { mode: 'Incremental', expressionEvaluationOptions: { scope: 'inner' }, templateLink: { relativePath: 'modules/loop.json' }, parameters: { clusterName: { value: "[parameters('clusterName')]" }, count: { value: 2 } } },
+      }],
+    };
+    const version = await client.resources.beginCreateOrUpdateByIdAndWait(`${spec}/versions/1.0`, '2022-02-01', {
+      location: 'westeurope', properties: { mainTemplate: main, linkedTemplates: [{ path: 'modules/loop.json', template: copyLoop }] },
+    }, POLL);
+    assert.equal(version.id, `${spec}/versions/1.0`);
+    const res = await client.deployments.beginCreateOrUpdateAndWait('dep-rg', 'from-spec', {
+      properties: { mode: 'Incremental', templateLink: { id: `${spec}/versions/1.0` }, parameters: { clusterName: { value: 'c1' } } },
+    }, POLL);
+    assert.equal(res.properties?.provisioningState, 'Succeeded', JSON.stringify(res.properties?.error));
+    assert.equal(res.properties?.templateLink?.id, `${spec}/versions/1.0`);
+    const ext = await client.resources.getById(`/subscriptions/${SUB}/resourceGroups/dep-rg/providers/Microsoft.Kubernetes/connectedClusters/c1/providers/Microsoft.KubernetesConfiguration/extensions/loop1`, '2023-05-01');
+    assert.equal(ext.name, 'loop1');
+    const expanded = await client.resources.getById(spec, '2022-02-01');
+    assert.equal((expanded.properties as { description?: string }).description, 'extensions in a loop');
+  });
+
+  it('runs whatIf at tenant scope through its long-running operation', async () => {
+    const template = { $schema: 'https://schema.management.azure.com/schemas/2019-08-01/tenantDeploymentTemplate.json#', contentVersion: '1.0.0.0', resources: [] };
+    const result = await client.deployments.beginWhatIfAtTenantScopeAndWait('tenant-wi', { location: 'westeurope', properties: { mode: 'Incremental', template } }, POLL);
+    assert.equal(result.status, 'Succeeded', JSON.stringify(result));
+    assert.deepEqual(result.changes, []);
+  });
+
   it('deploys the AVM flux configuration module, then whatIf shows NoChange', async () => {
     const properties = {
       mode: 'Incremental' as const,
