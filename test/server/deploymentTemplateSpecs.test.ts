@@ -97,11 +97,13 @@ describe('deployments from template specs', () => {
     assert.match(detail.message, /'modules\/wrapper\.json'/);
   });
 
-  it('runs whatIf of a template spec deployment, modules expanded', async () => {
+  it('validates and runs whatIf of a template spec deployment, modules expanded', async () => {
     const id = await putSpec('whatif', '1.0', {
       mainTemplate,
       linkedTemplates: [{ path: 'modules/wrapper.json', template: wrapper }, { path: 'modules/extensions.json', template: copyLoopTemplate() }],
     });
+    const validated = await call('post', dep('wi', '/validate')).send({ properties: { mode: 'Incremental', templateLink: { id }, parameters: { clusterName: { value: 'c1' } } } }).expect(200);
+    assert.deepEqual(validated.body.properties.templateLink, { id });
     const res = await call('post', dep('wi', '/whatIf')).send({ properties: { mode: 'Incremental', templateLink: { id }, parameters: { clusterName: { value: 'c1' } } } }).expect(202);
     const result = await call('get', relative(res.headers.location)).expect(200);
     assert.equal(result.body.status, 'Succeeded', JSON.stringify(result.body));

@@ -649,7 +649,7 @@ function registerAt(s: Services, routes: ScopeRoutes): void {
     return { status: 200, body: listBody(page.items.map((r) => view(s, r)), nextLink(req, page)) };
   });
   on('POST', `${ITEM}/validate`, (req, at) => {
-    const { plan, template, mode } = prepare(s, req, at);
+    const { plan, template, mode, content } = prepare(s, req, at);
     // validate and whatIf trigger Azure's history deletions too.
     groomHistory(s, at.id, '');
     const validated: JsonObject[] = [];
@@ -668,6 +668,8 @@ function registerAt(s: Services, routes: ScopeRoutes): void {
           templateHash: templateHash(template), parameters: plan.displayParameters() as unknown as JsonObject, mode,
           provisioningState: 'Succeeded', timestamp: s.clock.iso(), duration: 'PT0S', correlationId: randomUUID(),
           providers: [], dependencies: [], validatedResources: validated,
+          // The links as a deployment shows them (uris without their query).
+          ...content.shown,
         },
       },
     };
