@@ -207,7 +207,10 @@ interface DiscriminatorBase {
  */
 export function specPaths(doc: Json): Array<[string, Json]> {
   const extra = Object.entries<Json>(doc['x-ms-paths'] ?? {}).map(([key, item]): [string, Json] => [key.replace(/\?.*$/, ''), item]);
-  return [...Object.entries<Json>(doc.paths ?? {}), ...extra];
+  // A trailing slash (the template spec lists: `.../templateSpecs/`) is left off, as in the
+  // extracts: ARM ignores empty segments, and the router would not route the template.
+  const paths = Object.entries<Json>(doc.paths ?? {}).map(([key, item]): [string, Json] => [key.length > 1 ? key.replace(/\/$/, '') : key, item]);
+  return [...paths, ...extra];
 }
 
 /**

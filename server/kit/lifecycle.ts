@@ -50,7 +50,7 @@ function pick(o: Props, keys: readonly string[]): Props {
 
 export function registerResourceType<C extends KitContext>(ctx: C, t: ResourceType<C>): void {
   const type = t.typeName.toLowerCase();
-  const view = (stored: StoredResource, req: ArmRequest): Props => (t.view ? t.view(stored, ctx, req.apiVersion) : stored.body);
+  const view = (stored: StoredResource, req: ArmRequest): Props => (t.view ? t.view(stored, ctx, req.apiVersion, req) : stored.body);
   const runsLong = (req: ArmRequest) => !!t.asyncStyle && req.operation.longRunning;
   /** What a request's properties cannot set. */
   const serviceSet = [...t.serviceSet, 'provisioningState'];

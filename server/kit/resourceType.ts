@@ -96,8 +96,11 @@ export interface ResourceType<C extends KitContext = KitContext> {
   initialState?(w: Write<C>): Props;
   /** Top-level fields besides id, name, type, location, tags, systemData and properties. */
   topLevel?(body: Props, w: Write<C>): Props;
-  /** The stored body as every read in `apiVersion` sees it (derived state, aliases and shapes of older api-versions). */
-  view?(stored: StoredResource, ctx: C, apiVersion: string): Props;
+  /**
+   * The stored body as every read in `apiVersion` sees it (derived state, aliases and shapes of
+   * older api-versions); `req` is the request that reads it (a template spec's `$expand`).
+   */
+  view?(stored: StoredResource, ctx: C, apiVersion: string, req?: ArmRequest): Props;
   /** A PATCH's effect, when it is not "tags replace, properties merge" (resource groups). */
   patch?(found: StoredResource, req: ArmRequest, ctx: C): Props;
   notFound(req: ArmRequest, name: string): ArmError;

@@ -31,7 +31,8 @@ const NOT_AVAILABLE = 'its example files are in neither specs/ nor ../shared/spe
  */
 const NEWEST_GA_GAPS: Readonly<Record<string, string>> = Object.fromEntries([
   ...['Update', 'ListByResourceGroup'].map((op) => `Microsoft.Kubernetes 2026-05-01 ConnectedCluster_${op}`),
-].map((gap) => [gap, NOT_AVAILABLE]).concat(Object.entries(NEIGHBOUR_GAPS)));
+].map((gap) => [gap, NOT_AVAILABLE]).concat(Object.entries(NEIGHBOUR_GAPS), ['TemplateSpecs_GetBuiltIn', 'TemplateSpecs_ListBuiltIns', 'TemplateSpecVersions_GetBuiltIn', 'TemplateSpecVersions_ListBuiltIns']
+  .map((op) => [`Microsoft.Resources 2022-02-01 ${op}`, 'refused (501): Arclight has no catalog of Azure\'s built-in template specs (server/providers/resources/templateSpecs.ts)'])));
 
 /** The example files specs/ lacks, by folder (relative to specs/), as missingExamples.json records them. */
 function missingByFolder(): Record<string, string[]> {

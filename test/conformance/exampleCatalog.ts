@@ -143,7 +143,8 @@ export function exampleCases(namespace: string): ExampleCase[] {
 
 function caseOf(ref: ExampleReference): ExampleCase {
   const specPath = path.join(SPECS, ref.specFile);
-  const item = readJson(specPath).paths[ref.template];
+  // As specOperations found it (x-ms-paths, a trailing slash left off).
+  const item = new Map(specPaths(readJson(specPath))).get(ref.template);
   const op = item[ref.method.toLowerCase()];
   const parameters = [...(item.parameters ?? []), ...(op.parameters ?? [])].map((p: Json) => resolveParameter(specPath, p));
   const example = readJson(path.join(SPECS, ref.exampleFile));

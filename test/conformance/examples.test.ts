@@ -5,8 +5,9 @@ import { kubernetesConformance } from './kubernetes';
 import { kubernetesConfigurationConformance } from './kubernetesConfiguration';
 import { extendedLocationConformance } from './extendedLocation';
 import { NEIGHBOUR_CONFORMANCE } from './neighbours';
+import { templateSpecsConformance } from './templateSpecs';
 
-const providers = [kubernetesConformance, kubernetesConfigurationConformance, extendedLocationConformance, ...NEIGHBOUR_CONFORMANCE];
+const providers = [kubernetesConformance, kubernetesConfigurationConformance, extendedLocationConformance, ...NEIGHBOUR_CONFORMANCE, templateSpecsConformance];
 
 for (const provider of providers) describeConformance(provider);
 describeExampleCoverage(providers);

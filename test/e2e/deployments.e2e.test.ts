@@ -2,8 +2,9 @@
  * Template deployments end to end over HTTPS: the official JS SDK's deployments (in
  * @azure/arm-resources 6.x, aliased as @azure/arm-resources-6: 7.x moved them out) deploying
  * a connected cluster, the compiled Azure Verified Modules for Arc (extension, flux
- * configuration, with their telemetry nested deployments) and a copy loop; and
- * `az deployment group create --template-file` where `az` is installed.
+ * configuration, with their telemetry nested deployments), a copy loop and a template spec with
+ * a linked template; and, where `az` is installed, `az deployment group create --template-file`,
+ * `az deployment sub create`, `az ts create` and `az deployment group create --template-spec`.
  */
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
@@ -88,6 +89,40 @@ describe('e2e: template deployments with @azure/arm-resources 6.x', () => {
     for await (const op of client.deploymentOperations.list('dep-rg', 'extension')) ops.push(op);
     assert.ok(ops.some((o) => o.properties?.targetResource?.resourceType === 'Microsoft.KubernetesConfiguration/extensions' && o.properties.provisioningState === 'Succeeded'));
     assert.ok(!JSON.stringify(ops).includes(HIDDEN));
+  });
+
+  it('deploys a template spec version by templateLink.id, its module from the version\'s linkedTemplates (the SDK\'s generic resources create the spec)', async () => {
+    // @azure/arm-resources 6.x has no template specs client: its generic resources write them by id.
+    const spec = `/subscriptions/${SUB}/resourceGroups/dep-rg/providers/Microsoft.Resources/templateSpecs/arc-loop`;
+    await client.resources.beginCreateOrUpdateByIdAndWait(spec, '2022-02-01', { location: 'westeurope', properties: { description: 'extensions in a loop' } }, POLL);
+    const main = {
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', contentVersion: '1.0.0.0',
+      parameters: { clusterName: { type: 'string' } },
+      resources: [{
+        type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'spec-loop',
+        properties: { mode: 'Incremental', expressionEvaluationOptions: { scope: 'inner' }, templateLink: { relativePath: 'modules/loop.json' }, parameters: { clusterName: { value: "[parameters('clusterName')]" }, count: { value: 2 } } },
+      }],
+    };
+    const version = await client.resources.beginCreateOrUpdateByIdAndWait(`${spec}/versions/1.0`, '2022-02-01', {
+      location: 'westeurope', properties: { mainTemplate: main, linkedTemplates: [{ path: 'modules/loop.json', template: copyLoop }] },
+    }, POLL);
+    assert.equal(version.id, `${spec}/versions/1.0`);
+    const res = await client.deployments.beginCreateOrUpdateAndWait('dep-rg', 'from-spec', {
+      properties: { mode: 'Incremental', templateLink: { id: `${spec}/versions/1.0` }, parameters: { clusterName: { value: 'c1' } } },
+    }, POLL);
+    assert.equal(res.properties?.provisioningState, 'Succeeded', JSON.stringify(res.properties?.error));
+    assert.equal(res.properties?.templateLink?.id, `${spec}/versions/1.0`);
+    const ext = await client.resources.getById(`/subscriptions/${SUB}/resourceGroups/dep-rg/providers/Microsoft.Kubernetes/connectedClusters/c1/providers/Microsoft.KubernetesConfiguration/extensions/loop1`, '2023-05-01');
+    assert.equal(ext.name, 'loop1');
+    const expanded = await client.resources.getById(spec, '2022-02-01');
+    assert.equal((expanded.properties as { description?: string }).description, 'extensions in a loop');
+  });
+
+  it('runs whatIf at tenant scope through its long-running operation', async () => {
+    const template = { $schema: 'https://schema.management.azure.com/schemas/2019-08-01/tenantDeploymentTemplate.json#', contentVersion: '1.0.0.0', resources: [] };
+    const result = await client.deployments.beginWhatIfAtTenantScopeAndWait('tenant-wi', { location: 'westeurope', properties: { mode: 'Incremental', template } }, POLL);
+    assert.equal(result.status, 'Succeeded', JSON.stringify(result));
+    assert.deepEqual(result.changes, []);
   });
 
   it('deploys the AVM flux configuration module, then whatIf shows NoChange', async () => {
@@ -175,7 +210,7 @@ describe('e2e: subscription, tenant and management group deployments with @azure
   });
 });
 
-describe('e2e: az deployment group create (when az is installed)', function () {
+describe('e2e: az deployment group and sub create, az ts create (when az is installed)', function () {
   this.timeout(240_000);
   const az = findAz();
   let server: TestServer;
@@ -214,5 +249,40 @@ describe('e2e: az deployment group create (when az is installed)', function () {
     assert.equal(loop.properties.outputResources.length, 2);
     const ops = JSON.parse(await run(['deployment', 'operation', 'group', 'list', '-g', 'az-dep', '-n', 'loop', '-o', 'json']));
     assert.equal(ops.length, 2);
+  });
+
+  it('az deployment sub create: a group and a module into it, from a subscription template file', async () => {
+    const file = path.join(home, 'sub.json');
+    fs.writeFileSync(file, JSON.stringify(groupAndClusterTemplate()));
+    const dep = JSON.parse(await run(['deployment', 'sub', 'create', '-n', 'az-sub', '-l', 'westeurope', '--template-file', file, '--parameters', 'groupName=az-sub-rg', 'clusterName=azs', '-o', 'json']));
+    assert.equal(dep.properties.provisioningState, 'Succeeded');
+    assert.equal(dep.properties.outputs.clusterId.value, `/subscriptions/${SUB}/resourceGroups/az-sub-rg/providers/Microsoft.Kubernetes/connectedClusters/azs`);
+    const group = JSON.parse(await run(['group', 'show', '-n', 'az-sub-rg', '-o', 'json']));
+    assert.equal(group.location, 'westeurope');
+  });
+
+  it('az ts create packs a template with a linked module; az deployment group create --template-spec deploys it', async () => {
+    const dir = path.join(home, 'spec');
+    fs.mkdirSync(path.join(dir, 'modules'), { recursive: true });
+    const main = {
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', contentVersion: '1.0.0.0',
+      parameters: { clusterName: { type: 'string' } },
+      resources: [{
+        type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'ts-loop',
+        properties: { mode: 'Incremental', expressionEvaluationOptions: { scope: 'inner' }, templateLink: { relativePath: 'modules/loop.json' }, parameters: { clusterName: { value: "[parameters('clusterName')]" }, count: { value: 2 } } },
+      }],
+    };
+    fs.writeFileSync(path.join(dir, 'main.json'), JSON.stringify(main));
+    fs.writeFileSync(path.join(dir, 'modules', 'loop.json'), JSON.stringify({ ...copyLoop, resources: [{ ...copyLoop.resources[0], name: "[format('ts{0}', copyIndex())]" }] }));
+    const version = JSON.parse(await run(['ts', 'create', '-g', 'az-dep', '-n', 'az-spec', '-v', '1.0', '-l', 'eastus', '--template-file', path.join(dir, 'main.json'), '--yes', '-o', 'json']));
+    assert.equal(version.id, `/subscriptions/${SUB}/resourceGroups/az-dep/providers/Microsoft.Resources/templateSpecs/az-spec/versions/1.0`);
+    assert.deepEqual(version.linkedTemplates.map((l: { path: string }) => l.path), ['modules/loop.json']);
+    const shown = JSON.parse(await run(['ts', 'show', '-g', 'az-dep', '-n', 'az-spec', '-o', 'json']));
+    assert.ok(shown.versions.includes('1.0') || shown.versions['1.0'], JSON.stringify(shown));
+    const dep = JSON.parse(await run(['deployment', 'group', 'create', '-g', 'az-dep', '-n', 'from-ts', '--template-spec', version.id, '--parameters', 'clusterName=azc', '-o', 'json']));
+    assert.equal(dep.properties.provisioningState, 'Succeeded');
+    assert.equal(dep.properties.templateLink.id, version.id);
+    const ext = JSON.parse(await run(['resource', 'show', '--ids', `/subscriptions/${SUB}/resourceGroups/az-dep/providers/Microsoft.Kubernetes/connectedClusters/azc/providers/Microsoft.KubernetesConfiguration/extensions/ts1`, '--api-version', '2023-05-01', '-o', 'json']));
+    assert.equal(ext.name, 'ts1');
   });
 });

@@ -104,7 +104,8 @@ describe('api-versions served', () => {
 
   it('serves resource groups in every Microsoft.Resources version, the ones clients use included', async () => {
     for (const v of CLIENT_RESOURCE_VERSIONS) assert.ok(versions('Microsoft.Resources').includes(v), v);
-    for (const v of versions('Microsoft.Resources')) {
+    // 2021-05-01 and 2022-02-01 are template specs' own versions (their spec files only), not resource groups'.
+    for (const v of versions('Microsoft.Resources').filter((x) => !['2021-05-01', '2022-02-01'].includes(x))) {
       const one = await get(`/subscriptions/${SUB}/resourcegroups/rg?api-version=${v}`);
       assert.equal(one.status, 200, `${v}: ${one.text}`);
       assert.equal(one.body.name, 'rg');

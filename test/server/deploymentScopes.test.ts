@@ -110,6 +110,33 @@ describe('deployments at subscription, tenant and management group scope', () =>
     await call('get', `${groupPath('wi-rg')}?api-version=2022-09-01`).expect(404);
   });
 
+  it('tenant scope: whatIf is long-running, its Location at the tenant\'s operationresults', async () => {
+    const template = {
+      $schema: TENANT_SCHEMA, contentVersion: '1.0.0.0',
+      resources: [{
+        type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'into-sub', location: 'eastus', subscriptionId: SUB,
+        properties: {
+          mode: 'Incremental', expressionEvaluationOptions: { scope: 'inner' },
+          template: { $schema: SUB_SCHEMA, contentVersion: '1.0.0.0', resources: [{ type: 'Microsoft.Resources/resourceGroups', apiVersion: '2022-09-01', name: 'wi-tenant', location: 'northeurope' }] },
+        },
+      }],
+    };
+    const started = await call('post', tenantDep('twi', '2022-09-01', '/whatIf')).send({ location: 'eastus', properties: { mode: 'Incremental', template } }).expect(202);
+    assert.match(new URL(started.headers.location).pathname, /^\/providers\/Microsoft\.Resources\/operationresults\/[0-9a-f-]{36}$/);
+    assert.ok(started.headers['retry-after']);
+    const whatIf = await call('get', relative(started.headers.location)).expect(200);
+    assert.equal(whatIf.body.status, 'Succeeded', JSON.stringify(whatIf.body));
+    assert.deepEqual(whatIf.body.properties.changes.map((c: { changeType: string; resourceId: string }) => [c.changeType, c.resourceId]), [
+      ['Create', `/subscriptions/${SUB}/resourceGroups/wi-tenant`],
+    ]);
+    // An operation of the tenant is not any subscription's, nor is a subscription's the tenant's.
+    const opId = new URL(started.headers.location).pathname.split('/').pop();
+    await call('get', `/subscriptions/${SUB}/operationresults/${opId}?api-version=2022-09-01`).expect(404);
+    const subStarted = await call('post', subDep('swi', '2022-09-01', '/whatIf')).send({ location: 'eastus', properties: { mode: 'Incremental', template: { $schema: SUB_SCHEMA, contentVersion: '1.0.0.0', resources: [] } } }).expect(202);
+    await call('get', `/providers/Microsoft.Resources/operationresults/${new URL(subStarted.headers.location).pathname.split('/').pop()}?api-version=2022-09-01`).expect(404);
+    await call('get', `${groupPath('wi-tenant')}?api-version=2022-09-01`).expect(404);
+  });
+
   it('tenant scope: a deployment with a nested deployment into a subscription; list, operations, DELETE', async () => {
     const template = {
       $schema: TENANT_SCHEMA, contentVersion: '1.0.0.0',

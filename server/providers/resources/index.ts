@@ -5,6 +5,7 @@ import { registerOperationResults } from './operationResults';
 import { registerProviders } from './providers';
 import { registerResourceGroups } from './resourceGroups';
 import { registerSubscriptions } from './subscriptions';
+import { registerTemplateSpecs } from './templateSpecs';
 
 export function registerResourcesProvider(s: ProviderContext): void {
   registerSubscriptions(s);
@@ -12,4 +13,5 @@ export function registerResourcesProvider(s: ProviderContext): void {
   registerProviders(s);
   registerGenericResources(s);
   registerOperationResults(s);
+  registerTemplateSpecs(s);
 }

@@ -4,10 +4,15 @@
  * nothing from outside, so a link resolves only when it points at Arclight itself: a uri on the
  * host the deployment was sent to, under /_arclight/templates/ (files put there through test
  * control, in the store's linked_content table). Anything else is Azure's InvalidContentLink.
+ * A `templateLink.id` names a template spec version (server/providers/resources/templateSpecs.ts):
+ * its `mainTemplate` is the template, and a nested deployment's `relativePath` inside it names
+ * one of the version's `linkedTemplates`, relative to the path of the template it is in.
  * The result is the deployment's properties with the content inline, as if the client had sent it.
  */
 import { randomUUID } from 'crypto';
 import { ArmError } from '../../kit/armErrors';
+import { loadResource } from '../../kit/resources';
+import { TEMPLATE_SPEC_VERSION_TYPE } from '../../providers/resources/templateSpecs';
 import { parseTemplateText, type TextPosition } from '../../templates';
 import type { Json, JsonObject } from '../../../protocol/json';
 import type { Services } from '../services';
@@ -37,6 +42,46 @@ function cannotDownload(uri: string): ArmError {
 }
 
 const withoutQuery = (uri: string) => uri.split(/[?#]/)[0];
+
+/**
+ * Where a template from a template spec came from, as an origin uri: `templatespec:` then the
+ * version's id, `|` and the template's path in the version ('' for the main template). Names
+ * and ids hold no `|` (the spec's name pattern), so the two parts always split back.
+ */
+const SPEC_ORIGIN = 'templatespec:';
+const specOrigin = (versionId: string, path: string) => `${SPEC_ORIGIN}${versionId}|${path}`;
+
+/** A path in a version, as Azure compares them: `/`-separated, `.` and `..` resolved, no leading `/`. */
+function normalPath(path: string, from = ''): string {
+  return decodeURIComponent(new URL(path.replace(/\\/g, '/'), `https://spec.invalid/${from}`).pathname).replace(/^\/+/, '');
+}
+
+/**
+ * Azure's answer when a template spec version cannot be read (code and words as Azure gives
+ * them for a version that is missing or out of reach; the 400 is Arclight's choice).
+ */
+function specUnreadable(s: Services, id: string): ArmError {
+  const stamp = new Date(s.clock.nowMs()).toISOString().replace(/[-:]|\.\d+/g, '');
+  return new ArmError(400, 'InvalidTemplateSpec', `Unable to retrieve the template content from the resource ID '${id}'. Please see https://aka.ms/arm-deploy for usage details. `
+    + `Diagnostic information: timestamp '${stamp}', tracking Id '${randomUUID()}', request correlation Id '${randomUUID()}'.`);
+}
+
+/** The template at `path` ('' for the main one) of the template spec version `id`. */
+function specTemplate(s: Services, id: string, path: string, relativePath?: string): Json {
+  const version = loadResource(s, id);
+  if (!version || version.type !== TEMPLATE_SPEC_VERSION_TYPE) throw specUnreadable(s, id);
+  const props = isObject(version.body.properties) ? version.body.properties : {};
+  if (path === '') {
+    if (!isObject(props.mainTemplate)) throw specUnreadable(s, id);
+    return props.mainTemplate;
+  }
+  const linked: JsonObject[] = Array.isArray(props.linkedTemplates) ? props.linkedTemplates.filter(isObject) : [];
+  const found = linked.find((l) => typeof l.path === 'string' && normalPath(l.path).toLowerCase() === path.toLowerCase());
+  if (!found || !isObject(found.template)) {
+    throw new ArmError(400, 'InvalidTemplateSpec', `The relative path '${relativePath}' (resolved to '${path}') is not among the linked templates of the template spec version '${version.id}'. Please see https://aka.ms/arm-deploy for usage details.`);
+  }
+  return found.template;
+}
 
 /**
  * The stored text a uri names, when it names Arclight: the same host as the base URL the
@@ -82,11 +127,26 @@ export function resolveContent(s: Services, props: JsonObject, baseUrl: string, 
       throw new ArmError(400, 'InvalidDeployment', "The deployment can have either 'template' or 'templateLink', not both. Please see https://aka.ms/arm-deploy for usage details.");
     }
     const link = isObject(props.templateLink) ? props.templateLink : {};
+    const str = (v: Json | undefined) => (typeof v === 'string' && v ? v : undefined);
+    const [uriGiven, idGiven, rel] = [str(link.uri), str(link.id), str(link.relativePath)];
+    const inSpec = parentUri?.startsWith(SPEC_ORIGIN) ? parentUri.slice(SPEC_ORIGIN.length).split('|') : undefined;
+    // From a template spec: the version `id` names, or the version the parent's template is in
+    // (a relativePath, against the parent's own path in it).
+    if (!uriGiven && (idGiven || (rel && inSpec))) {
+      const id = idGiven ?? inSpec![0];
+      const path = idGiven ? '' : normalPath(rel!, inSpec![1]);
+      out.template = specTemplate(s, id, path, rel);
+      delete out.templateLink;
+      const versionId = loadResource(s, id)!.id;
+      return finish(s, out, baseUrl, { uri: specOrigin(versionId, path) }, {
+        templateLink: { id: versionId, ...(rel && !idGiven ? { relativePath: rel } : {}), ...(typeof link.contentVersion === 'string' ? { contentVersion: link.contentVersion } : {}) },
+      });
+    }
     let uri: string;
     if (typeof link.uri === 'string' && link.uri) uri = link.uri;
     else if (typeof link.relativePath === 'string' && link.relativePath) {
       if (!parentUri) {
-        throw new ArmError(400, 'InvalidDeployment', `The templateLink relativePath '${link.relativePath}' can only be used in a nested deployment whose parent was deployed from a templateLink uri. Please see https://aka.ms/arm-deploy for usage details.`);
+        throw new ArmError(400, 'InvalidDeployment', `The templateLink relativePath '${link.relativePath}' can only be used in a nested deployment whose parent was deployed from a templateLink uri or a template spec. Please see https://aka.ms/arm-deploy for usage details.`);
       }
       try {
         uri = new URL(link.relativePath, parentUri).href;
@@ -94,8 +154,7 @@ export function resolveContent(s: Services, props: JsonObject, baseUrl: string, 
         throw cannotDownload(link.relativePath);
       }
     } else {
-      // A template spec version (`id`): Arclight serves no template specs, so nothing can be read.
-      throw cannotDownload(String(link.id ?? ''));
+      throw new ArmError(400, 'InvalidDeployment', "The templateLink must have a 'uri', an 'id' or a 'relativePath'. Please see https://aka.ms/arm-deploy for usage details.");
     }
     origin.text = download(s, uri, baseUrl);
     out.template = readJson(origin.text);
@@ -103,11 +162,16 @@ export function resolveContent(s: Services, props: JsonObject, baseUrl: string, 
     origin.uri = uri;
     shown.templateLink = { uri: withoutQuery(uri), ...(typeof link.relativePath === 'string' ? { relativePath: link.relativePath } : {}), ...(typeof link.contentVersion === 'string' ? { contentVersion: link.contentVersion } : {}) };
   }
-  if (props.parametersLink !== undefined && props.parametersLink !== null) {
-    if (props.parameters !== undefined) {
+  return finish(s, out, baseUrl, origin, shown);
+}
+
+/** The rest of resolveContent, once the template is inline: the parameters link. */
+function finish(s: Services, out: JsonObject, baseUrl: string, origin: Origin, shown: ResolvedContent['shown']): ResolvedContent {
+  if (out.parametersLink !== undefined && out.parametersLink !== null) {
+    if (out.parameters !== undefined) {
       throw new ArmError(400, 'InvalidDeployment', "The deployment can have either 'parameters' or 'parametersLink', not both. Please see https://aka.ms/arm-deploy for usage details.");
     }
-    const link = isObject(props.parametersLink) ? props.parametersLink : {};
+    const link = isObject(out.parametersLink) ? out.parametersLink : {};
     const uri = typeof link.uri === 'string' ? link.uri : '';
     const file = readJson(download(s, uri, baseUrl));
     // A deployment parameters file: { $schema, contentVersion, parameters: { name: { value } } }.

@@ -567,24 +567,25 @@ function completeMode(s: Services, params: Record<string, string>, deployed: Pla
 
 /**
  * whatIf, long-running as in Azure: checked now (400 for a template that does not validate), then
- * 202 with Location at the subscription's operationresults and Retry-After; the changes are
- * computed when the operation completes, on the emulator clock. At tenant scope (no subscription
- * to hold the result) the answer is the 200 the spec also allows.
+ * 202 with Location at the subscription's operationresults (at tenant scope, which has no
+ * subscription, the tenant's `/providers/Microsoft.Resources/operationresults`) and Retry-After;
+ * the changes are computed when the operation completes, on the emulator clock.
  */
 function whatIf(s: Services, req: ArmRequest, at: DeploymentAt): ArmResponse {
-  const { plan, mode, content } = prepare(s, req, at, templateServices(s, req.caller, req.baseUrl));
+  // Checked now; the changes are computed again at completion.
+  const { content } = prepare(s, req, at, templateServices(s, req.caller, req.baseUrl));
   groomHistory(s, at.id, '');
-  if (!at.subscriptionId) return { status: 200, verbatim: true, body: whatIfResult(s, plan, mode, at, req.caller, req.baseUrl, content.origin) };
   const id = deploymentIdAt(at, req.params.deploymentName);
   const op = s.operations.start({
     // Its own key, not the deployment's: a whatIf never makes a deployment look running.
-    kind: WHATIF_KIND, subscriptionId: at.subscriptionId, resourceKey: `${armKey(id)}/whatif`, resourceId: id, apiVersion: req.apiVersion,
+    kind: WHATIF_KIND, subscriptionId: at.subscriptionId ?? '', resourceKey: `${armKey(id)}/whatif`, resourceId: id, apiVersion: req.apiVersion,
     data: {
       request: clone({ ...(req.body as JsonObject), properties: content.properties }) as JsonObject, caller: clone(req.caller) as unknown as JsonObject,
       baseUrl: req.baseUrl, params: clone(req.params), at: clone(at) as unknown as JsonObject, origin: clone(content.origin) as unknown as JsonObject,
     },
   });
-  return { status: 202, headers: { Location: `${req.baseUrl}/subscriptions/${at.subscriptionId}/operationresults/${op.id}?api-version=${req.apiVersion}`, ...retryHeaders(s.operations.retryAfter(op)) } };
+  const scope = at.subscriptionId ? `/subscriptions/${at.subscriptionId}` : '/providers/Microsoft.Resources';
+  return { status: 202, headers: { Location: `${req.baseUrl}${scope}/operationresults/${op.id}?api-version=${req.apiVersion}`, ...retryHeaders(s.operations.retryAfter(op)) } };
 }
 
 function completeWhatIf(s: Services, op: OperationRecord): { status: 'Succeeded'; result: JsonObject } {
@@ -648,7 +649,7 @@ function registerAt(s: Services, routes: ScopeRoutes): void {
     return { status: 200, body: listBody(page.items.map((r) => view(s, r)), nextLink(req, page)) };
   });
   on('POST', `${ITEM}/validate`, (req, at) => {
-    const { plan, template, mode } = prepare(s, req, at);
+    const { plan, template, mode, content } = prepare(s, req, at);
     // validate and whatIf trigger Azure's history deletions too.
     groomHistory(s, at.id, '');
     const validated: JsonObject[] = [];
@@ -667,6 +668,8 @@ function registerAt(s: Services, routes: ScopeRoutes): void {
           templateHash: templateHash(template), parameters: plan.displayParameters() as unknown as JsonObject, mode,
           provisioningState: 'Succeeded', timestamp: s.clock.iso(), duration: 'PT0S', correlationId: randomUUID(),
           providers: [], dependencies: [], validatedResources: validated,
+          // The links as a deployment shows them (uris without their query).
+          ...content.shown,
         },
       },
     };
