@@ -11,6 +11,10 @@ import { resourceGroupId } from '../../kit/resourceIds';
 
 export function resolveScope(s: ProviderContext, scope: string): string {
   const segments = scope.split('/').filter(Boolean);
+  // Arclight has no management groups: ARM answers an assignment there as for an unknown group
+  // (the answer deployments at that scope give), never storing it.
+  const mg = /^providers\/Microsoft\.Management\/managementGroups\/([^/]+)/i.exec(segments.join('/'));
+  if (mg) throw new ArmError(404, 'ManagementGroupNotFound', `The management group '${mg[1]}' cannot be found.`);
   if (segments.length < 2 || segments[0].toLowerCase() !== 'subscriptions' || segments.length === 3) {
     throw new ArmError(400, 'InvalidScope', `The scope '/${segments.join('/')}' is not valid: Arclight serves scopes of a subscription, a resource group or a resource.`);
   }

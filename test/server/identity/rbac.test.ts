@@ -165,6 +165,21 @@ describe('identity: role-based access control (--rbac enforce)', () => {
       'Microsoft.Kubernetes/connectedClusters/read', clusterPath('rg', 'c1'));
   });
 
+  it('refuses an assignment at a management group (Arclight has none) with ManagementGroupNotFound, storing nothing', async () => {
+    const mg = '/providers/Microsoft.Management/managementGroups/mg1';
+    const body = { properties: { roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${ROLES.reader}`, principalId: derivedGuid('x'), principalType: 'ServicePrincipal' } };
+    const name = '00000000-0000-4000-8000-0000000000ff';
+    const res = await arm(admin).put(`${mg}/providers/Microsoft.Authorization/roleAssignments/${name}?api-version=${AUTHZ}`, body);
+    assert.equal(res.status, 404, res.text);
+    assert.deepEqual(res.body.error, { code: 'ManagementGroupNotFound', message: "The management group 'mg1' cannot be found." });
+    const got = await arm(admin).get(`${mg}/providers/Microsoft.Authorization/roleAssignments/${name}?api-version=${AUTHZ}`);
+    assert.equal(got.status, 404, got.text);
+    assert.equal(got.body.error.code, 'ManagementGroupNotFound');
+    const list = await arm(admin).get(`${mg}/providers/Microsoft.Authorization/roleAssignments?api-version=${AUTHZ}`);
+    assert.equal(list.status, 404, list.text);
+    assert.equal(list.body.error.code, 'ManagementGroupNotFound');
+  });
+
   it('an assignment at a resource group grants neither the subscription nor another group', async () => {
     const contributor = await withRole(ROLES.contributor, groupPath('rg'));
     await arm(contributor.token).put(`${clusterPath('rg', 'c1')}?api-version=${CC}`, clusterBody()).expect(201);
