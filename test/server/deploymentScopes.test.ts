@@ -7,6 +7,20 @@ import { groupAndClusterTemplate, RG_SCHEMA, SUB_SCHEMA } from '../support/templ
 
 const TENANT_SCHEMA = 'https://schema.management.azure.com/schemas/2019-08-01/tenantDeploymentTemplate.json#';
 
+/** A tenant-scope template whose nested deployment creates resource group `group` in the default subscription. */
+function intoSubscription(group: string) {
+  return {
+    $schema: TENANT_SCHEMA, contentVersion: '1.0.0.0',
+    resources: [{
+      type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'into-sub', location: 'eastus', subscriptionId: SUB,
+      properties: {
+        mode: 'Incremental', expressionEvaluationOptions: { scope: 'inner' },
+        template: { $schema: SUB_SCHEMA, contentVersion: '1.0.0.0', resources: [{ type: 'Microsoft.Resources/resourceGroups', apiVersion: '2022-09-01', name: group, location: 'northeurope' }] },
+      },
+    }],
+  };
+}
+
 describe('deployments at subscription, tenant and management group scope', () => {
   const a = arclightPerSuite();
   const subDep = (name: string, v = '2022-09-01', action = '') => `/subscriptions/${SUB}/providers/Microsoft.Resources/deployments/${name}${action}?api-version=${v}`;
@@ -111,16 +125,7 @@ describe('deployments at subscription, tenant and management group scope', () =>
   });
 
   it('tenant scope: whatIf is long-running, its Location at the tenant\'s operationresults', async () => {
-    const template = {
-      $schema: TENANT_SCHEMA, contentVersion: '1.0.0.0',
-      resources: [{
-        type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'into-sub', location: 'eastus', subscriptionId: SUB,
-        properties: {
-          mode: 'Incremental', expressionEvaluationOptions: { scope: 'inner' },
-          template: { $schema: SUB_SCHEMA, contentVersion: '1.0.0.0', resources: [{ type: 'Microsoft.Resources/resourceGroups', apiVersion: '2022-09-01', name: 'wi-tenant', location: 'northeurope' }] },
-        },
-      }],
-    };
+    const template = intoSubscription('wi-tenant');
     const started = await call('post', tenantDep('twi', '2022-09-01', '/whatIf')).send({ location: 'eastus', properties: { mode: 'Incremental', template } }).expect(202);
     assert.match(new URL(started.headers.location).pathname, /^\/providers\/Microsoft\.Resources\/operationresults\/[0-9a-f-]{36}$/);
     assert.ok(started.headers['retry-after']);
@@ -139,14 +144,7 @@ describe('deployments at subscription, tenant and management group scope', () =>
 
   it('tenant scope: a deployment with a nested deployment into a subscription; list, operations, DELETE', async () => {
     const template = {
-      $schema: TENANT_SCHEMA, contentVersion: '1.0.0.0',
-      resources: [{
-        type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'into-sub', location: 'eastus', subscriptionId: SUB,
-        properties: {
-          mode: 'Incremental', expressionEvaluationOptions: { scope: 'inner' },
-          template: { $schema: SUB_SCHEMA, contentVersion: '1.0.0.0', resources: [{ type: 'Microsoft.Resources/resourceGroups', apiVersion: '2022-09-01', name: 'from-tenant', location: 'northeurope' }] },
-        },
-      }],
+      ...intoSubscription('from-tenant'),
       outputs: { tenant: { type: 'string', value: '[tenant().tenantId]' } },
     };
     const { res, got } = await deployAt(tenantDep('t1'), { location: 'eastus', properties: { mode: 'Incremental', template } });
