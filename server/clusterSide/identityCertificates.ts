@@ -7,7 +7,8 @@
  * cluster's managedIdentityCertificateExpirationTime. Once that time has passed nothing renews it:
  * Azure's only way back is to delete the cluster and connect it again.
  */
-import { createPublicKey, generateKeyPairSync, KeyObject } from 'crypto';
+import { createPublicKey, KeyObject } from 'crypto';
+import { newKeyPair } from '../pki/keyPairs';
 import { ArmError } from '../kit/armErrors';
 import type { ClusterSideContext } from './context';
 import type { StoredResource } from '../store/resources';
@@ -64,7 +65,7 @@ export function requireRenewable(s: ClusterSideContext, cluster: StoredResource)
 export function issueIdentityCertificate(s: ClusterSideContext, cluster: StoredResource, publicKey?: KeyObject): IssuedIdentityCertificate {
   requireRenewable(s, cluster);
   const { principalId, tenantId } = cluster.body.identity as { principalId: string; tenantId: string };
-  const pair = publicKey ? undefined : generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const pair = publicKey ? undefined : newKeyPair('ec');
   const now = s.clock.nowMs();
   const notBefore = new Date(now);
   const notAfter = new Date(now + s.config.certificateLifetimeDays * DAY_MS);

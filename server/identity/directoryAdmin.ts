@@ -7,7 +7,8 @@
  *
  * Secrets are made here, answered once, and kept only as hashes; private keys are never kept.
  */
-import { generateKeyPairSync, randomBytes, randomUUID } from 'crypto';
+import { randomBytes, randomUUID } from 'crypto';
+import { newKeyPair } from '../pki/keyPairs';
 import type { Store } from '../store';
 import type { PrincipalRecord } from '../store/principals';
 import { DEFAULT_CLIENT_ID, DEFAULT_REGISTERED_PROVIDERS, DEFAULT_SUBSCRIPTION_ID, DEFAULT_TENANT_ID, tenant as tenantRecord } from '../store/seed';
@@ -275,7 +276,7 @@ export class DirectoryAdmin {
 
   /** An RSA key and a client certificate for it, signed by the CA: MSAL signs assertions with RS256. */
   private clientCertificate(name: string): { certPem: string; keyPem: string } {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { privateKey, publicKey } = newKeyPair('rsa');
     const now = this.nowMs();
     const certPem = this.ca.issue({
       subject: { commonName: name.slice(0, 64), organization: 'Arclight' },

@@ -7,7 +7,8 @@
  * Created on first use, not at start-up: most test instances never issue a token, and RSA key
  * generation is the slowest thing Arclight does.
  */
-import { createHash, createPrivateKey, generateKeyPairSync, KeyObject, X509Certificate } from 'crypto';
+import { createHash, createPrivateKey, KeyObject, X509Certificate } from 'crypto';
+import { newKeyPair } from '../pki/keyPairs';
 import * as path from 'path';
 import type { CertificateAuthority } from '../pki/certificateAuthority';
 import { anyExists, KeyPairFiles, KeyRecordSlot, loadIdentity, recordOf, writeIdentity } from '../pki/identityFiles';
@@ -60,7 +61,7 @@ export class SigningKey {
   /** The key, created (and saved, and recorded) if there is none yet. */
   get(): LoadedKey {
     if (this.loaded) return this.loaded;
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { privateKey, publicKey } = newKeyPair('rsa');
     const now = Date.now();
     const certPem = this.ca.issue({
       subject: { commonName: 'Arclight token signing', organization: 'Arclight' },

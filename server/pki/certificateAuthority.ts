@@ -5,7 +5,8 @@
  * (see identityFiles.ts); in-memory runs get a fresh one. The server certificate is not
  * identity: it is issued again whenever the stored one no longer serves.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, X509Certificate } from 'crypto';
+import { createPrivateKey, createPublicKey, KeyObject, X509Certificate } from 'crypto';
+import { newKeyPair } from './keyPairs';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createCertificate, DistinguishedName, EXTENDED_KEY_USAGE, KeyUsage, Signer, SubjectSpec } from './x509';
@@ -18,11 +19,6 @@ const CA_NAME: DistinguishedName = { commonName: 'Arclight Local Certificate Aut
 export interface IssuedCertificate {
   certPem: string;
   keyPem: string;
-}
-
-function newKeyPair(): { privateKey: KeyObject; publicKey: KeyObject } {
-  // P-256: generated in about a millisecond, so start-up never waits on key generation.
-  return generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 }
 
 /** A stored pair, or undefined when either file is missing or unreadable (then a new one is issued). */
@@ -81,7 +77,7 @@ export class CertificateAuthority {
   }
 
   private static generate(): CertificateAuthority {
-    const { privateKey, publicKey } = newKeyPair();
+    const { privateKey, publicKey } = newKeyPair('ec');
     const now = Date.now();
     const certPem = createCertificate({
       subject: CA_NAME,
@@ -104,7 +100,7 @@ export class CertificateAuthority {
     const files: KeyPairFiles | undefined = dir ? { what: 'server certificate', certFile: path.join(dir, 'server.pem'), keyFile: path.join(dir, 'server-key.pem') } : undefined;
     const existing = files && readPair(files);
     if (existing && this.stillServes(existing, names)) return existing;
-    const { privateKey, publicKey } = newKeyPair();
+    const { privateKey, publicKey } = newKeyPair('ec');
     const now = Date.now();
     const issued = {
       certPem: this.issue({

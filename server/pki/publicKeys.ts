@@ -35,8 +35,8 @@ function curveAlgorithm(curve: string, oid: string): AlgorithmIdentifier {
  * coordinates instead, as the uncompressed point (04 || x || y) that the export writes too.
  */
 function subjectPublicKeyInfo(key: KeyObject): SubjectPublicKeyInfo {
-  const curve = key.asymmetricKeyDetails?.namedCurve;
-  const oid = key.asymmetricKeyType === 'ec' && curve ? CURVE_OIDS[curve] : undefined;
+  const curve = key.asymmetricKeyType === 'ec' ? key.asymmetricKeyDetails?.namedCurve : undefined;
+  const oid = curve ? CURVE_OIDS[curve] : undefined;
   if (!oid) return AsnConvert.parse(key.export({ type: 'spki', format: 'der' }), SubjectPublicKeyInfo);
   const { x, y } = key.export({ format: 'jwk' });
   const point = Buffer.concat([Buffer.from([0x04]), Buffer.from(x!, 'base64url'), Buffer.from(y!, 'base64url')]);

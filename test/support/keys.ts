@@ -1,5 +1,6 @@
 /** Onboarding key pairs for connected clusters, generated once per test process (RSA is slow to generate). */
-import { generateKeyPairSync, KeyObject } from 'crypto';
+import type { KeyObject } from 'crypto';
+import { newKeyPair } from '../../server/pki/keyPairs';
 
 export interface AgentKeys {
   privateKey: KeyObject;
@@ -14,7 +15,7 @@ const pool: AgentKeys[] = [];
 
 export function agentKeys(index = 0): AgentKeys {
   while (pool.length <= index) {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { privateKey, publicKey } = newKeyPair('rsa');
     pool.push({
       privateKey,
       privateKeyPem: privateKey.export({ type: 'pkcs1', format: 'pem' }) as string,
