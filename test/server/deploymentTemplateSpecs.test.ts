@@ -12,35 +12,28 @@ import { copyLoopTemplate, groupAndClusterTemplate, RG_SCHEMA } from '../support
 
 const TS = '2022-02-01';
 
+/** A template whose one resource is module `name`, linked by `relativePath`, whose `names` output it passes on. */
+function linkingTemplate(name: string, relativePath: string, extra: Record<string, { value: unknown }> = {}) {
+  return {
+    $schema: RG_SCHEMA, contentVersion: '1.0.0.0',
+    parameters: { clusterName: { type: 'string' } },
+    resources: [{
+      type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name,
+      properties: {
+        mode: 'Incremental', expressionEvaluationOptions: { scope: 'inner' },
+        templateLink: { relativePath },
+        parameters: { clusterName: { value: "[parameters('clusterName')]" }, ...extra },
+      },
+    }],
+    outputs: { names: { type: 'array', value: `[reference('${name}').outputs.names.value]` } },
+  };
+}
+
 /** The main template: a module by relativePath, which itself links a second module beside it. */
-const mainTemplate = {
-  $schema: RG_SCHEMA, contentVersion: '1.0.0.0',
-  parameters: { clusterName: { type: 'string' } },
-  resources: [{
-    type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'outer-module',
-    properties: {
-      mode: 'Incremental', expressionEvaluationOptions: { scope: 'inner' },
-      templateLink: { relativePath: 'modules/wrapper.json' },
-      parameters: { clusterName: { value: "[parameters('clusterName')]" } },
-    },
-  }],
-  outputs: { names: { type: 'array', value: "[reference('outer-module').outputs.names.value]" } },
-};
+const mainTemplate = linkingTemplate('outer-module', 'modules/wrapper.json');
 
 /** modules/wrapper.json: links `extensions.json` relative to its own folder (modules/). */
-const wrapper = {
-  $schema: RG_SCHEMA, contentVersion: '1.0.0.0',
-  parameters: { clusterName: { type: 'string' } },
-  resources: [{
-    type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'inner-module',
-    properties: {
-      mode: 'Incremental', expressionEvaluationOptions: { scope: 'inner' },
-      templateLink: { relativePath: './extensions.json' },
-      parameters: { clusterName: { value: "[parameters('clusterName')]" }, count: { value: 2 } },
-    },
-  }],
-  outputs: { names: { type: 'array', value: "[reference('inner-module').outputs.names.value]" } },
-};
+const wrapper = linkingTemplate('inner-module', './extensions.json', { count: { value: 2 } });
 
 describe('deployments from template specs', () => {
   const a = arclightPerSuite({}, (i) => createCluster(i.app, 'rg', 'c1'));
