@@ -17,7 +17,7 @@ import { ArmError } from '../kit/armErrors';
 import type { CertificateAuthority } from '../pki/certificateAuthority';
 import { EXTENDED_KEY_USAGE, KeyUsage } from '../pki/x509';
 import { DEFAULT_MANAGED_IDENTITY_CLIENT_ID, derivedGuid } from './principals';
-import { grantOwner } from '../providers/neighbours/ownerAssignments';
+import { deleteRootAssignments, grantOwner, grantRootAccess } from '../providers/neighbours/ownerAssignments';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DISPLAY_NAME = /^[^\u0000-\u001f]{1,256}$/;
@@ -104,15 +104,27 @@ export class DirectoryAdmin {
   constructor(private readonly store: Store, private readonly ca: CertificateAuthority, private readonly nowMs: () => number,
     private readonly grantsOwners = false) {}
 
-  /** The Owner assignments of the subscription's own principals (the default one's, or those made with it), again after a reset. */
+  /**
+   * The Owner assignments of the subscription's own principals (the default one's, or those made
+   * with it), and their access at the root of their tenant where it is theirs (the default
+   * tenant's, or one made for the subscription): again after a reset.
+   */
   grantOwners(subscriptionId: string): void {
     if (!this.grantsOwners) return;
     const id = subscriptionId.toLowerCase();
-    if (!this.store.directory.subscription(id)) return;
+    const subscription = this.store.directory.subscription(id);
+    if (!subscription) return;
     this.store.transaction(() => {
-      if (id === DEFAULT_SUBSCRIPTION_ID) grantOwner(this.store, this.nowMs(), id, derivedGuid('object', DEFAULT_CLIENT_ID));
+      if (id === DEFAULT_SUBSCRIPTION_ID) {
+        const objectId = derivedGuid('object', DEFAULT_CLIENT_ID);
+        grantOwner(this.store, this.nowMs(), id, objectId);
+        grantRootAccess(this.store, this.nowMs(), DEFAULT_TENANT_ID, objectId);
+      }
+      const ownTenant = this.store.directory.tenant(subscription.tenantId)?.createdFor === id;
       for (const e of this.store.principals.all()) {
-        if (e.principal.ownerOf === id) grantOwner(this.store, this.nowMs(), id, e.principal.objectId);
+        if (e.principal.ownerOf !== id) continue;
+        grantOwner(this.store, this.nowMs(), id, e.principal.objectId);
+        if (ownTenant) grantRootAccess(this.store, this.nowMs(), subscription.tenantId, e.principal.objectId);
       }
     });
   }
@@ -135,6 +147,7 @@ export class DirectoryAdmin {
     this.store.transaction(() => {
       for (const sub of this.store.directory.subscriptions().filter((s) => s.tenantId === id)) this.store.deleteSubscription(sub.subscriptionId);
       for (const e of this.store.principals.all().filter((p) => p.principal.tenantId === id)) this.store.principals.delete(e.principal.clientId);
+      deleteRootAssignments(this.store, id);
       this.store.directory.deleteTenant(id);
     });
   }
@@ -160,7 +173,10 @@ export class DirectoryAdmin {
       this.store.principals.put({
         clientId, tenantId, objectId, kind: 'ServicePrincipal', displayName: `Owner of ${name}`, subscriptions: [subscriptionId], ownerOf: subscriptionId,
       }, [hashGeneratedSecret(secret)], []);
-      if (this.grantsOwners) grantOwner(this.store, this.nowMs(), subscriptionId, objectId);
+      if (this.grantsOwners) {
+        grantOwner(this.store, this.nowMs(), subscriptionId, objectId);
+        if (!given) grantRootAccess(this.store, this.nowMs(), tenantId, objectId);
+      }
     });
     return { subscriptionId, tenantId, clientId, clientSecret: secret, tokenEndpoint: tokenEndpoint(baseUrl, tenantId), displayName: name, objectId };
   }
@@ -181,7 +197,10 @@ export class DirectoryAdmin {
       const tenant = this.store.directory.tenant(sub.tenantId);
       const inUse = this.store.directory.subscriptions().some((s) => s.tenantId === sub.tenantId)
         || this.store.principals.all().some((e) => e.principal.tenantId === sub.tenantId);
-      if (tenant?.createdFor === id && !inUse) this.store.directory.deleteTenant(sub.tenantId);
+      if (tenant?.createdFor === id && !inUse) {
+        deleteRootAssignments(this.store, sub.tenantId);
+        this.store.directory.deleteTenant(sub.tenantId);
+      }
     });
   }
 

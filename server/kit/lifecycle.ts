@@ -23,6 +23,7 @@ import { filteredPage, listBody, nextLink, pageRequest } from './paging';
 import { deleteResourceTree, deletionCompleter, listOfType, loadResource, provisioningCompleter, saveResource } from './resources';
 import { CREATING_STATE, operationHeaders, RUNNING_STATE, Verb } from './operationStyles';
 import { patchWriteOnly, takeWriteOnly } from './writeOnly';
+import { armKey } from './resourceIds';
 import { applyDefaults, propertyDefaults, typeSpecFacts } from './specFacts';
 import { checkExtendedLocation } from './extendedLocations';
 import type { Props, ResourceType, Write } from './resourceType';
@@ -77,9 +78,14 @@ export function registerResourceType<C extends KitContext>(ctx: C, t: ResourceTy
     const id = t.parent.idOf ? t.parent.idOf(parentId, name) : `${parentId}/providers/${t.typeName}/${name}`;
     return { parentId, name, id };
   };
+  /** The row at `id` if it is kept under `parentId`: an id that names no parent (a tenant root role assignment) may be another tenant's. */
+  const storedUnder = (id: string, parentId: string) => {
+    const found = loadResource(ctx, id);
+    return found?.parentKey === armKey(parentId) ? found : undefined;
+  };
   const existing = (req: ArmRequest) => {
     const where = locate(req);
-    const found = loadResource(ctx, where.id);
+    const found = storedUnder(where.id, where.parentId);
     if (!found) throw t.notFound(req, where.name);
     return Object.assign(where, { found });
   };
@@ -201,8 +207,8 @@ export function registerResourceType<C extends KitContext>(ctx: C, t: ResourceTy
   }
 
   ctx.handlers.on('DELETE', t.itemPath, (req): ArmResponse => {
-    const { name, id } = locate(req);
-    const found = loadResource(ctx, id);
+    const { name, id, parentId } = locate(req);
+    const found = storedUnder(id, parentId);
     if (!found) {
       if (t.deleteAbsent === 'notFound') throw t.notFound(req, name);
       return { status: 204 };

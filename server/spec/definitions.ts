@@ -89,7 +89,8 @@ const openapiBackend = () => (backendModule ??= require('openapi-backend') as ty
  * The operations' path patterns by number of segments: a path is only tried against its own
  * length. A template whose parameter holds a whole ARM id (`{scope}`, `{resourceUri}`,
  * `{roleAssignmentId}`: the specs mark them x-ms-skip-url-encoding) spans one or more
- * segments: those routes are tried against every path, and the most literal match wins, so
+ * segments (a leading one none, for the tenant root): those routes are tried against every
+ * path, and the most literal match wins, so
  * `/subscriptions/{s}/providers/X/things` beats `/{scope}/providers/X/things`.
  */
 class RouteTable {
@@ -98,9 +99,12 @@ class RouteTable {
 
   add(template: string, operation: ArmOperation, spanningParams: ReadonlySet<string> = new Set()): void {
     const segments = template.split('/').filter(Boolean);
-    const spans = segments.some((s) => spanningParams.has(s.slice(1, -1)));
-    const pattern = segments.map((s) => (s.startsWith('{') ? (spanningParams.has(s.slice(1, -1)) ? '(.+)' : '([^/]+)') : escapeRegex(s))).join('/');
-    const route = { regex: new RegExp(`^/${pattern}$`), specificity: segments.filter((s) => !s.startsWith('{')).join('').length, operation };
+    const spanning = (s: string) => spanningParams.has(s.slice(1, -1));
+    const spans = segments.some(spanning);
+    const pattern = segments.map((s) => (s.startsWith('{') ? (spanning(s) ? '(.+)' : '([^/]+)') : escapeRegex(s))).join('/');
+    // A leading whole-id parameter may also be empty: `/{scope}/providers/...` at the tenant root `/`.
+    const regex = segments.length > 1 && spanning(segments[0]) ? `^/(?:(.+)/)?${pattern.slice('(.+)/'.length)}$` : `^/${pattern}$`;
+    const route = { regex: new RegExp(regex), specificity: segments.filter((s) => !s.startsWith('{')).join('').length, operation };
     if (spans) {
       this.spanning.push(route);
       return;
@@ -166,7 +170,7 @@ export class Definition {
       const groups = m.route.regex.exec(lowerPath)!;
       let offset = 0;
       m.operation.pathParams.forEach(([name, index], i) => {
-        const count = groups[i + 1].split('/').length;
+        const count = groups[i + 1] === undefined ? 0 : groups[i + 1].split('/').length;
         params[name] = originalSegments.slice(index + offset, index + offset + count).map((s) => decodeURIComponent(s)).join('/');
         offset += count - 1;
       });

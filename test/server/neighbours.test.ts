@@ -291,6 +291,43 @@ describe('neighbour resources', () => {
       const badScope = await call('get', `/subscriptions/${SUB}/a\\b/providers/Microsoft.Authorization/roleAssignments?api-version=${AUTHZ}`);
       assert.ok(badScope.status >= 400 && badScope.status < 500, String(badScope.status));
     });
+
+    it('stores them at the tenant root `/`, where they apply to, and are listed at, every scope of the tenant', async () => {
+      await createGroup(a.app, 'rg');
+      const user = { principalId: RA2, principalType: 'User' };
+      // az builds `{scope}/providers/...` from `--scope /`: the path starts `//`.
+      const made = await call('put', `/${raPath('', RA1)}?api-version=${AUTHZ}`).send({ properties: { roleDefinitionId: roleId(READER), ...user } }).expect(201);
+      assert.equal(made.body.id, `/providers/Microsoft.Authorization/roleAssignments/${RA1}`);
+      assert.equal(made.body.properties.scope, '/');
+      assert.equal(made.body.properties.roleDefinitionId, `/providers/Microsoft.Authorization/roleDefinitions/${READER}`);
+      assert.equal((await call('get', `${raPath('', RA1)}?api-version=${AUTHZ}`).expect(200)).body.properties.scope, '/');
+      const twin = await call('put', `${raPath('', RA2)}?api-version=${AUTHZ}`).send({ properties: { roleDefinitionId: roleId(READER), ...user } }).expect(409);
+      assert.equal(twin.body.error.code, 'RoleAssignmentExists');
+      await assign(groupPath('rg'), RA2, { roleDefinitionId: roleId(ARC_VIEWER), ...user }).expect(201);
+
+      const ids = (r: { body: { value: Array<{ name: string }> } }) => r.body.value.map((x) => x.name).sort();
+      const list = (scope: string, filter = '') => call('get', `${scope}/providers/Microsoft.Authorization/roleAssignments?api-version=${AUTHZ}${filter}`).expect(200);
+      assert.deepEqual(ids(await list('', '&$filter=atScope()')), [RA1]);
+      assert.deepEqual(ids(await list('')), [RA1, RA2]);
+      assert.deepEqual(ids(await list(`/subscriptions/${SUB}`, '&$filter=atScope()')), [RA1]);
+      assert.deepEqual(ids(await list(groupPath('rg'))), [RA1, RA2]);
+      assert.deepEqual(ids(await list('', `&$filter=${encodeURIComponent(`assignedTo('${RA1}')`)}`)), []);
+
+      // Role definitions are read at the root too.
+      const uaa = await call('get', `/providers/Microsoft.Authorization/roleDefinitions/18d7d88d-d35e-4fb5-a5c3-7773c20a72d9?api-version=${AUTHZ}`).expect(200);
+      assert.equal(uaa.body.properties.roleName, 'User Access Administrator');
+      assert.deepEqual(uaa.body.properties.permissions[0].actions, ['*/read', 'Microsoft.Authorization/*', 'Microsoft.Support/*']);
+      assert.ok((await call('get', `/providers/Microsoft.Authorization/roleDefinitions?api-version=${AUTHZ}`).expect(200)).body.value.length >= 10);
+      // The root is a scope of role assignments and definitions only (the association's spec says its resourceUri is never empty).
+      const association = await call('put', `/providers/Microsoft.Insights/dataCollectionRuleAssociations/x?api-version=${DCR}`).send({ properties: { dataCollectionRuleId: roleId(READER) } });
+      assert.equal(association.status, 400, association.text);
+      assert.equal(association.body.error.code, 'InvalidParameter');
+
+      await call('delete', `${raPath('', RA1)}?api-version=${AUTHZ}`).expect(200);
+      await call('delete', `${raPath('', RA1)}?api-version=${AUTHZ}`).expect(204);
+      assert.equal((await call('get', `${raPath('', RA1)}?api-version=${AUTHZ}`).expect(404)).body.error.code, 'RoleAssignmentNotFound');
+      assert.deepEqual(ids(await list(groupPath('rg'))), [RA2]);
+    });
   });
 });
 

@@ -1,18 +1,23 @@
 /**
- * The Owner role assignment a subscription's own principal holds (the default service principal
- * on the default subscription; a directory-API principal on the subscription made with it), so
- * that with --rbac enforce the principals Arclight hands out can do everything in their
- * subscription, as a subscription's creator can in Azure. Written straight into the store (it
- * is no request of anyone's), under a name derived from principal and subscription, so seeding
- * twice (a reset) writes the same assignment again.
+ * The role assignments Arclight's own principals start with under --rbac enforce, written
+ * straight into the store (they are no request of anyone's), under names derived from
+ * principal and scope, so seeding twice (a reset) writes the same assignment again:
+ * - Owner of a subscription for its own principal (the default service principal on the
+ *   default subscription; a directory-API principal on the subscription made with it), as a
+ *   subscription's creator owns it in Azure;
+ * - User Access Administrator at the tenant root `/` for the default service principal in the
+ *   default tenant, and for a directory-API subscription's principal in the tenant made for it:
+ *   what a Global Administrator's "elevate access" assigns, so that someone can assign roles at
+ *   the root (a tenant deployment needs one there, as in Azure).
  */
 import type { Store } from '../../store';
 import { armKey } from '../../kit/resourceIds';
 import { createHash } from 'crypto';
-import { ROLE_ASSIGNMENT_TYPE } from './roleAssignments';
+import { ROLE_ASSIGNMENT_TYPE, tenantRootKey } from './roleAssignments';
 import { roleDefinitionId } from './roleDefinitions';
 
 export const OWNER_ROLE = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
+export const USER_ACCESS_ADMINISTRATOR_ROLE = '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9';
 
 /** A GUID from the inputs (version-5 shaped), stable across runs. */
 function stableGuid(...parts: string[]): string {
@@ -23,23 +28,39 @@ function stableGuid(...parts: string[]): string {
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
 }
 
-export function grantOwner(store: Store, nowMs: number, subscriptionId: string, principalId: string): void {
-  const sub = subscriptionId.toLowerCase();
-  const principal = principalId.toLowerCase();
-  const scope = `/subscriptions/${sub}`;
-  const name = stableGuid(sub, principal);
-  const id = `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
+interface Seeded { scope: string; parentKey: string; subscriptionId: string; name: string; role: string; principalId: string }
+
+function seed(store: Store, nowMs: number, a: Seeded): void {
+  const id = `${a.scope === '/' ? '' : a.scope}/providers/Microsoft.Authorization/roleAssignments/${a.name}`;
   if (store.resources.exists(armKey(id))) return;
   const at = new Date(nowMs).toISOString();
   store.resources.put({
-    key: armKey(id), id, type: ROLE_ASSIGNMENT_TYPE, subscriptionId: sub, resourceGroup: null, parentKey: armKey(scope), tracked: false,
+    key: armKey(id), id, type: ROLE_ASSIGNMENT_TYPE, subscriptionId: a.subscriptionId, resourceGroup: null, parentKey: a.parentKey, tracked: false,
     body: {
-      id, name, type: 'Microsoft.Authorization/roleAssignments',
+      id, name: a.name, type: 'Microsoft.Authorization/roleAssignments',
       properties: {
-        roleDefinitionId: roleDefinitionId(scope, OWNER_ROLE), principalId: principal, principalType: 'ServicePrincipal', scope,
+        roleDefinitionId: roleDefinitionId(a.scope, a.role), principalId: a.principalId, principalType: 'ServicePrincipal', scope: a.scope,
         createdOn: at, updatedOn: at, createdBy: null, updatedBy: null, provisioningState: 'Succeeded',
       },
     },
     etag: `"${nowMs.toString(16)}-0"`, createdAt: nowMs, updatedAt: nowMs,
   });
+}
+
+export function grantOwner(store: Store, nowMs: number, subscriptionId: string, principalId: string): void {
+  const sub = subscriptionId.toLowerCase();
+  const scope = `/subscriptions/${sub}`;
+  seed(store, nowMs, { scope, parentKey: armKey(scope), subscriptionId: sub, name: stableGuid(sub, principalId), role: OWNER_ROLE, principalId: principalId.toLowerCase() });
+}
+
+export function grantRootAccess(store: Store, nowMs: number, tenantId: string, principalId: string): void {
+  seed(store, nowMs, {
+    scope: '/', parentKey: tenantRootKey(tenantId), subscriptionId: '', name: stableGuid('root', tenantId, principalId),
+    role: USER_ACCESS_ADMINISTRATOR_ROLE, principalId: principalId.toLowerCase(),
+  });
+}
+
+/** Removes the tenant root assignments of a tenant being deleted. */
+export function deleteRootAssignments(store: Store, tenantId: string): void {
+  for (const r of store.resources.children(tenantRootKey(tenantId), ROLE_ASSIGNMENT_TYPE, '', Number.MAX_SAFE_INTEGER).items) store.resources.deleteTree(r.key);
 }

@@ -1,7 +1,9 @@
 /**
  * Microsoft.Authorization/roleAssignments, stored at any scope (`/{scope}/providers/
  * Microsoft.Authorization/roleAssignments/{guid}`: a subscription, a group or a resource,
- * which must exist) and deleted with it. Checked as Azure checks them:
+ * which must exist) and deleted with it, or at the tenant root `/` (the caller's tenant; kept
+ * under the tenant's own id, `/tenants/{id}`, since the assignment's id names no tenant, and
+ * deleted with the tenant). Checked as Azure checks them:
  * - the name is a GUID (400 InvalidRoleAssignmentId);
  * - the role definition is one Arclight knows (400 RoleDefinitionDoesNotExist);
  * - the principal: when the request says no principalType, it must be a principal of
@@ -16,18 +18,54 @@
  * and (without `atScope()`) below it, filtered by `principalId eq '...'` or `assignedTo('...')`.
  */
 import { ArmError } from '../../kit/armErrors';
-import type { ArmRequest, ArmResponse } from '../../kit/handlers';
+import type { ArmRequest, ArmResponse, Caller } from '../../kit/handlers';
 import type { ProviderContext } from '../context';
 import { armKey } from '../../kit/resourceIds';
 import { listBody } from '../../kit/paging';
 import type { StoredResource } from '../../store/resources';
 import type { StandIn } from './standIn';
-import { resolveScope } from './scopes';
+import { resolveScope, TENANT_ROOT } from './scopes';
 import { builtInRole, roleDefinitionById, roleDefinitionId } from './roleDefinitions';
 
 export const ROLE_ASSIGNMENT_TYPE = 'microsoft.authorization/roleassignments';
 export const ROLE_ASSIGNMENT_ITEM = '/{scope}/providers/Microsoft.Authorization/roleAssignments/{}';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const AT_SCOPE = /\/providers\/Microsoft\.Authorization\/roleAssignments\/[^/]+$/i;
+
+/** The store key the tenant root assignments of a tenant are kept under: the tenant's id, as GET /tenants names it. */
+export const tenantRootKey = (tenantId: string) => `/tenants/${tenantId.toLowerCase()}`;
+
+/** The tenant a request at the root `/` addresses: the caller's, or the default one for a caller from no tenant Arclight has. */
+export function rootTenantOf(s: ProviderContext, caller: Caller): string {
+  const tenantId = caller.tenantId?.toLowerCase();
+  return tenantId && s.store.directory.tenant(tenantId) ? tenantId : s.defaults.tenantId;
+}
+
+/** The tenant whose directory a scope's principals are in. */
+function tenantOfScope(s: ProviderContext, req: ArmRequest, scope: string): string {
+  if (scope === TENANT_ROOT) return rootTenantOf(s, req.caller);
+  return s.store.directory.subscription(scope.split('/')[2] ?? '')?.tenantId ?? s.defaults.tenantId;
+}
+
+/** The scope an assignment's id names (`/` at the root). */
+const scopeOfId = (id: string) => id.replace(AT_SCOPE, '') || TENANT_ROOT;
+
+/** Where an assignment is kept: its scope, or its tenant for the root. */
+function assignmentParent(s: ProviderContext, req: ArmRequest): string {
+  const scope = resolveScope(s, req.params.scope, { root: true });
+  return scope === TENANT_ROOT ? tenantRootKey(rootTenantOf(s, req.caller)) : scope;
+}
+
+/** Every row of a paged store query. */
+function everyRow(page: (after: string) => { items: StoredResource[]; continueAfter?: string }): StoredResource[] {
+  const rows: StoredResource[] = [];
+  for (let after = ''; ;) {
+    const next = page(after);
+    rows.push(...next.items);
+    if (!next.continueAfter) return rows;
+    after = next.continueAfter;
+  }
+}
 
 function principalKind(s: ProviderContext, principalId: string): string | undefined {
   const entry = s.store.principals.all().find((e) => e.principal.objectId === principalId.toLowerCase());
@@ -42,7 +80,8 @@ export const roleAssignments: StandIn = {
   itemPath: ROLE_ASSIGNMENT_ITEM,
   // The lists are the scope-aware ones below.
   lists: [],
-  parentId: (s, req) => resolveScope(s, req.params.scope),
+  parentId: assignmentParent,
+  idOf: (parentId, name) => `${parentId.startsWith('/tenants/') ? '' : parentId}/providers/Microsoft.Authorization/roleAssignments/${name}`,
   located: false,
   systemData: false,
   notFound: (_req, name) => new ArmError(404, 'RoleAssignmentNotFound', `The role assignment '${name}' is not found.`),
@@ -53,10 +92,11 @@ export const roleAssignments: StandIn = {
   initialState: (w) => {
     const now = w.ctx.clock.iso();
     const who = w.req.caller.objectId ?? null;
-    return { scope: w.id.replace(/\/providers\/Microsoft\.Authorization\/roleAssignments\/[^/]+$/i, ''), createdOn: now, updatedOn: now, createdBy: who, updatedBy: who };
+    return { scope: scopeOfId(w.id), createdOn: now, updatedOn: now, createdBy: who, updatedBy: who };
   },
   complete: (p, w) => {
-    const scope = w.id.replace(/\/providers\/Microsoft\.Authorization\/roleAssignments\/[^/]+$/i, '');
+    const scope = scopeOfId(w.id);
+    const parentKey = armKey(assignmentParent(w.ctx, w.req));
     const role = builtInRole(String(p.roleDefinitionId));
     if (!role || !/(^|\/providers\/Microsoft\.Authorization\/roleDefinitions\/)[^/]+$/i.test(String(p.roleDefinitionId))) {
       throw new ArmError(400, 'RoleDefinitionDoesNotExist', `The specified role definition with ID '${String(p.roleDefinitionId).split('/').pop()}' does not exist.`);
@@ -66,17 +106,19 @@ export const roleAssignments: StandIn = {
     // The spec's default (User) is in `p` already: what matters is whether the client sent one.
     const sent = ((w.req.rawBody as { properties?: { principalType?: unknown } } | undefined)?.properties?.principalType);
     if (!known && sent === undefined) {
-      const tenant = w.ctx.store.directory.subscription(w.req.params.scope.split('/').filter(Boolean)[1] ?? '')?.tenantId ?? w.ctx.defaults.tenantId;
+      const tenant = tenantOfScope(w.ctx, w.req, scope);
       throw new ArmError(400, 'PrincipalNotFound',
         `Principal ${String(p.principalId).replace(/-/g, '')} does not exist in the directory ${tenant}. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning a role, this error might be related to a replication delay. In this case, set the role assignment principalType property to a value, such as ServicePrincipal, User, or Group.  See https://aka.ms/docs-principaltype`);
     }
     const completed = { ...p, principalId, roleDefinitionId: roleDefinitionId(scope, role.name), principalType: sent === undefined ? known : p.principalType };
     const previous = w.previous?.body.properties;
+    // The same name at another tenant's root is another assignment, which this one cannot become.
+    if (w.previous && w.previous.parentKey !== parentKey) throw new ArmError(400, 'RoleAssignmentUpdateNotPermitted', 'Tenant ID, application ID, principal ID, and scope are not allowed to be updated.');
     if (previous && (previous.principalId !== completed.principalId || String(previous.roleDefinitionId).toLowerCase() !== completed.roleDefinitionId.toLowerCase())) {
       throw new ArmError(400, 'RoleAssignmentUpdateNotPermitted', 'Tenant ID, application ID, principal ID, and scope are not allowed to be updated.');
     }
     if (!previous) {
-      const twin = w.ctx.store.resources.children(armKey(scope), ROLE_ASSIGNMENT_TYPE, '', 10_000).items.find((r) =>
+      const twin = w.ctx.store.resources.children(parentKey, ROLE_ASSIGNMENT_TYPE, '', 10_000).items.find((r) =>
         r.body.properties?.principalId === principalId && String(r.body.properties?.roleDefinitionId).split('/').pop()!.toLowerCase() === role.name);
       if (twin) throw new ArmError(409, 'RoleAssignmentExists', 'The role assignment already exists.');
     }
@@ -101,23 +143,23 @@ function listFilter(req: ArmRequest): { atScope: boolean; principalId?: string }
   return out;
 }
 
-/** The role assignments that apply at the scope of `scopeId`. */
+/**
+ * The role assignments that apply at the scope of `scopeId`: those of its tenant's root, and in
+ * its subscription those at, above and (without atScope()) below it. At the root, below is
+ * every subscription of the tenant.
+ */
 function listAt(s: ProviderContext, req: ArmRequest, scopeId: string): ArmResponse {
   const f = listFilter(req);
   const key = armKey(scopeId);
-  const subscriptionId = key.split('/')[2];
-  const all: StoredResource[] = [];
-  for (let after = ''; ;) {
-    const page = s.store.resources.inSubscription(subscriptionId, ROLE_ASSIGNMENT_TYPE, after, 1000);
-    all.push(...page.items);
-    if (!page.continueAfter) break;
-    after = page.continueAfter;
+  const tenantId = tenantOfScope(s, req, scopeId);
+  const rows = everyRow((after) => s.store.resources.children(tenantRootKey(tenantId), ROLE_ASSIGNMENT_TYPE, after, 1000));
+  const subscriptions = scopeId !== TENANT_ROOT ? [key.split('/')[2]]
+    : f.atScope ? [] : s.store.directory.subscriptions().filter((sub) => sub.tenantId === tenantId).map((sub) => sub.subscriptionId);
+  for (const subscriptionId of subscriptions) {
+    rows.push(...everyRow((after) => s.store.resources.inSubscription(subscriptionId, ROLE_ASSIGNMENT_TYPE, after, 1000))
+      .filter((r) => scopeId === TENANT_ROOT || within(key, r.parentKey) || (!f.atScope && within(r.parentKey, key))));
   }
-  const applies = all.filter((r) => {
-    const at = r.parentKey;
-    if (!(within(key, at) || (!f.atScope && within(at, key)))) return false;
-    return !f.principalId || r.body.properties?.principalId === f.principalId;
-  });
+  const applies = f.principalId ? rows.filter((r) => r.body.properties?.principalId === f.principalId) : rows;
   return { status: 200, body: listBody(applies.map((r) => r.body), undefined) };
 }
 
@@ -130,7 +172,7 @@ const LISTS = [
 /** The scope-aware lists, and the by-id forms of get, create and delete (`/{roleAssignmentId}`). */
 export function registerRoleAssignmentRoutes(s: ProviderContext): void {
   for (const path of LISTS) s.handlers.on('GET', path, (req) => listAt(s, req, resolveScope(s, req.path.replace(/\/providers\/Microsoft\.Authorization\/roleAssignments$/i, ''))));
-  s.handlers.on('GET', '/{scope}/providers/Microsoft.Authorization/roleAssignments', (req) => listAt(s, req, resolveScope(s, req.params.scope)));
+  s.handlers.on('GET', '/{scope}/providers/Microsoft.Authorization/roleAssignments', (req) => listAt(s, req, resolveScope(s, req.params.scope, { root: true })));
 
   // `/{roleAssignmentId}`: the same operations, addressed by the assignment's id.
   for (const method of ['GET', 'PUT', 'DELETE']) {
@@ -139,7 +181,7 @@ export function registerRoleAssignmentRoutes(s: ProviderContext): void {
       // The same route is RoleDefinitions_GetById's: a role definition id is read as one.
       const definition = method === 'GET' ? roleDefinitionById(s, req.params.roleAssignmentId) : undefined;
       if (definition) return definition;
-      const m = /^\/?(.+)\/providers\/Microsoft\.Authorization\/roleAssignments\/([^/]+)$/i.exec(req.params.roleAssignmentId);
+      const m = /^\/?(.*?)\/?providers\/Microsoft\.Authorization\/roleAssignments\/([^/]+)$/i.exec(req.params.roleAssignmentId);
       if (!m) throw new ArmError(400, 'InvalidRoleAssignmentId', `The role assignment ID '${req.params.roleAssignmentId}' is not valid: it must be '{scope}/providers/Microsoft.Authorization/roleAssignments/{guid}'.`);
       return byScope({ ...req, params: { ...req.params, scope: m[1], roleAssignmentName: m[2] } });
     });

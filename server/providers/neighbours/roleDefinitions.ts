@@ -90,13 +90,13 @@ export function roleDefinitionById(s: ProviderContext, id: string): ArmResponse 
 
 export function registerRoleDefinitions(s: ProviderContext): void {
   s.handlers.on('GET', ITEM, (req) => {
-    const scope = resolveScope(s, req.params.scope);
+    const scope = resolveScope(s, req.params.scope, { root: true });
     const role = BY_ID.get(req.params.roleDefinitionId.toLowerCase());
     if (!role) throw notFound(req.params.roleDefinitionId);
     return { status: 200, body: render(role, scope) };
   });
   s.handlers.on('GET', LIST, (req) => {
-    const scope = resolveScope(s, req.params.scope);
+    const scope = resolveScope(s, req.params.scope, { root: true });
     const accept = filterOf(req);
     return { status: 200, body: listBody(BUILT_IN_ROLES.filter(accept).map((r) => render(r, scope)), undefined) };
   });

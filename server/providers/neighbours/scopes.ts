@@ -2,15 +2,20 @@
  * Scopes: the ARM id a role assignment or a data collection rule association is attached to
  * (`/{scope}/providers/...`, the spec's x-ms-skip-url-encoding parameter). A scope is a
  * subscription, a resource group or a resource of a subscription, and must exist, as ARM
- * checks; the id comes back in canonical casing (the stored resource's, for a resource).
+ * checks; the id comes back in canonical casing (the stored resource's, for a resource). Role
+ * assignments and definitions also take the tenant root `/`.
  */
 import { ArmError, armErrors } from '../../kit/armErrors';
 import type { ProviderContext } from '../context';
 import { loadResource } from '../../kit/resources';
 import { resourceGroupId } from '../../kit/resourceIds';
 
-export function resolveScope(s: ProviderContext, scope: string): string {
+/** The tenant root `/`, where only role assignments and role definitions are read and written. */
+export const TENANT_ROOT = '/';
+
+export function resolveScope(s: ProviderContext, scope: string, options: { root?: boolean } = {}): string {
   const segments = scope.split('/').filter(Boolean);
+  if (segments.length === 0 && options.root) return TENANT_ROOT;
   // Arclight has no management groups: ARM answers an assignment there as for an unknown group
   // (the answer deployments at that scope give), never storing it.
   const mg = /^providers\/Microsoft\.Management\/managementGroups\/([^/]+)/i.exec(segments.join('/'));

@@ -14,7 +14,8 @@ const UNSAFE = /[/\\\u0000-\u001f\u007f]/;
 export function refuseInvalidPathParameters(params: Readonly<Record<string, string>>, spanning?: ReadonlySet<string>): void {
   for (const [name, value] of Object.entries(params)) {
     if (spanning?.has(name)) {
-      if (/[\\\u0000-\u001f\u007f]/.test(value) || value.split('/').some((s) => s === '' || s === '.' || s === '..')) {
+      // Empty is the tenant root (`/providers/...`); otherwise no segment is empty, `.` or `..`.
+      if (/[\\\u0000-\u001f\u007f]/.test(value) || (value !== '' && value.split('/').some((s) => s === '' || s === '.' || s === '..'))) {
         throw new ArmError(400, 'InvalidRequestUri', `The scope '${value}' for parameter '${name}' is not a valid resource id.`);
       }
       continue;

@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'assert';
 import request from 'supertest';
-import { bearer, SUB, testArclight, TestArclight } from '../../support/arclight';
+import { bearer, SUB, TENANT, testArclight, TestArclight } from '../../support/arclight';
 import { clusterBody, clusterPath, groupPath } from '../../support/clusters';
 import { extensionBody } from '../../support/configurations';
 import { tokenFor } from '../../support/identity';
@@ -23,7 +23,9 @@ const ROLES = {
   reader: 'acdd72a7-3385-48ef-bd42-f606fba81ae7',
   onboarding: '34e09817-6cbe-4d01-b1a2-e0eac5743d41',
   extensionContributor: '85cb6faf-e071-4c9b-8136-154b5a04f717',
+  userAccessAdministrator: '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9',
 };
+const ROOT_ASSIGNMENTS = '/providers/Microsoft.Authorization/roleAssignments';
 const SUB_SCOPE = `/subscriptions/${SUB}`;
 const extensionPath = (group: string, cluster: string, name: string) =>
   `${clusterPath(group, cluster)}/providers/Microsoft.KubernetesConfiguration/extensions/${name}`;
@@ -86,14 +88,15 @@ describe('identity: role-based access control (--rbac enforce)', () => {
     return p;
   }
 
-  it('makes the default principal Owner of the default subscription, visible in the lists, after a reset too', async () => {
+  it('makes the default principal Owner of the default subscription and User Access Administrator at the root, visible in the lists, after a reset too', async () => {
     const list = async () => (await arm(admin).get(`${SUB_SCOPE}/providers/Microsoft.Authorization/roleAssignments?api-version=${AUTHZ}`).expect(200)).body.value;
     const owner = derivedGuid('object', CLIENT_ID);
     const check = (value: Array<{ properties: { principalId: string; roleDefinitionId: string; scope: string } }>) => {
-      const mine = value.filter((r) => r.properties.principalId === owner);
-      assert.equal(mine.length, 1);
-      assert.equal(mine[0].properties.roleDefinitionId, `${SUB_SCOPE}/providers/Microsoft.Authorization/roleDefinitions/${ROLES.owner}`);
-      assert.equal(mine[0].properties.scope, SUB_SCOPE);
+      const mine = value.filter((r) => r.properties.principalId === owner).map((r) => [r.properties.scope, r.properties.roleDefinitionId]).sort();
+      assert.deepEqual(mine, [
+        ['/', `/providers/Microsoft.Authorization/roleDefinitions/${ROLES.userAccessAdministrator}`],
+        [SUB_SCOPE, `${SUB_SCOPE}/providers/Microsoft.Authorization/roleDefinitions/${ROLES.owner}`],
+      ]);
     };
     check(await list());
     a.reset();
@@ -214,6 +217,65 @@ describe('identity: role-based access control (--rbac enforce)', () => {
     await arm(p.token).get(`${groupPath('rg')}?api-version=${RG}`).expect(200);
     await arm(admin).delete(`${ra}?api-version=${AUTHZ}`).expect(200);
     await arm(p.token).get(`${groupPath('rg')}?api-version=${RG}`).expect(403);
+  });
+
+  it('the tenant root: its assignments reach every subscription of the tenant; writing there takes a role there; a tenant deployment takes one too', async () => {
+    const other = (await request(a.app).post('/_arclight/directory/subscriptions').set('Host', HOST).send({ tenantId: TENANT }).expect(201)).body;
+    const otherGroup = `/subscriptions/${other.subscriptionId}/resourceGroups/rg`;
+    await arm(admin).put(`${otherGroup}?api-version=${RG}`, { location: 'eastus' }).expect(403);
+    const reader = await withRole(ROLES.reader, '');
+    await arm(reader.token).get(`${groupPath('rg')}?api-version=${RG}`).expect(200);
+    await arm(reader.token).get(`/subscriptions/${other.subscriptionId}?api-version=${RG}`).expect(200);
+    assertRefused(await arm(reader.token).put(`${groupPath('new')}?api-version=${RG}`, { location: 'eastus' }), reader,
+      'Microsoft.Resources/subscriptions/resourceGroups/write', groupPath('new'));
+
+    // Only a role at the root writes or reads there: Owner of a subscription is not enough.
+    const subOwner = await withRole(ROLES.owner, SUB_SCOPE);
+    const name = '00000000-0000-4000-8000-00000000abcd';
+    const body = { properties: { roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${ROLES.reader}`, principalId: subOwner.objectId } };
+    assertRefused(await arm(subOwner.token).put(`${ROOT_ASSIGNMENTS}/${name}?api-version=${AUTHZ}`, body), subOwner,
+      'Microsoft.Authorization/roleAssignments/write', `${ROOT_ASSIGNMENTS}/${name}`);
+    assertRefused(await arm(subOwner.token).get(`${ROOT_ASSIGNMENTS}?api-version=${AUTHZ}&$filter=atScope()`), subOwner,
+      'Microsoft.Authorization/roleAssignments/read', '/');
+    const atRoot = (await arm(reader.token).get(`${ROOT_ASSIGNMENTS}?api-version=${AUTHZ}&$filter=atScope()`).expect(200)).body.value;
+    assert.ok(atRoot.some((r: { properties: { principalId: string } }) => r.properties.principalId === reader.objectId));
+
+    // A tenant deployment needs deployments/write at the root: User Access Administrator may grant it, as after Azure's "elevate access".
+    const deployment = `/providers/Microsoft.Resources/deployments/d1?api-version=2022-09-01`;
+    const template = { $schema: 'https://schema.management.azure.com/schemas/2019-08-01/tenantDeploymentTemplate.json#', contentVersion: '1.0.0.0', resources: [] };
+    const adminPrincipal = { clientId: CLIENT_ID, objectId: derivedGuid('object', CLIENT_ID), token: admin };
+    assertRefused(await arm(admin).put(deployment, { location: 'eastus', properties: { mode: 'Incremental', template } }), adminPrincipal,
+      'Microsoft.Resources/deployments/write', '/providers/Microsoft.Resources/deployments/d1');
+    await assign(adminPrincipal, ROLES.owner, '');
+    const started = await arm(admin).put(deployment, { location: 'eastus', properties: { mode: 'Incremental', template } });
+    assert.ok([200, 201].includes(started.status), started.text);
+
+    // A full reset keeps only the seeded assignments.
+    a.reset();
+    admin = await tokenFor(a.app, { host: HOST });
+    const after = (await arm(admin).get(`${ROOT_ASSIGNMENTS}?api-version=${AUTHZ}&$filter=atScope()`).expect(200)).body.value;
+    assert.deepEqual(after.map((r: { properties: { principalId: string } }) => r.properties.principalId), [adminPrincipal.objectId]);
+  });
+
+  it('each tenant has a root of its own: a worker owns the root of the tenant made for it, and its names there are its own', async () => {
+    const w = (await request(a.app).post('/_arclight/directory/subscriptions').set('Host', HOST).send({}).expect(201)).body;
+    const token = await tokenFor(a.app, { tenant: w.tenantId, clientId: w.clientId, secret: w.clientSecret, host: HOST });
+    const name = '00000000-0000-4000-8000-00000000beef';
+    const readerAtRoot = (principalId: string) => ({ properties: { roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${ROLES.reader}`, principalId } });
+    const mine = await arm(token).put(`${ROOT_ASSIGNMENTS}/${name}?api-version=${AUTHZ}`, readerAtRoot(w.objectId)).expect(201);
+    assert.equal(mine.body.properties.scope, '/');
+    // The default tenant's root shows nothing of it, and its name cannot be taken over there.
+    await arm(admin).get(`${ROOT_ASSIGNMENTS}/${name}?api-version=${AUTHZ}`).expect(404);
+    const names = (await arm(admin).get(`${ROOT_ASSIGNMENTS}?api-version=${AUTHZ}`).expect(200)).body.value.map((r: { name: string }) => r.name);
+    assert.ok(!names.includes(name));
+    const taken = await arm(admin).put(`${ROOT_ASSIGNMENTS}/${name}?api-version=${AUTHZ}`, readerAtRoot(derivedGuid('object', CLIENT_ID)));
+    assert.equal(taken.status, 400, taken.text);
+    assert.equal(taken.body.error.code, 'RoleAssignmentUpdateNotPermitted');
+    await arm(admin).delete(`${ROOT_ASSIGNMENTS}/${name}?api-version=${AUTHZ}`).expect(204);
+    await arm(token).get(`${ROOT_ASSIGNMENTS}/${name}?api-version=${AUTHZ}`).expect(200);
+    // Deleting the subscription takes its tenant and that tenant's root with it.
+    await request(a.app).delete(`/_arclight/directory/subscriptions/${w.subscriptionId}`).set('Host', HOST).expect((r) => assert.ok([200, 204].includes(r.status), r.text));
+    assert.equal(a.services.store.resources.children(`/tenants/${w.tenantId}`, 'microsoft.authorization/roleassignments', '', 10).items.length, 0);
   });
 
   it('gives a directory-API subscription\'s principal Owner there', async () => {
