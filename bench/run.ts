@@ -8,12 +8,13 @@
  * run, --group-conns 1,8,32, --cluster-conns 8, --cold-runs 7, --memory-creates 10000,
  * --list-items 1000, --agent-creates 5000, --template-runs 3, --snapshot-clusters 1000, --directory-runs 50,
  * --dashboard-clusters 1000, --dashboard-runs 3,
- * --quick (1 s runs, 3 cold starts, for a smoke check), --only journal,subscribers (just those
+ * --quick (1 s runs, 3 cold starts, for a smoke check), --only cold,journal,subscribers (just those
  * rows, each on a fresh Arclight: for working on one of them).
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import { LoadGenerator, referenceTls, startArclight, startReference, ServerUnderTest } from './processes';
+import type { BareFixtures } from './referenceServers';
 import { BenchOptions, coldStart, compare, createBatchSeconds, Measurement, memoryAfterCreates, referenceColdStartMs, Workload } from './scenarios';
 import { summary, Target, throughputTable } from './report';
 import { regionMoveMs } from './regionMove';
@@ -33,7 +34,7 @@ const BARE_TARGETS = { get: 0.4, listPage: 0.3, walk: 0.4, put: 0.35, coldStart:
 const PAGE_SIZE = 100; // Arclight's default --page-size; the references page the same way
 
 /** The rows --only can pick. */
-const ONLY = ['journal', 'subscribers'] as const;
+const ONLY = ['cold', 'journal', 'subscribers'] as const;
 type Only = typeof ONLY[number];
 
 function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions & { only: Only[] } {
@@ -91,11 +92,43 @@ async function subscribersCost(work: Workload, started: ServerUnderTest[], targe
   targets.push({ label: 'events lost to 100 subscribers of 1,000 creates', value: heard.lost, kind: 'max', bound: 0, unit: 'events' });
 }
 
+/** Arclight's cold start: to ready, and to its first ARM answer (printed, and the ready row). */
+async function arclightColdStart(options: BenchOptions, work: Workload, targets: Target[]): Promise<{ firstArmMs: number }> {
+  const cold = await coldStart(options.coldStartRuns, work.headers);
+  const runs = (pick: (run: [number, number]) => number) => cold.runs.map((r) => pick(r).toFixed(0)).join(', ');
+  console.log('cold start (spawn of node dist/server/main.js --in-memory --port 0, requests over HTTPS)');
+  console.log(`  to the first 200 from GET /_arclight/ready: median ${cold.readyMs.toFixed(0)} ms (runs: ${runs(([ready]) => ready)})`);
+  console.log(`  to the first ARM answer (GET resourcegroups): median ${cold.firstArmMs.toFixed(0)} ms (runs: ${runs(([, arm]) => arm)})\n`);
+  targets.push({ label: 'cold start to ready (median)', value: cold.readyMs, kind: 'max', bound: TARGETS.coldStartMs, unit: 'ms' });
+  return cold;
+}
+
+/** The bare reference's cold start to its first answer, and Arclight's first ARM answer beside it. */
+async function bareColdStart(options: BenchOptions, tls: ReturnType<typeof referenceTls>, fixtures: BareFixtures, firstArmMs: number, targets: Target[]): Promise<void> {
+  const bareColdMs = await referenceColdStartMs(options.coldStartRuns, tls, PAGE_SIZE, fixtures);
+  console.log(`cold start of the bare-node reference (a) to its first answer: median ${bareColdMs.toFixed(0)} ms; Arclight's first ARM answer: ${(firstArmMs / bareColdMs).toFixed(2)}x\n`);
+  targets.push({ label: 'cold start to the first ARM answer vs bare (a)', value: firstArmMs / bareColdMs, kind: 'max', bound: BARE_TARGETS.coldStart, unit: 'x' });
+}
+
+/** --only cold: both cold starts, the reference's answering what a seeded Arclight answers. */
+async function coldStartRows(options: BenchOptions, work: Workload, started: ServerUnderTest[]): Promise<Target[]> {
+  const targets: Target[] = [];
+  const cold = await arclightColdStart(options, work, targets);
+  const arclight = await startArclight();
+  started.push(arclight);
+  await work.seed(arclight, work.clientDocuments);
+  const answers = await work.answers(arclight);
+  const fixtures = { groupBody: answers.group, clusterBody: answers.cluster, extensionBody: answers.extension, listItems: options.listItems, pageSize: PAGE_SIZE };
+  await bareColdStart(options, referenceTls(), fixtures, cold.firstArmMs, targets);
+  return targets;
+}
+
 /** --only: the rows asked for, each against a fresh Arclight (the journal's filled by a warm-up run first). */
 async function runOnly(options: BenchOptions & { only: Only[] }, work: Workload): Promise<Target[]> {
   const targets: Target[] = [];
   const started: ServerUnderTest[] = [];
   try {
+    if (options.only.includes('cold')) targets.push(...await coldStartRows(options, work, started));
     if (options.only.includes('journal')) {
       const arclight = await startArclight();
       started.push(arclight);
@@ -131,12 +164,7 @@ async function main(): Promise<void> {
   const work = new Workload(load, options);
   const started: ServerUnderTest[] = [];
   try {
-    const cold = await coldStart(options.coldStartRuns, work.headers);
-    const runs = (pick: (run: [number, number]) => number) => cold.runs.map((r) => pick(r).toFixed(0)).join(', ');
-    console.log('cold start (spawn of node dist/server/main.js --in-memory --port 0, requests over HTTPS)');
-    console.log(`  to the first 200 from GET /_arclight/ready: median ${cold.readyMs.toFixed(0)} ms (runs: ${runs(([ready]) => ready)})`);
-    console.log(`  to the first ARM answer (GET resourcegroups): median ${cold.firstArmMs.toFixed(0)} ms (runs: ${runs(([, arm]) => arm)})\n`);
-    targets.push({ label: 'cold start to ready (median)', value: cold.readyMs, kind: 'max', bound: TARGETS.coldStartMs, unit: 'ms' });
+    const cold = await arclightColdStart(options, work, targets);
 
     const arclight = await startArclight();
     started.push(arclight);
@@ -152,9 +180,7 @@ async function main(): Promise<void> {
     await work.seed(express, answers);
     const fixtures = { groupBody: answers.group, clusterBody: answers.cluster, extensionBody: answers.extension, listItems: options.listItems, pageSize: PAGE_SIZE };
     await bare.setFixtures(fixtures);
-    const bareColdMs = await referenceColdStartMs(options.coldStartRuns, tls, PAGE_SIZE, fixtures);
-    console.log(`cold start of the bare-node reference (a) to its first answer: median ${bareColdMs.toFixed(0)} ms; Arclight's first ARM answer: ${(cold.firstArmMs / bareColdMs).toFixed(2)}x\n`);
-    targets.push({ label: 'cold start to the first ARM answer vs bare (a)', value: cold.firstArmMs / bareColdMs, kind: 'max', bound: BARE_TARGETS.coldStart, unit: 'x' });
+    await bareColdStart(options, tls, fixtures, cold.firstArmMs, targets);
 
     const measurements: Measurement[] = [];
     const scenario = async (name: string, levels: number[], target: number | undefined, fields: Parameters<typeof compare>[4], bareTarget?: number) => {

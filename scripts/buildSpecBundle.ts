@@ -3,7 +3,9 @@
  * (every spec file of its spec folders, by the api-version each says it is: see
  * scripts/specSources.ts) into one OpenAPI 3 document per (provider namespace, api-version),
  * with every external $ref resolved into components, and writes them with the manifest, the
- * files of each api-version and the region catalog to dist/specs/bundle.json. The server only loads that file at start-up: no spec parsing,
+ * files of each api-version, the region catalog and the route table to dist/specs/bundle.json,
+ * and each document to a file of its own beside it (dist/specs/documents). The server loads the
+ * bundle at start-up and a document when its api-version is first used: no spec parsing,
  * conversion or $ref resolution happens at run time.
  *
  * Conventions of the generated documents (the router and the renderer rely on them):
@@ -29,12 +31,15 @@ import { providerApiVersions, sortVersionsDesc } from './specSources';
 import {
   BundleManifest, SpecBundle, BundleProvider, BundleResourceType, ManifestExtract, ManifestFile, DerivedFacts, DerivedFactsSource, OpenEnum,
 } from '../server/spec/bundleTypes';
-import type { Json } from '../protocol/json';
+import type { Json, JsonObject } from '../protocol/json';
+import { documentFile, documentsDir } from '../server/spec/bundleFiles';
+import { routeKeyOf } from '../server/spec/definitions';
 
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SPECS = path.join(ROOT, 'specs');
 const OUT = path.join(ROOT, 'dist', 'specs', 'bundle.json');
+const DOCUMENTS_DIR = documentsDir(OUT);
 
 const HTTP_METHODS = ['get', 'put', 'post', 'patch', 'delete', 'head'];
 const OPERATION_EXTENSIONS = ['x-ms-long-running-operation', 'x-ms-long-running-operation-options', 'x-ms-pageable'];
@@ -695,7 +700,8 @@ function main(): void {
   const manifest: BundleManifest = loadJson(path.join(SPECS, 'manifest.json'));
   for (const extract of manifest.extracts ?? []) extractSpec(extract);
   const regions = loadJson(path.join(SPECS, 'arclight', 'regions.json'));
-  const bundle: SpecBundle = { generatedFrom: 'specs/manifest.json', regions: regions.regions, regionSets: manifest.regionSets, providers: {}, documents: {} };
+  const bundle: SpecBundle = { generatedFrom: 'specs/manifest.json', regions: regions.regions, regionSets: manifest.regionSets, providers: {}, documentKeys: [], routes: {} };
+  const documents = new Map<string, JsonObject>();
 
   for (const provider of manifest.providers) {
     const nsLower = provider.namespace.toLowerCase();
@@ -730,7 +736,7 @@ function main(): void {
           }
         }
       }
-      if (!shared) bundle.documents[docKey] = builder.build();
+      if (!shared) documents.set(docKey, builder.build() as JsonObject);
       out.definitions[apiVersion] = docKey;
       out.files[apiVersion] = files;
     }
@@ -744,10 +750,47 @@ function main(): void {
     bundle.providers[nsLower] = out;
   }
 
-  fs.mkdirSync(path.dirname(OUT), { recursive: true });
+  bundle.documentKeys = [...documents.keys()].sort();
+  bundle.routes = routeTable(documents);
+  fs.rmSync(DOCUMENTS_DIR, { recursive: true, force: true });
+  fs.mkdirSync(DOCUMENTS_DIR, { recursive: true });
+  let bytes = 0;
+  for (const [key, document] of documents) {
+    const text = JSON.stringify(document);
+    bytes += text.length;
+    fs.writeFileSync(documentFile(DOCUMENTS_DIR, key), text);
+  }
   fs.writeFileSync(OUT, JSON.stringify(bundle));
-  const kb = Math.round(fs.statSync(OUT).size / 1024);
-  console.log(`spec bundle: ${Object.keys(bundle.documents).length} definitions, ${kb} KiB -> ${path.relative(ROOT, OUT)}`);
+  const kb = (n: number) => Math.round(n / 1024);
+  console.log(`spec bundle: ${documents.size} definitions, ${kb(fs.statSync(OUT).size)} KiB -> ${path.relative(ROOT, OUT)}, ${kb(bytes)} KiB of documents -> ${path.relative(ROOT, DOCUMENTS_DIR)}`);
+}
+
+/**
+ * Every operation's route key; for writes (PUT, PATCH: what resource types are declared from),
+ * the distinct derived facts of the api-versions that have it, newest first (keys are
+ * `namespace@api-version`, so descending key order is newest first per route). Reads' facts
+ * stay in their documents, which their requests load anyway.
+ */
+function routeTable(documents: Map<string, JsonObject>): Record<string, DerivedFacts[]> {
+  const routes: Record<string, DerivedFacts[]> = {};
+  const seen = new Map<string, Set<string>>();
+  for (const key of [...documents.keys()].sort().reverse()) {
+    const paths = (documents.get(key)!.paths ?? {}) as Record<string, Record<string, { 'x-arclight-derived'?: DerivedFacts }>>;
+    for (const [template, item] of Object.entries(paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        const route = routeKeyOf(method, template);
+        const facts = (routes[route] ??= []);
+        const derived = op?.['x-arclight-derived'];
+        if (!derived || !['put', 'patch'].includes(method)) continue;
+        const text = JSON.stringify(derived);
+        const known = seen.get(route) ?? new Set<string>();
+        seen.set(route, known);
+        if (!known.has(text)) facts.push(derived);
+        known.add(text);
+      }
+    }
+  }
+  return routes;
 }
 
 if (require.main === module) main();

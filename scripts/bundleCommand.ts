@@ -1,8 +1,9 @@
 /**
  * Build step: the `arclight` command as one file, dist/server/cli.bundle.js (esbuild, every
  * dependency but better-sqlite3's native module inside), and the V8 code cache of its modules
- * beside it (see server/launch/codeCache.ts), made after the modules have run once here so
- * the functions their loading compiles are in it. dist/server/main.js runs that file.
+ * beside it (see server/launch/codeCache.ts), made after the modules have run once here, and
+ * a start with a client's first requests rehearsed (server/launch/rehearsal.ts), so the
+ * functions they compile are in it. dist/server/main.js runs that file.
  */
 import { buildSync } from 'esbuild';
 import * as path from 'path';
@@ -23,6 +24,15 @@ buildSync({
   logLevel: 'warning',
 });
 
-const loaded = loadWithCodeCache(COMMAND_BUNDLE);
-writeCodeCache(COMMAND_BUNDLE, loaded.script);
-console.log(`command bundle: ${path.relative(process.cwd(), COMMAND_BUNDLE)} with its code cache`);
+async function main(): Promise<void> {
+  const loaded = loadWithCodeCache(COMMAND_BUNDLE);
+  // A start and a client's first requests, rehearsed: what they compile is then in the cache.
+  await (loaded.exports as typeof import('../server/cli')).rehearseStart();
+  writeCodeCache(COMMAND_BUNDLE, loaded.script);
+  console.log(`command bundle: ${path.relative(process.cwd(), COMMAND_BUNDLE)} with its code cache (after a rehearsed start)`);
+}
+
+main().catch((err: unknown) => {
+  console.error(`command bundle: ${(err as Error)?.stack ?? String(err)}`);
+  process.exit(1);
+});

@@ -10,6 +10,8 @@ import { USAGE_ERROR_CODE } from './core/startupError';
 import { startArclight } from './arclight';
 import { packagePath } from './core/packageRoot';
 
+export { rehearseStart } from './launch/rehearsal';
+
 /** The installed package's version, from its package.json (the one file that states it). */
 function packageVersion(): string {
   return (JSON.parse(fs.readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'crypto';
 import type { Store } from '../store';
-import type { CertificateRecord, PrincipalEntry, PrincipalRecord } from '../store/principals';
+import type { CertificateRecord, PrincipalEntry, PrincipalRecord, SecretRecord } from '../store/principals';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_SUBSCRIPTION_ID, DEFAULT_TENANT_ID, SeedFile } from '../store/seed';
 import { certificateRecords, CertificateError, hashSecret, secretMatches, thumbprintHex } from '../store/credentials';
 
@@ -105,6 +105,9 @@ function seedError(what: string, err: unknown): Error {
 }
 
 /** Writes the default principals and the seed file's, replacing their credentials. */
+/** The default secret is published, so one hash of it serves every reset (scrypt costs milliseconds on purpose). */
+let defaultSecretRecord: SecretRecord | undefined;
+
 export function applyPrincipalSeed(store: Store, seed: SeedFile | undefined): void {
   const firstSubscription = (tenantId: string) =>
     tenantId.toLowerCase() === DEFAULT_TENANT_ID ? DEFAULT_SUBSCRIPTION_ID
@@ -121,7 +124,7 @@ export function applyPrincipalSeed(store: Store, seed: SeedFile | undefined): vo
   store.transaction(() => {
     store.principals.put(
       { clientId: DEFAULT_CLIENT_ID, tenantId: DEFAULT_TENANT_ID, objectId: derivedGuid('object', DEFAULT_CLIENT_ID), kind: 'ServicePrincipal', displayName: 'Arclight' },
-      [hashSecret(DEFAULT_CLIENT_SECRET)], []);
+      [defaultSecretRecord ??= hashSecret(DEFAULT_CLIENT_SECRET)], []);
     store.principals.put({
       clientId: DEFAULT_MANAGED_IDENTITY_CLIENT_ID, tenantId: DEFAULT_TENANT_ID, objectId: derivedGuid('object', DEFAULT_MANAGED_IDENTITY_CLIENT_ID),
       kind: 'ManagedIdentity', displayName: 'arclight-identity', resourceId: DEFAULT_MANAGED_IDENTITY_RESOURCE_ID, isDefault: !seededDefault,

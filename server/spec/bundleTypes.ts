@@ -1,8 +1,7 @@
 /**
  * Shapes of specs/manifest.json (hand-written input) and of the generated
- * dist/specs/bundle.json (build output, loaded once at start-up).
+ * dist/specs/bundle.json (build output, loaded once at start-up) with its documents.
  */
-import type { JsonObject } from '../../protocol/json';
 
 /** A spec file path relative to specs/. */
 export type ManifestFile = string;
@@ -105,8 +104,13 @@ export interface SpecBundle {
   regionSets: Record<string, string[]>;
   /** Keyed by lower-cased namespace. */
   providers: Record<string, BundleProvider>;
-  /** OpenAPI 3 documents, one per (namespace, api-version). */
-  documents: JsonObject;
+  /**
+   * The keys of the OpenAPI 3 documents, one per (namespace, api-version), each in a file of its
+   * own beside the bundle (`documents/{key}.json`), read when its api-version is first used.
+   */
+  documentKeys: string[];
+  /** Route key (routeKeyOf) of every operation -> for a PUT or PATCH, the distinct derived facts of the api-versions that have it, newest first. */
+  routes: Record<string, DerivedFacts[]>;
 }
 
 /** Which body of an operation its derived facts describe. */

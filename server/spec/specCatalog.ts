@@ -1,28 +1,31 @@
 /**
  * Everything the generated spec bundle provides at run time: the providers and their
- * api-versions, the resource-type manifest, the region catalog, and one validated
- * openapi-backend definition per (namespace, api-version). The bundle is loaded once at
- * start-up; each definition is built on its first use (a suite rarely touches all 17, and
- * building them is most of what start-up would otherwise spend after loading modules).
+ * api-versions, the resource-type manifest, the region catalog, the route table, and one
+ * validated openapi-backend definition per (namespace, api-version). The bundle is read once at
+ * start-up; each definition's document is read and built on its first use (a suite rarely
+ * touches all of them, and reading them is most of what start-up would otherwise spend).
  */
 import * as fs from 'fs';
 import type { BundleProvider, BundleResourceType, DerivedFacts, Region, SpecBundle } from './bundleTypes';
 import { Definition, routeKeyOf } from './definitions';
 import { ownValue } from '../core/plainData';
 import { packagePath } from '../core/packageRoot';
+import { documentFile, documentsDir } from './bundleFiles';
+import type { JsonObject } from '../../protocol/json';
 
 export const BUNDLE_FILE = packagePath('dist', 'specs', 'bundle.json');
 
 export class SpecCatalog {
   private readonly definitions = new Map<string, Definition>();
-  /** Route key -> the derived facts of that operation in each served api-version, newest first. */
-  private routes?: Map<string, DerivedFacts[]>;
+  private readonly documentKeys: ReadonlySet<string>;
 
-  constructor(readonly bundle: SpecBundle) {}
+  constructor(readonly bundle: SpecBundle, private readonly documentsFolder: string) {
+    this.documentKeys = new Set(bundle.documentKeys);
+  }
 
   static load(file = BUNDLE_FILE): SpecCatalog {
     if (!fs.existsSync(file)) throw new Error(`spec bundle not found at ${file}: run "npm run build" first`);
-    return new SpecCatalog(JSON.parse(fs.readFileSync(file, 'utf8')) as SpecBundle);
+    return new SpecCatalog(JSON.parse(fs.readFileSync(file, 'utf8')) as SpecBundle, documentsDir(file));
   }
 
   get regions(): Region[] {
@@ -45,12 +48,12 @@ export class SpecCatalog {
 
   /** Every definition (building those not used yet). */
   allDefinitions(): Definition[] {
-    return Object.keys(this.bundle.documents).map((key) => this.build(key));
+    return this.bundle.documentKeys.map((key) => this.build(key));
   }
 
   /** How many definitions the bundle holds, built or not. */
   get definitionCount(): number {
-    return Object.keys(this.bundle.documents).length;
+    return this.bundle.documentKeys.length;
   }
 
   /** How many definitions have been built so far. */
@@ -58,50 +61,32 @@ export class SpecCatalog {
     return this.definitions.size;
   }
 
+  /** The OpenAPI document `key` (`Microsoft.Kubernetes@2024-01-01`), read from its file (a fresh copy each time). */
+  document(key: string): JsonObject {
+    if (!this.documentKeys.has(key)) throw new Error(`spec bundle has no document ${key}`);
+    return JSON.parse(fs.readFileSync(documentFile(this.documentsFolder, key), 'utf8')) as JsonObject;
+  }
+
   private build(key: string): Definition {
     let definition = this.definitions.get(key);
     if (!definition) {
-      definition = new Definition(key, this.bundle.documents[key]);
+      definition = new Definition(key, this.document(key));
       this.definitions.set(key, definition);
     }
     return definition;
   }
 
-  /**
-   * Whether any served api-version has the operation `method template` (read from the bundle's
-   * documents, without building their validators).
-   */
+  /** Whether any served api-version has the operation `method template` (from the bundle's route table, building nothing). */
   hasRoute(method: string, template: string): boolean {
-    return this.routeTable().has(routeKeyOf(method, template));
+    return Object.hasOwn(this.bundle.routes, routeKeyOf(method, template));
   }
 
   /**
-   * What the specs say about the body of `method template` (see DerivedFacts), in every served
-   * api-version that has the operation, newest first.
+   * What the specs say about the body of the write `method template` (PUT or PATCH; see
+   * DerivedFacts), as the served api-versions that have it say it, newest first.
    */
   factsOf(method: string, template: string): readonly DerivedFacts[] {
-    return this.routeTable().get(routeKeyOf(method, template)) ?? [];
-  }
-
-  private routeTable(): Map<string, DerivedFacts[]> {
-    if (!this.routes) {
-      const routes = new Map<string, DerivedFacts[]>();
-      const documents = Object.entries(this.bundle.documents) as Array<[string, { paths?: Record<string, Record<string, { 'x-arclight-derived'?: DerivedFacts }>> }]>;
-      // Keys are `namespace@api-version`: sorted descending, each route's facts come newest first.
-      documents.sort(([a], [b]) => (a < b ? 1 : a > b ? -1 : 0));
-      for (const [, document] of documents) {
-        for (const [path, item] of Object.entries(document.paths ?? {})) {
-          for (const [method, op] of Object.entries(item)) {
-            const key = routeKeyOf(method, path);
-            const facts = routes.get(key) ?? [];
-            if (op?.['x-arclight-derived']) facts.push(op['x-arclight-derived']);
-            routes.set(key, facts);
-          }
-        }
-      }
-      this.routes = routes;
-    }
-    return this.routes;
+    return ownValue(this.bundle.routes, routeKeyOf(method, template)) ?? [];
   }
 
   resourceType(namespace: string, type: string): BundleResourceType | undefined {

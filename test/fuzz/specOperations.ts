@@ -102,7 +102,7 @@ export function armOperations(catalog: SpecCatalog, implemented: (routeKey: stri
   for (const definition of catalog.allDefinitions()) {
     const apiVersions = versions.get(definition.key) ?? [];
     if (!apiVersions.length) throw new Error(`no api-version selects ${definition.key}`);
-    const root = catalog.bundle.documents[definition.key];
+    const root = catalog.document(definition.key);
     for (const op of definition.operations) {
       if (!implemented(op.routeKey)) continue;
       const parameters = ((op.raw as Schema).parameters ?? []) as Schema[];

@@ -17,7 +17,8 @@ const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 
 function run(command: string, args: string[], cwd: string): SpawnSyncReturns<string> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ARCLIGHT_') && !k.startsWith('npm_')));
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env, timeout: 150_000 });
+  // better-sqlite3 has no prebuilt addon to fetch here: the install compiles it (2-2.5 minutes on 2 cores).
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env, timeout: 300_000 });
   assert.equal(result.status, 0, `${command} ${args.join(' ')} in ${cwd}: ${result.error?.message ?? ''}\n${result.stdout}\n${result.stderr}`);
   return result;
 }
@@ -54,7 +55,7 @@ export async function main(): Promise<string> {
 `;
 
 describe('the packed package, installed into an empty project', function () {
-  this.timeout(240_000);
+  this.timeout(420_000);
   let project: string;
   let files: string[];
 

@@ -166,7 +166,7 @@ describe('api-versions served', () => {
       // Which served versions have an operation on each type, from the served documents' paths.
       const servedBy = new Map<string, Set<string>>();
       for (const [v, key] of Object.entries(provider.definitions)) {
-        for (const [template, item] of Object.entries<Record<string, { 'x-arclight-path'?: string }>>(a.services.catalog.bundle.documents[key].paths)) {
+        for (const [template, item] of Object.entries<Record<string, { 'x-arclight-path'?: string }>>(a.services.catalog.document(key).paths as Record<string, Record<string, { 'x-arclight-path'?: string }>>)) {
           for (const [method, op] of Object.entries(item)) {
             const type = resourceTypeOf(pathSegments(op['x-arclight-path'] ?? template), namespace.toLowerCase(), method)?.toLowerCase();
             if (type) (servedBy.get(type) ?? servedBy.set(type, new Set()).get(type)!).add(v);

@@ -184,7 +184,9 @@ export class ExtensionTypeCatalog {
   private readonly byName = new Map<string, ExtensionTypeDefinition>();
 
   constructor(types: readonly ExtensionTypeDefinition[]) {
-    for (const t of [...types].sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()))) this.byName.set(t.name.toLowerCase(), t);
+    // Ordinal order of the lower-cased names: a collator (localeCompare) costs 15 ms at start-up to build.
+    const named = types.map((t) => [t.name.toLowerCase(), t] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [name, t] of named) this.byName.set(name, t);
   }
 
   /**
