@@ -104,10 +104,10 @@ function seedError(what: string, err: unknown): Error {
   return new Error(`--seed: ${what}: ${err instanceof CertificateError ? err.message : (err as Error).message}`);
 }
 
-/** Writes the default principals and the seed file's, replacing their credentials. */
 /** The default secret is published, so one hash of it serves every reset (scrypt costs milliseconds on purpose). */
 let defaultSecretRecord: SecretRecord | undefined;
 
+/** Writes the default principals and the seed file's, replacing their credentials. */
 export function applyPrincipalSeed(store: Store, seed: SeedFile | undefined): void {
   const firstSubscription = (tenantId: string) =>
     tenantId.toLowerCase() === DEFAULT_TENANT_ID ? DEFAULT_SUBSCRIPTION_ID

@@ -16,8 +16,8 @@ import { createHash } from 'crypto';
 import { ROLE_ASSIGNMENT_TYPE, tenantRootKey } from './roleAssignments';
 import { roleDefinitionId } from './roleDefinitions';
 
-export const OWNER_ROLE = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
-export const USER_ACCESS_ADMINISTRATOR_ROLE = '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9';
+const OWNER_ROLE = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
+const USER_ACCESS_ADMINISTRATOR_ROLE = '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9';
 
 /** A GUID from the inputs (version-5 shaped), stable across runs. */
 function stableGuid(...parts: string[]): string {

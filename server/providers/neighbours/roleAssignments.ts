@@ -36,7 +36,7 @@ const AT_SCOPE = /\/providers\/Microsoft\.Authorization\/roleAssignments\/[^/]+$
 export const tenantRootKey = (tenantId: string) => `/tenants/${tenantId.toLowerCase()}`;
 
 /** The tenant a request at the root `/` addresses: the caller's, or the default one for a caller from no tenant Arclight has. */
-export function rootTenantOf(s: ProviderContext, caller: Caller): string {
+function rootTenantOf(s: ProviderContext, caller: Caller): string {
   const tenantId = caller.tenantId?.toLowerCase();
   return tenantId && s.store.directory.tenant(tenantId) ? tenantId : s.defaults.tenantId;
 }
