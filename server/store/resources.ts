@@ -57,6 +57,7 @@ export interface Page {
 export class ResourceStore {
   private readonly getStmt;
   private readonly existsStmt;
+  private readonly stateStmt;
   private readonly upsertStmt;
   private readonly deleteOne;
   private readonly deleteTreeStmt;
@@ -73,6 +74,7 @@ export class ResourceStore {
     const rows = <P extends unknown[]>(sql: string) => db.prepare<P, Row>(sql).raw();
     this.getStmt = rows<[string]>(`SELECT ${COLUMNS} FROM resources WHERE key = ?`);
     this.existsStmt = db.prepare<[string], number>('SELECT 1 FROM resources WHERE key = ?').pluck();
+    this.stateStmt = db.prepare<[string], [string, string | null]>("SELECT id, json_extract(body, '$.properties.provisioningState') FROM resources WHERE key = ?").raw();
     this.upsertStmt = db.prepare<[string, string, string, string, string | null, string, number, string, string, number, number]>(`INSERT INTO resources (${COLUMNS})
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (key) DO UPDATE SET id = excluded.id, body = excluded.body, etag = excluded.etag, updated_at = excluded.updated_at, tracked = excluded.tracked`);
@@ -100,6 +102,15 @@ export class ResourceStore {
   /** Whether a resource exists, without reading (or parsing) its body. */
   exists(key: string): boolean {
     return this.existsStmt.get(key) !== undefined;
+  }
+
+  /**
+   * A resource's id and provisioning state (null without one), or undefined when there is none:
+   * what the checks of a write read of its ancestors, without reading (or parsing) their bodies.
+   */
+  stateOf(key: string): { id: string; provisioningState: string | null } | undefined {
+    const row = this.stateStmt.get(key);
+    return row && { id: row[0], provisioningState: row[1] };
   }
 
   put(r: StoredResource): void {

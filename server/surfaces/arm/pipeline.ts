@@ -207,16 +207,16 @@ function authorizeRoles(s: Services, caller: Caller, method: string, segments: s
 
 /** A group must exist before anything inside it is read or written; nothing new goes into one being deleted. */
 function requireGroup(s: Services, subscriptionId: string, group: string, writing: boolean): void {
-  const stored = s.store.resources.get(armKey(resourceGroupId(subscriptionId, group)));
+  const stored = s.store.resources.stateOf(armKey(resourceGroupId(subscriptionId, group)));
   if (!stored) throw armErrors.resourceGroupNotFound(group);
-  if (writing && stored.body.properties?.provisioningState === 'Deleting') throw armErrors.resourceGroupBeingDeleted(group);
+  if (writing && stored.provisioningState === 'Deleting') throw armErrors.resourceGroupBeingDeleted(group);
 }
 
 /** Nothing new is written under a resource whose deletion is under way: it would be acknowledged, then lost. */
 function refuseWritesUnderDeletion(s: Services, segments: string[]): void {
   for (const id of ancestorIds(segments)) {
-    const ancestor = s.store.resources.get(armKey(id));
-    if (ancestor?.body.properties?.provisioningState === 'Deleting') throw armErrors.parentResourceBeingDeleted(ancestor.id);
+    const ancestor = s.store.resources.stateOf(armKey(id));
+    if (ancestor?.provisioningState === 'Deleting') throw armErrors.parentResourceBeingDeleted(ancestor.id);
   }
 }
 
