@@ -46,6 +46,16 @@ const copyLoop = {
   }],
 };
 
+/** A template whose one module, `modules/loop.json` (copyLoop, from a template spec's linkedTemplates), makes two extensions. */
+const loopingMain = (deploymentName: string) => ({
+  $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', contentVersion: '1.0.0.0',
+  parameters: { clusterName: { type: 'string' } },
+  resources: [{
+    type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: deploymentName,
+    properties: { mode: 'Incremental', expressionEvaluationOptions: { scope: 'inner' }, templateLink: { relativePath: 'modules/loop.json' }, parameters: { clusterName: { value: "[parameters('clusterName')]" }, count: { value: 2 } } },
+  }],
+});
+
 const git = {
   gitRepository: { repositoryRef: { branch: 'main' }, sshKnownHosts: '', syncIntervalInSeconds: 300, timeoutInSeconds: 180, url: 'https://github.com/mspnp/aks-baseline' },
   kustomizations: { unified: { dependsOn: [], force: false, path: './cluster-manifests', prune: true, syncIntervalInSeconds: 300, timeoutInSeconds: 300 } },
@@ -95,14 +105,7 @@ describe('e2e: template deployments with @azure/arm-resources 6.x', () => {
     // @azure/arm-resources 6.x has no template specs client: its generic resources write them by id.
     const spec = `/subscriptions/${SUB}/resourceGroups/dep-rg/providers/Microsoft.Resources/templateSpecs/arc-loop`;
     await client.resources.beginCreateOrUpdateByIdAndWait(spec, '2022-02-01', { location: 'westeurope', properties: { description: 'extensions in a loop' } }, POLL);
-    const main = {
-      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', contentVersion: '1.0.0.0',
-      parameters: { clusterName: { type: 'string' } },
-      resources: [{
-        type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'spec-loop',
-        properties: { mode: 'Incremental', expressionEvaluationOptions: { scope: 'inner' }, templateLink: { relativePath: 'modules/loop.json' }, parameters: { clusterName: { value: "[parameters('clusterName')]" }, count: { value: 2 } } },
-      }],
-    };
+    const main = loopingMain('spec-loop');
     const version = await client.resources.beginCreateOrUpdateByIdAndWait(`${spec}/versions/1.0`, '2022-02-01', {
       location: 'westeurope', properties: { mainTemplate: main, linkedTemplates: [{ path: 'modules/loop.json', template: copyLoop }] },
     }, POLL);
@@ -264,14 +267,7 @@ describe('e2e: az deployment group and sub create, az ts create (when az is inst
   it('az ts create packs a template with a linked module; az deployment group create --template-spec deploys it', async () => {
     const dir = path.join(home, 'spec');
     fs.mkdirSync(path.join(dir, 'modules'), { recursive: true });
-    const main = {
-      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', contentVersion: '1.0.0.0',
-      parameters: { clusterName: { type: 'string' } },
-      resources: [{
-        type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'ts-loop',
-        properties: { mode: 'Incremental', expressionEvaluationOptions: { scope: 'inner' }, templateLink: { relativePath: 'modules/loop.json' }, parameters: { clusterName: { value: "[parameters('clusterName')]" }, count: { value: 2 } } },
-      }],
-    };
+    const main = loopingMain('ts-loop');
     fs.writeFileSync(path.join(dir, 'main.json'), JSON.stringify(main));
     fs.writeFileSync(path.join(dir, 'modules', 'loop.json'), JSON.stringify({ ...copyLoop, resources: [{ ...copyLoop.resources[0], name: "[format('ts{0}', copyIndex())]" }] }));
     const version = JSON.parse(await run(['ts', 'create', '-g', 'az-dep', '-n', 'az-spec', '-v', '1.0', '-l', 'eastus', '--template-file', path.join(dir, 'main.json'), '--yes', '-o', 'json']));
